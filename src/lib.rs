@@ -1,0 +1,3 @@
+//! placeholder
+pub use qrelu_macros::qrelu;
+pub use qrelu_runtime::*;
