@@ -1,6 +1,40 @@
-//! qrelu-core: the compiler's model.
+//! # qrelu-core
+//!
+//! The compiler's model, with no dependency on syn: exact rationals and
+//! polynomials, codebooks, the network IR and its builder, the gadgets and
+//! constructions of Ding, Liu & Shi (*On the Universal Approximability of
+//! Quantized ReLU Neural Networks*), a-priori bounds, the exact reference
+//! evaluator, metrics, and the `qrelu-net/1` exporter.
+//!
+//! The `qrelu!` macro drives it at compile time; studies and tests drive it
+//! at run time:
+//!
+//! ```
+//! use qrelu_core::{construct::{build, NetSpec}, eval, rational::ratio, Poly};
+//! let mut spec = NetSpec::new("Square", &["x"], Poly::var(1, 0).pow(2));
+//! spec.r = Some(6);
+//! let c = build(&spec).unwrap();
+//! // exact at the breakpoints k/2^r (eq. 2)
+//! assert_eq!(eval::eval(&c.net, &[ratio(5, 64)]), ratio(25, 4096));
+//! assert_eq!(c.metrics.weights, 74);
+//! ```
 #![warn(missing_docs)]
+
+pub mod bound;
+pub mod construct;
+pub mod error;
+pub mod eval;
+pub mod export;
+pub mod gadget;
+pub mod metrics;
+pub mod net;
 pub mod poly;
+pub mod quantize;
 pub mod rational;
+
+pub use construct::{Construction, NetSpec, Structure, build};
+pub use error::{CoreError, Subject};
+pub use net::{Net, NetBuilder};
 pub use poly::Poly;
+pub use quantize::{Codebook, Quantization};
 pub use rational::Rational;

@@ -1,0 +1,196 @@
+//! Constructions: from a specification (target polynomial, domain and
+//! precision parameters) to a strict-codebook network with an exact
+//! a-priori error bound.
+//!
+//! [`build`] is the single entry point the macro and the studies call. It
+//! checks what is supported, estimates the size *before* building (the
+//! `max_weights` guard), builds, and returns a [`Construction`].
+
+pub mod direct;
+
+use crate::error::{CoreError, Subject};
+use crate::metrics::{self, Metrics};
+use crate::net::Net;
+use crate::poly::Poly;
+use crate::quantize::Quantization;
+use crate::rational::Rational;
+
+/// Default `max_weights`: networks estimated above it are refused.
+pub const DEFAULT_MAX_WEIGHTS: u64 = 200_000;
+
+/// Which construction (the DSL's `structure = …`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Structure {
+    /// Monomials through products, coefficients through weight sub-networks.
+    Direct,
+    /// Theorem 1's function-independent structure.
+    Taylor,
+    /// Theorem 2's function-dependent structure.
+    Lipschitz,
+}
+
+impl Structure {
+    /// The DSL spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Structure::Direct => "direct",
+            Structure::Taylor => "taylor",
+            Structure::Lipschitz => "lipschitz",
+        }
+    }
+}
+
+/// Everything a construction needs to know: the validated DSL item.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetSpec {
+    /// the network's name
+    pub name: String,
+    /// input names
+    pub inputs: Vec<String>,
+    /// `[lo, hi]` per input
+    pub domain: Vec<(Rational, Rational)>,
+    /// the target polynomial (in `inputs.len()` variables)
+    pub target: Poly,
+    /// squaring depth
+    pub r: Option<u32>,
+    /// weight precision
+    pub t: Option<u32>,
+    /// codebook size
+    pub lambda: u32,
+    /// nonlinear or linear codebook
+    pub quantization: Quantization,
+    /// which construction
+    pub structure: Structure,
+    /// target error (derive r, t from it)
+    pub eps: Option<Rational>,
+    /// Taylor order `n`
+    pub n: Option<u32>,
+    /// Taylor grid `N`
+    pub grid: Option<u32>,
+    /// `tune = smallest`
+    pub tune: bool,
+    /// refuse networks estimated above this many weights
+    pub max_weights: u64,
+}
+
+impl NetSpec {
+    /// A spec with the defaults of the DSL: direct structure, nonlinear
+    /// codebook, λ = 2, default `max_weights`, domain [0, 1]^d.
+    pub fn new(name: &str, inputs: &[&str], target: Poly) -> Self {
+        let zero = crate::rational::int(0);
+        let one = crate::rational::int(1);
+        NetSpec {
+            name: name.to_owned(),
+            inputs: inputs.iter().map(|s| (*s).to_owned()).collect(),
+            domain: inputs.iter().map(|_| (zero.clone(), one.clone())).collect(),
+            target,
+            r: None,
+            t: None,
+            lambda: 2,
+            quantization: Quantization::Nonlinear,
+            structure: Structure::Direct,
+            eps: None,
+            n: None,
+            grid: None,
+            tune: false,
+            max_weights: DEFAULT_MAX_WEIGHTS,
+        }
+    }
+
+    /// The weight precision in force: `t` if given, else `2(r + 1)`, the
+    /// precision at which one weight error `2^−t` equals the squaring error
+    /// `2^(−2(r+1))` of eq. 3.
+    pub fn t_or_default(&self) -> u32 {
+        self.t.unwrap_or_else(|| 2 * (self.r.unwrap_or(1) + 1))
+    }
+}
+
+/// A built network with what it approximates and how well.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Construction {
+    /// the specification it was built from
+    pub spec: NetSpec,
+    /// the network
+    pub net: Net,
+    /// a rigorous a-priori bound on `sup |net − target|` over the domain
+    pub error_bound: Rational,
+    /// the `r` and `t` actually used
+    pub r: u32,
+    /// the weight precision the codebook was made for
+    pub t: u32,
+    /// size metrics
+    pub metrics: Metrics,
+}
+
+fn unsupported(subject: Subject, message: String) -> CoreError {
+    CoreError::Unsupported { subject, message }
+}
+
+/// Refuses what no construction implements yet, naming the part of the spec.
+fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
+    if spec.structure != Structure::Direct {
+        return Err(unsupported(
+            Subject::Param("structure"),
+            format!("`structure = {}` is not supported yet", spec.structure.name()),
+        ));
+    }
+    if spec.quantization != Quantization::Nonlinear {
+        return Err(unsupported(
+            Subject::Param("quantization"),
+            format!("`quantization = {}` is not supported yet", spec.quantization.name()),
+        ));
+    }
+    if spec.eps.is_some() {
+        return Err(unsupported(Subject::Param("eps"), "`eps` is not supported yet; give `r` instead".to_owned()));
+    }
+    if spec.n.is_some() {
+        return Err(unsupported(Subject::Param("n"), "`n` is not supported yet (it needs `structure = taylor`)".to_owned()));
+    }
+    if spec.grid.is_some() {
+        return Err(unsupported(Subject::Param("N"), "`N` is not supported yet (it needs `structure = taylor`)".to_owned()));
+    }
+    if spec.tune {
+        return Err(unsupported(Subject::Param("tune"), "`tune` is not supported yet".to_owned()));
+    }
+    if spec.r.is_none() {
+        return Err(CoreError::InvalidParameter {
+            subject: Subject::Param("r"),
+            message: "`r` is required unless `eps` is given".to_owned(),
+        });
+    }
+    direct::check_supported(spec)
+}
+
+/// Estimates the number of weights before building.
+///
+/// # Errors
+/// As [`build`] for unsupported specs.
+pub fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
+    check_supported(spec)?;
+    direct::estimate_weights(spec)
+}
+
+/// Builds the network for `spec`.
+///
+/// # Errors
+/// Unsupported targets or parameters ([`CoreError::Unsupported`], naming
+/// the part of the spec), invalid parameters, or an estimate above
+/// `max_weights` ([`CoreError::TooLarge`]).
+///
+/// ```
+/// use qrelu_core::{construct::{build, NetSpec}, Poly};
+/// let mut spec = NetSpec::new("Square", &["x"], Poly::var(1, 0).pow(2));
+/// spec.r = Some(4);
+/// let c = build(&spec).unwrap();
+/// assert_eq!(c.metrics.weights, 52);
+/// assert_eq!(c.error_bound, qrelu_core::rational::ratio(1, 1024));
+/// ```
+pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
+    let estimate = estimate_weights(spec)?;
+    if estimate > spec.max_weights {
+        return Err(CoreError::TooLarge { estimate, limit: spec.max_weights });
+    }
+    let (net, error_bound, r, t) = direct::build(spec)?;
+    let metrics = metrics::metrics(&net);
+    Ok(Construction { spec: spec.clone(), net, error_bound, r, t, metrics })
+}

@@ -1,0 +1,3 @@
+//! Exporters: the network in formats other tools read.
+
+pub mod json;

@@ -1,0 +1,8 @@
+//! Gadgets: sub-networks built only from codebook weights.
+//!
+//! - [`square`]: the squaring network f_s^r of Prop. 1 (eqs. 2–5), with the
+//!   tent map g of eq. 4 realised with weights ±1/2;
+//! - constants 2^−j come from the builder's shared halving chain
+//!   ([`NetBuilder::pow2_const`](crate::net::NetBuilder::pow2_const)).
+
+pub mod square;

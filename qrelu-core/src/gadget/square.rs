@@ -1,0 +1,240 @@
+//! The squaring network f_s^r of Proposition 1 with weights ±1/2 only.
+//!
+//! f_s^r is the piecewise-linear interpolation of x² at the 2^r + 1 points
+//! k/2^r (eq. 2), with error ≤ 2^(−2(r+1)) (eq. 3), and (eq. 5)
+//!
+//! ```text
+//! f_s^r(x) = x − Σ_{i=1..r} 2^(−2i) g^{∘i}(x),   g(y) = 2y − 4σ(y − 1/2)   (eq. 4)
+//! ```
+//!
+//! # Wiring (the paper's Figure 1 is not in the text; this is ours)
+//!
+//! The paper writes g with weights 2 and −4. We use instead
+//! `g(y) = 1 − 2|y − 1/2| = 1 − 2σ(y − 1/2) − 2σ(1/2 − y)` and carry each
+//! iterate `y_{i−1} = g^{∘(i−1)}(x)` as the pair of units
+//!
+//! ```text
+//! A_i = a_i·σ(y_{i−1} − 1/2),   B_i = a_i·σ(1/2 − y_{i−1}),   a_i = 4^(1−i)
+//! ```
+//!
+//! so that `a_{i+1}·y_i = a_{i+1} − (2a_{i+1}/a_i)(A_i + B_i) = a_{i+1} − ½(A_i + B_i)`
+//! and one **tent block** is
+//!
+//! ```text
+//! A_{i+1} = σ( ½·K_{2i} − ½·A_i − ½·B_i)      K_j = 2^−j (constant unit)
+//! B_{i+1} = σ(−½·K_{2i} + ½·A_i + ½·B_i)
+//! ```
+//!
+//! — 6 weights, all ±1/2. The weight 2 of g is never built: the factor 2
+//! of g and the scale 4 between blocks cancel against the two weights ½ on
+//! the path `A_i → A_{i+1}`; the −4 of g becomes the `−2(A_i + B_i)/a_i` of
+//! `y_i = 1 − (2/a_i)(A_i + B_i)`. The block scale `a_i = 4^(1−i)` is
+//! exactly the factor 2^(−2i) of eq. 5, so the output reads every block
+//! with weight ½:
+//!
+//! ```text
+//! −2^(−2i)·y_i = ½A_i + ½B_i − 2^(−2i) = ½A_i + ½B_i − ½K_{2i−1}
+//! f_s^r(x) = x + Σ_{i=1..r} ( ½A_i + ½B_i − ½K_{2i−1} )
+//! ```
+//!
+//! The biases
+//! `±a_{i+1}/2 = ±½K_{2i}` and the constants `2^(−2i)` come from the shared
+//! halving chain `K_1 = σ(½)`, `K_{j+1} = σ(½K_j)` — constants are built, not
+//! smuggled in as biases.
+//!
+//! **First block.** `a_1 = 1` needs gain 1 from the input, and a single edge
+//! gives at most ½. A **prelude** of four copies `X_j = σ(½x) = x/2` gives
+//! `A_1 = σ(½ΣX_j − ½)`, `B_1 = σ(−½ΣX_j + ½)` (biases ∓½ are codebook
+//! values) and, read by the output with weight ½ each, the leading `x` of
+//! eq. 5.
+//!
+//! # Size (derived; checked by tests)
+//!
+//! | part | units | weights |
+//! | --- | --- | --- |
+//! | prelude X_1..X_4 | 4 | 4 |
+//! | tent block 1 (A_1, B_1) | 2 | 8 |
+//! | tent blocks 2..r | 2(r−1) | 6(r−1) |
+//! | constants K_1..K_{2r−1} | 2r−1 | 2r−2 |
+//! | output | — | 4 + 2r + r |
+//!
+//! **weights = 11r + 8**, hidden units = 4r + 3, nonzero biases = 3 (A_1, B_1, K_1),
+//! **depth = 2r** for r ≥ 2 (3 for r = 1; the constant chain sets the pace:
+//! A_i sits on level 2i − 1), **width = 5** (level 1 holds X_1..X_4 and K_1;
+//! every later level holds at most A_i, B_i and one K).
+//!
+//! Depth 2r is close to optimal: with weights ±1/2 and biases in {0, ±1/2},
+//! every affine piece of a unit on level ℓ has a constant term that is a
+//! multiple of 2^(−ℓ) (induction over levels), while f_s^r has pieces with
+//! constant term −k(k+1)/4^r = −(k(k+1)/2)·2^(1−2r), an odd multiple of
+//! 2^(1−2r) for k = 1; so any such network for f_s^r has depth ≥ 2r − 1.
+
+use num_traits::Zero;
+
+use crate::error::CoreError;
+use crate::net::{LinearForm, Net, NetBuilder, UnitId};
+use crate::quantize::Codebook;
+use crate::rational::{self, Rational};
+
+/// Largest supported `r` (2^r linear pieces; the DSL refuses more).
+pub const MAX_R: u32 = 32;
+
+/// Weights of f_s^r: `11r + 8` (module docs).
+pub fn weights(r: u32) -> u64 {
+    11 * u64::from(r) + 8
+}
+
+/// Depth of f_s^r: `2r` for r ≥ 2, 3 for r = 1 (module docs).
+pub fn depth(r: u32) -> usize {
+    if r == 1 { 3 } else { 2 * r as usize }
+}
+
+/// Width of f_s^r: 5 for every r (module docs).
+pub fn width(_r: u32) -> usize {
+    5
+}
+
+/// The a-priori error bound of eq. 3, `2^(−2(r+1))`, exactly.
+pub fn error_bound(r: u32) -> Rational {
+    rational::pow2(-2 * (i64::from(r) + 1))
+}
+
+/// Adds f_s^r of the unit `x` (whose value must lie in [0, 1]) to the
+/// builder and returns it as a linear form whose coefficients are ±1/2.
+///
+/// Guarantees (tests check each): f_s^r(k/2^r) = (k/2^r)² exactly,
+/// f_s^r(0) = 0, |f_s^r(x) − x²| ≤ 2^(−2(r+1)) on [0, 1]; every weight ±1/2;
+/// the sizes of the module docs.
+///
+/// # Errors
+/// `r = 0` or `r > MAX_R`; builder errors cannot occur for codebooks
+/// holding ±1/2 (all of them).
+pub fn square(b: &mut NetBuilder, x: UnitId, r: u32) -> Result<LinearForm, CoreError> {
+    if r == 0 || r > MAX_R {
+        return Err(CoreError::InvalidParameter {
+            subject: crate::error::Subject::Param("r"),
+            message: format!("`r` must be between 1 and {MAX_R}, found {r}"),
+        });
+    }
+    let half = rational::ratio(1, 2);
+    let neg_half = rational::ratio(-1, 2);
+    let zero = Rational::zero();
+
+    // the constants K_1..K_{2r−1} first, so the chain forms one block
+    let k: Vec<UnitId> = (1..=2 * r - 1).map(|j| b.pow2_const(j)).collect::<Result<_, _>>()?;
+    let kc = |j: u32| k[(j - 1) as usize];
+
+    let mut out = LinearForm::default();
+
+    // prelude: X_j = σ(½x) = x/2, four copies (gain 1 for A_1, B_1 and the x of eq. 5)
+    b.begin_block("square.prelude");
+    let xs: Vec<UnitId> =
+        (1..=4).map(|j| b.relu(&format!("x{j}"), zero.clone(), &[(x, half.clone())])).collect::<Result<_, _>>()?;
+    b.end_block();
+    for &xj in &xs {
+        out.push(xj, half.clone());
+    }
+
+    // tent block 1: A_1 = σ(x − ½), B_1 = σ(½ − x)
+    b.begin_block("square.tent");
+    let plus: Vec<_> = xs.iter().map(|&u| (u, half.clone())).collect();
+    let minus: Vec<_> = xs.iter().map(|&u| (u, neg_half.clone())).collect();
+    let mut a = b.relu("a", neg_half.clone(), &plus)?;
+    let mut bb = b.relu("b", half.clone(), &minus)?;
+    b.end_block();
+    out.push(a, half.clone());
+    out.push(bb, half.clone());
+    out.push(kc(1), neg_half.clone());
+
+    // tent blocks 2..r: A_{i+1} = σ(½K_{2i} − ½A_i − ½B_i), B_{i+1} = σ(−½K_{2i} + ½A_i + ½B_i)
+    for i in 1..r {
+        b.begin_block("square.tent");
+        let kk = kc(2 * i);
+        let a2 = b.relu("a", zero.clone(), &[(kk, half.clone()), (a, neg_half.clone()), (bb, neg_half.clone())])?;
+        let b2 = b.relu("b", zero.clone(), &[(kk, neg_half.clone()), (a, half.clone()), (bb, half.clone())])?;
+        b.end_block();
+        a = a2;
+        bb = b2;
+        // eq. 5: −2^(−2(i+1)) g^{∘(i+1)}(x) = ½A_{i+1} + ½B_{i+1} − ½K_{2i+1}
+        out.push(a, half.clone());
+        out.push(bb, half.clone());
+        out.push(kc(2 * i + 1), neg_half.clone());
+    }
+    Ok(out)
+}
+
+/// The whole network f_s^r on one input `x`, output = f_s^r(x).
+///
+/// # Errors
+/// As [`square`].
+pub fn network(r: u32, codebook: Codebook) -> Result<Net, CoreError> {
+    let mut b = NetBuilder::new(codebook, &["x".to_owned()]);
+    let x = b.input(0);
+    let form = square(&mut b, x, r)?;
+    b.finish(Rational::zero(), &form)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eval::eval;
+    use crate::metrics::metrics;
+    use crate::rational::{int, pow2, ratio};
+
+    fn net(r: u32) -> Net {
+        network(r, Codebook::nonlinear(2, 2 * r + 2).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn exact_at_every_breakpoint() {
+        for r in 1..=10 {
+            let n = net(r);
+            let den = 1i64 << r;
+            for k in 0..=den {
+                let x = ratio(k, den);
+                assert_eq!(eval(&n, &[x.clone()]), &x * &x, "r={r} k={k}");
+            }
+        }
+    }
+
+    #[test]
+    fn error_at_midpoints_is_the_bound() {
+        // x² − interpolation is maximal at midpoints: h²/4 = 2^(−2(r+1))
+        for r in 1..=8 {
+            let n = net(r);
+            let den = 1i64 << (r + 1);
+            for k in (1..den).step_by(2) {
+                let x = ratio(k, den);
+                assert_eq!(eval(&n, &[x.clone()]) - &x * &x, error_bound(r), "r={r} k={k}");
+            }
+        }
+    }
+
+    #[test]
+    fn sizes_match_the_formulas() {
+        for r in 1..=24 {
+            let m = metrics(&net(r));
+            assert_eq!(m.weights as u64, weights(r), "weights r={r}");
+            assert_eq!(m.depth, depth(r), "depth r={r}");
+            assert_eq!(m.width, width(r), "width r={r}");
+            assert_eq!(m.units, 4 * r as usize + 3, "units r={r}");
+            assert_eq!(m.nonzero_biases, 3, "biases r={r}");
+        }
+    }
+
+    #[test]
+    fn only_plus_minus_half() {
+        let n = net(12);
+        for (what, v) in n.parameters() {
+            let ok = v == &ratio(1, 2) || v == &ratio(-1, 2) || (what == "bias" && v == &int(0));
+            assert!(ok, "{what} {v}");
+        }
+        assert_eq!(pow2(-1), ratio(1, 2));
+    }
+
+    #[test]
+    fn refuses_r_out_of_range() {
+        assert!(network(0, Codebook::nonlinear(2, 2).unwrap()).is_err());
+        assert!(network(MAX_R + 1, Codebook::nonlinear(2, 2).unwrap()).is_err());
+    }
+}

@@ -1,0 +1,306 @@
+//! The network IR: a DAG of units in topological order (SPEC §3).
+//!
+//! Input units come first, then hidden units `u = relu(b + Σ w·src)`, then
+//! one linear output unit `y = b + Σ w·src`. Every unit belongs to a
+//! [`Block`] (an instance of a gadget such as one tent step of f_s^r); blocks
+//! give the generated code its names and its function boundaries, and give
+//! `NetInfo` its per-block accounting.
+//!
+//! Networks are only made by [`NetBuilder`], which *refuses* (returns a
+//! [`CoreError`], never panics on user data) any edge weight outside the
+//! codebook, any bias outside codebook ∪ {0}, any edge from a unit that does
+//! not exist yet and any repeated edge between the same two units.
+
+use std::collections::HashSet;
+
+use num_traits::Zero;
+
+use crate::error::CoreError;
+use crate::quantize::Codebook;
+use crate::rational::Rational;
+
+/// Index of a unit in [`Net::units`].
+pub type UnitId = usize;
+
+/// Index of a block in [`Net::blocks`].
+pub type BlockId = usize;
+
+/// One weighted connection `src → unit`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edge {
+    /// the source unit (always smaller than the unit the edge enters)
+    pub src: UnitId,
+    /// the weight, a codebook value
+    pub weight: Rational,
+}
+
+/// What a unit computes.
+#[derive(Clone, Debug, PartialEq)]
+pub enum UnitKind {
+    /// The `index`-th network input.
+    Input {
+        /// position among the inputs
+        index: usize,
+    },
+    /// `relu(bias + Σ weight·src)`.
+    Relu {
+        /// zero or a codebook value
+        bias: Rational,
+        /// incoming edges, in the order they are summed
+        inputs: Vec<Edge>,
+    },
+}
+
+/// A unit of the network.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Unit {
+    /// input or ReLU
+    pub kind: UnitKind,
+    /// the block instance it belongs to
+    pub block: BlockId,
+    /// its role inside the block (`"a"`, `"b"`, `"k3"`, …), used in names
+    pub role: String,
+}
+
+/// The linear output unit `bias + Σ weight·src`.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Output {
+    /// zero or a codebook value
+    pub bias: Rational,
+    /// incoming edges, in the order they are summed
+    pub inputs: Vec<Edge>,
+}
+
+/// An instance of a gadget.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Block {
+    /// the gadget kind, dotted (`"square.tent"`, `"const"`, `"input"`)
+    pub kind: String,
+    /// instance number among blocks of the same kind, from 1
+    pub instance: usize,
+    /// the enclosing block, if nested
+    pub parent: Option<BlockId>,
+}
+
+impl Block {
+    /// A short identifier-friendly name: last kind segment plus instance
+    /// (`tent3`).
+    pub fn short_name(&self) -> String {
+        let last = self.kind.rsplit('.').next().unwrap_or(&self.kind);
+        format!("{}{}", last, self.instance)
+    }
+}
+
+/// A strict-codebook ReLU network.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Net {
+    /// input names, in order
+    pub inputs: Vec<String>,
+    /// the codebook every weight is drawn from
+    pub codebook: Codebook,
+    /// all units: inputs first, then hidden units, topologically ordered
+    pub units: Vec<Unit>,
+    /// the linear output unit
+    pub output: Output,
+    /// block instances
+    pub blocks: Vec<Block>,
+}
+
+impl Net {
+    /// Number of inputs.
+    pub fn dim(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// The hidden (ReLU) units with their ids.
+    pub fn hidden(&self) -> impl Iterator<Item = (UnitId, &Rational, &[Edge])> {
+        self.units.iter().enumerate().filter_map(|(i, u)| match &u.kind {
+            UnitKind::Relu { bias, inputs } => Some((i, bias, inputs.as_slice())),
+            UnitKind::Input { .. } => None,
+        })
+    }
+
+    /// Every edge weight and every bias, output included (for checks).
+    pub fn parameters(&self) -> impl Iterator<Item = (&'static str, &Rational)> {
+        self.hidden()
+            .flat_map(|(_, b, e)| std::iter::once(("bias", b)).chain(e.iter().map(|e| ("weight", &e.weight))))
+            .chain(std::iter::once(("bias", &self.output.bias)))
+            .chain(self.output.inputs.iter().map(|e| ("weight", &e.weight)))
+    }
+}
+
+/// A linear combination `Σ coef·unit` of units, not yet wired into a unit.
+/// Gadgets return their result in this form; the consumer (a ReLU unit or
+/// the output) turns each term into one edge, so every coefficient must be
+/// a codebook value by then.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LinearForm {
+    /// `(unit, coefficient)` terms, summed in this order
+    pub terms: Vec<(UnitId, Rational)>,
+}
+
+impl LinearForm {
+    /// Appends `coef·unit`.
+    pub fn push(&mut self, unit: UnitId, coef: Rational) {
+        self.terms.push((unit, coef));
+    }
+}
+
+/// Builds a [`Net`] unit by unit, enforcing the strict codebook model.
+#[derive(Debug)]
+pub struct NetBuilder {
+    net: Net,
+    block_stack: Vec<BlockId>,
+    /// `pow2_chain[j-1]` is a constant unit of value 2^−j
+    pow2_chain: Vec<UnitId>,
+}
+
+impl NetBuilder {
+    /// A builder with one input unit per name (in block `"input"`).
+    pub fn new(codebook: Codebook, inputs: &[String]) -> Self {
+        let mut net = Net { inputs: inputs.to_vec(), codebook, units: Vec::new(), output: Output::default(), blocks: Vec::new() };
+        net.blocks.push(Block { kind: "input".to_owned(), instance: 1, parent: None });
+        for (index, name) in inputs.iter().enumerate() {
+            net.units.push(Unit { kind: UnitKind::Input { index }, block: 0, role: name.clone() });
+        }
+        NetBuilder { net, block_stack: vec![0], pow2_chain: Vec::new() }
+    }
+
+    /// The codebook in force.
+    pub fn codebook(&self) -> &Codebook {
+        &self.net.codebook
+    }
+
+    /// The id of input `i`.
+    pub fn input(&self, i: usize) -> UnitId {
+        i
+    }
+
+    /// Opens a new instance of block `kind`; units added until the matching
+    /// [`end_block`](Self::end_block) belong to it.
+    pub fn begin_block(&mut self, kind: &str) -> BlockId {
+        let instance = self.net.blocks.iter().filter(|b| b.kind == kind).count() + 1;
+        let parent = self.block_stack.last().copied().filter(|&b| b != 0);
+        self.net.blocks.push(Block { kind: kind.to_owned(), instance, parent });
+        let id = self.net.blocks.len() - 1;
+        self.block_stack.push(id);
+        id
+    }
+
+    /// Closes the innermost open block.
+    pub fn end_block(&mut self) {
+        if self.block_stack.len() > 1 {
+            self.block_stack.pop();
+        }
+    }
+
+    fn check_edges(&self, unit: Option<UnitId>, edges: &[(UnitId, Rational)]) -> Result<Vec<Edge>, CoreError> {
+        let mut seen = HashSet::new();
+        let mut out = Vec::with_capacity(edges.len());
+        for (src, w) in edges {
+            if *src >= self.net.units.len() {
+                return Err(CoreError::UnknownSource { unit, source: *src });
+            }
+            if !seen.insert(*src) {
+                return Err(CoreError::DuplicateEdge { unit, source: *src });
+            }
+            if !self.net.codebook.contains(w) {
+                return Err(CoreError::WeightNotInCodebook { unit, weight: w.clone() });
+            }
+            out.push(Edge { src: *src, weight: w.clone() });
+        }
+        Ok(out)
+    }
+
+    /// Adds `relu(bias + Σ w·src)` with the given role name.
+    ///
+    /// # Errors
+    /// A weight outside the codebook, a bias outside codebook ∪ {0}, a
+    /// source that does not exist, or the same source twice.
+    pub fn relu(&mut self, role: &str, bias: Rational, edges: &[(UnitId, Rational)]) -> Result<UnitId, CoreError> {
+        let id = self.net.units.len();
+        if !self.net.codebook.allows_bias(&bias) {
+            return Err(CoreError::BiasNotInCodebook { unit: Some(id), bias });
+        }
+        let inputs = self.check_edges(Some(id), edges)?;
+        let block = *self.block_stack.last().unwrap_or(&0);
+        self.net.units.push(Unit { kind: UnitKind::Relu { bias, inputs }, block, role: role.to_owned() });
+        Ok(id)
+    }
+
+    /// A constant unit of value 2^−j (j ≥ 1), from a shared chain
+    /// `K_1 = relu(1/2)`, `K_{j+1} = relu(1/2·K_j)` in block `"const"`: one
+    /// unit and one weight per power, shared by every gadget of the net.
+    ///
+    /// # Errors
+    /// Never for a codebook holding 1/2 (every codebook does); the `Result`
+    /// is the builder's.
+    pub fn pow2_const(&mut self, j: u32) -> Result<UnitId, CoreError> {
+        let j = j.max(1) as usize;
+        if self.pow2_chain.len() < j {
+            let half = crate::rational::ratio(1, 2);
+            self.begin_block("const");
+            while self.pow2_chain.len() < j {
+                let role = format!("k{}", self.pow2_chain.len() + 1);
+                let id = match self.pow2_chain.last() {
+                    None => self.relu(&role, half.clone(), &[])?,
+                    Some(&prev) => self.relu(&role, Rational::zero(), &[(prev, half.clone())])?,
+                };
+                self.pow2_chain.push(id);
+            }
+            self.end_block();
+        }
+        Ok(self.pow2_chain[j - 1])
+    }
+
+    /// Finishes the network with the output `bias + form`.
+    ///
+    /// # Errors
+    /// As for [`relu`](Self::relu), for the output unit.
+    pub fn finish(mut self, bias: Rational, form: &LinearForm) -> Result<Net, CoreError> {
+        if !self.net.codebook.allows_bias(&bias) {
+            return Err(CoreError::BiasNotInCodebook { unit: None, bias });
+        }
+        let inputs = self.check_edges(None, &form.terms)?;
+        self.net.output = Output { bias, inputs };
+        Ok(self.net)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rational::{int, ratio};
+
+    fn builder() -> NetBuilder {
+        NetBuilder::new(Codebook::nonlinear(2, 4).unwrap(), &["x".to_owned()])
+    }
+
+    #[test]
+    fn refuses_weights_and_biases_outside_the_codebook() {
+        let mut b = builder();
+        assert!(matches!(b.relu("u", int(0), &[(0, int(1))]), Err(CoreError::WeightNotInCodebook { .. })));
+        assert!(matches!(b.relu("u", ratio(1, 4), &[(0, ratio(1, 2))]), Err(CoreError::BiasNotInCodebook { .. })));
+        assert!(matches!(b.relu("u", int(0), &[(5, ratio(1, 2))]), Err(CoreError::UnknownSource { .. })));
+        assert!(matches!(
+            b.relu("u", int(0), &[(0, ratio(1, 2)), (0, ratio(1, 2))]),
+            Err(CoreError::DuplicateEdge { .. })
+        ));
+        let u = b.relu("u", ratio(-1, 2), &[(0, ratio(1, 2))]).unwrap();
+        let mut form = LinearForm::default();
+        form.push(u, int(2));
+        assert!(matches!(b.finish(int(0), &form), Err(CoreError::WeightNotInCodebook { unit: None, .. })));
+    }
+
+    #[test]
+    fn pow2_chain_is_shared_and_exact() {
+        let mut b = builder();
+        let k3 = b.pow2_const(3).unwrap();
+        let k1 = b.pow2_const(1).unwrap();
+        assert_eq!(b.pow2_const(3).unwrap(), k3);
+        let net = b.finish(int(0), &LinearForm { terms: vec![(k3, ratio(1, 2))] }).unwrap();
+        assert_eq!(net.units.len(), 4);
+        assert_eq!(k1, 1);
+        assert_eq!(crate::eval::eval(&net, &[int(0)]), ratio(1, 16));
+    }
+}

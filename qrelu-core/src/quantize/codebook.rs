@@ -1,0 +1,188 @@
+//! Codebooks of λ weight values (SPEC §3).
+//!
+//! **Nonlinear quantization** (Prop. 3, eq. 9): the λ values
+//!
+//! ```text
+//! {−1/2} ∪ W,   W = {2^−1, 2^−b, 2^−b², …, 2^−b^(λ−2)},   b = ⌈t^(1/(λ−1))⌉
+//! ```
+//!
+//! The paper assumes `t^(1/(λ−1))` is an integer; we take the ceiling, which
+//! keeps every exponent `1..t` reachable with at most `b − 1` uses of each
+//! element of `W` per digit (radix-`b` digits of the exponent) at the cost of
+//! up to `λ(b−1)` factors on the longest chain instead of `λ(t^(1/(λ−1))−1)`.
+//! When the ceiling is 1 (t = 1) we use `b = 2`, so that the λ values stay
+//! distinct. For λ = 2 the codebook is {−1/2, 1/2} whatever `t` is.
+
+use num_traits::Zero;
+
+use crate::error::{CoreError, Subject};
+use crate::rational::{self, Rational};
+
+/// Largest exponent `e` of a codebook value `2^−e`: beyond it the value is
+/// not a normal `f64` and generated floating-point code would lose it.
+pub const MAX_EXPONENT: u64 = 1022;
+
+/// Which family of codebooks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Quantization {
+    /// Powers of two and −1/2 (Prop. 3, eq. 9).
+    Nonlinear,
+    /// Uniformly spaced values (Section 4.4); not implemented yet.
+    Linear,
+}
+
+impl Quantization {
+    /// The DSL spelling.
+    pub fn name(self) -> &'static str {
+        match self {
+            Quantization::Nonlinear => "nonlinear",
+            Quantization::Linear => "linear",
+        }
+    }
+}
+
+/// A set of λ distinct weight values. Every edge weight of a network is one
+/// of them; every bias is one of them or zero.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Codebook {
+    quantization: Quantization,
+    lambda: u32,
+    base: u64,
+    /// ascending
+    values: Vec<Rational>,
+}
+
+impl Codebook {
+    /// The nonlinear codebook for `lambda ≥ 2` values and weight precision
+    /// `t ≥ 1` (module docs).
+    ///
+    /// # Errors
+    /// `lambda < 2`, `t = 0`, or a smallest value `2^−b^(λ−2)` below
+    /// `2^−MAX_EXPONENT`.
+    ///
+    /// ```
+    /// use qrelu_core::quantize::Codebook;
+    /// use qrelu_core::rational::ratio;
+    /// let cb = Codebook::nonlinear(3, 16).unwrap();
+    /// assert_eq!(cb.base(), 4);
+    /// assert_eq!(cb.values(), &[ratio(-1, 2), ratio(1, 16), ratio(1, 2)]);
+    /// ```
+    pub fn nonlinear(lambda: u32, t: u32) -> Result<Self, CoreError> {
+        if lambda < 2 {
+            return Err(CoreError::InvalidParameter {
+                subject: Subject::Param("lambda"),
+                message: format!("`lambda` must be at least 2, found {lambda}"),
+            });
+        }
+        if t == 0 {
+            return Err(CoreError::InvalidParameter {
+                subject: Subject::Param("t"),
+                message: "`t` must be at least 1, found 0".to_owned(),
+            });
+        }
+        // b = ⌈t^(1/(λ−1))⌉, at least 2 so the values stay distinct
+        let base = rational::ceil_root(u64::from(t), lambda - 1).max(2);
+        let mut values = vec![rational::ratio(-1, 2), rational::ratio(1, 2)];
+        let mut exponent: u64 = 1;
+        for _ in 0..lambda.saturating_sub(2) {
+            exponent = exponent.saturating_mul(base);
+            if exponent > MAX_EXPONENT {
+                return Err(CoreError::InvalidParameter {
+                    subject: Subject::Param("lambda"),
+                    message: format!(
+                        "`lambda` = {lambda} with `t` = {t} needs the codebook value 2^-{exponent}, \
+                         below the range of f64; use a smaller `lambda`"
+                    ),
+                });
+            }
+            values.push(rational::pow2(-(exponent as i64)));
+        }
+        values.sort();
+        Ok(Codebook { quantization: Quantization::Nonlinear, lambda, base, values })
+    }
+
+    /// Nonlinear or linear.
+    pub fn quantization(&self) -> Quantization {
+        self.quantization
+    }
+
+    /// λ, the number of distinct values.
+    pub fn lambda(&self) -> u32 {
+        self.lambda
+    }
+
+    /// The radix `b` of eq. 9 (nonlinear codebooks).
+    pub fn base(&self) -> u64 {
+        self.base
+    }
+
+    /// The values, ascending.
+    pub fn values(&self) -> &[Rational] {
+        &self.values
+    }
+
+    /// Whether `w` is a codebook value.
+    pub fn contains(&self, w: &Rational) -> bool {
+        self.values.binary_search(w).is_ok()
+    }
+
+    /// Whether `b` is an allowed bias: zero or a codebook value.
+    pub fn allows_bias(&self, b: &Rational) -> bool {
+        b.is_zero() || self.contains(b)
+    }
+
+    /// Bits to store one weight index, `⌈log2 λ⌉`.
+    pub fn index_bits(&self) -> u32 {
+        rational::ceil_log2(u64::from(self.lambda))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rational::{pow2, ratio};
+
+    #[test]
+    fn lambda_two_is_plus_minus_half() {
+        for t in [1, 2, 7, 64] {
+            let cb = Codebook::nonlinear(2, t).unwrap();
+            assert_eq!(cb.values(), &[ratio(-1, 2), ratio(1, 2)]);
+            assert_eq!(cb.index_bits(), 1);
+        }
+    }
+
+    #[test]
+    fn values_follow_eq_9() {
+        // λ = 4, t = 27: b = 3, W = {2^-1, 2^-3, 2^-9}
+        let cb = Codebook::nonlinear(4, 27).unwrap();
+        assert_eq!(cb.base(), 3);
+        assert_eq!(cb.values(), &[ratio(-1, 2), pow2(-9), pow2(-3), pow2(-1)]);
+        // λ = 3, t = 10: ⌈√10⌉ = 4
+        assert_eq!(Codebook::nonlinear(3, 10).unwrap().base(), 4);
+        // t = 1 keeps the values distinct with b = 2
+        let cb = Codebook::nonlinear(5, 1).unwrap();
+        assert_eq!(cb.base(), 2);
+        assert_eq!(cb.values().len(), 5);
+    }
+
+    #[test]
+    fn every_codebook_has_lambda_distinct_values() {
+        for lambda in 2..=11 {
+            for t in 1..=64 {
+                let cb = Codebook::nonlinear(lambda, t).unwrap();
+                let mut v = cb.values().to_vec();
+                v.dedup();
+                assert_eq!(v.len(), lambda as usize, "λ={lambda} t={t}");
+                assert!(cb.contains(&ratio(1, 2)) && cb.contains(&ratio(-1, 2)));
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_bad_parameters() {
+        assert!(Codebook::nonlinear(1, 4).is_err());
+        assert!(Codebook::nonlinear(3, 0).is_err());
+        // b = 2, 2^(16-2) = 16384 > MAX_EXPONENT
+        assert!(Codebook::nonlinear(16, 2).is_err());
+    }
+}
