@@ -1,1 +1,100 @@
-//! placeholder
+//! Runtime support for networks compiled by the `qrelu!` macro.
+//!
+//! The macro turns a polynomial into a fully unrolled ReLU network at compile
+//! time; the code it generates is generic over a [`Scalar`] (`f32`, `f64` or
+//! the exact rational [`Exact`]) and describes itself with a [`NetInfo`]
+//! constant. This crate holds what that code calls, and the error checks that
+//! compare a network with its target:
+//!
+//! - [`scalar`]: the [`Scalar`] trait and [`relu`];
+//! - [`info`]: [`NetInfo`] and the compile-time constants it is made of;
+//! - [`network`]: the [`Network`] trait every generated network implements;
+//! - [`check`]: checked evaluation, grid sup errors and the certified 1-D
+//!   sup error ([`certify_1d`]).
+//!
+//! The crate is `no_std` and needs only `alloc`; the default `std` feature
+//! enables `std` in the number crates it is built on.
+//!
+//! ```
+//! use qrelu_runtime::{Exact, Scalar};
+//!
+//! let half = Exact::dyadic(1, -1);
+//! assert_eq!(half.to_f64(), 0.5);
+//! assert_eq!(f64::dyadic(-3, -2), -0.75);
+//! assert_eq!(Exact::ratio(-1, 3).relu(), Exact::zero());
+//! ```
+#![no_std]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+pub mod check;
+pub mod info;
+pub mod network;
+mod piece;
+pub mod scalar;
+
+pub use check::{
+    Certified, CheckError, SupError, certify_1d, eval_checked, sup_error, sup_error_on,
+};
+pub use info::{BlockInfo, ConstRational, NetInfo, TargetTerm};
+pub use network::Network;
+pub use num_bigint::BigInt;
+pub use scalar::{Scalar, relu};
+
+/// The exact scalar: an arbitrary-precision rational number.
+///
+/// Every value a compiled network computes on dyadic inputs is dyadic, so
+/// evaluating the generated code with `Exact` reproduces the compiler's own
+/// exact evaluation.
+pub type Exact = num_rational::BigRational;
+
+/// Items the generated code names through `::qrelu::__private`; not a public
+/// API.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::{
+        BigInt, BlockInfo, CheckError, ConstRational, Exact, NetInfo, Network, Scalar, TargetTerm,
+        relu,
+    };
+
+    /// The `NetInfo` of the stub items the macro emits after a compile error:
+    /// no inputs, no target, every count zero.
+    pub const STUB_INFO: NetInfo = NetInfo {
+        name: "",
+        inputs: &[],
+        domain: &[],
+        target: &[],
+        structure: "",
+        quantization: "",
+        lambda: 0,
+        r: None,
+        t: None,
+        codebook: &[],
+        weights: 0,
+        nonzero_biases: 0,
+        units: 0,
+        depth: 0,
+        width: 0,
+        bits: 0,
+        honest_bits: 0,
+        error_bound: ConstRational::new("0"),
+        blocks: &[],
+    };
+
+    /// Splits an input slice into exactly `N` owned inputs, or reports the
+    /// mismatch as [`CheckError::Dimension`].
+    ///
+    /// Generated `eval_at` bodies start with
+    /// `let [x, y] = inputs::<T, 2>(x)?;`.
+    #[inline]
+    pub fn inputs<T: Clone, const N: usize>(x: &[T]) -> Result<[T; N], CheckError> {
+        match <&[T; N]>::try_from(x) {
+            Ok(array) => Ok(array.clone()),
+            Err(_) => Err(CheckError::Dimension {
+                expected: N,
+                found: x.len(),
+            }),
+        }
+    }
+}

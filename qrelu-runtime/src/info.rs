@@ -1,0 +1,272 @@
+//! What a compiled network says about itself: [`NetInfo`] and the
+//! compile-time constants it is built from ([`ConstRational`],
+//! [`TargetTerm`], [`BlockInfo`]).
+
+use alloc::vec::Vec;
+use core::fmt;
+
+use num_bigint::BigInt;
+use num_traits::Zero;
+
+use crate::{CheckError, Exact, Scalar};
+
+/// A rational number known at compile time, kept as its decimal text.
+///
+/// The text is `"p"` or `"p/q"`: an optional `-`, decimal digits, and for a
+/// fraction `/` and the decimal digits of a positive denominator. The
+/// generated code always writes lowest terms (so equal values have equal
+/// text, and the derived `PartialEq` compares values); the numbers may be far
+/// larger than any machine integer.
+///
+/// [`ConstRational::new`] is a `const fn` that does not check the text;
+/// [`ConstRational::try_to_exact`] does.
+///
+/// ```
+/// use qrelu_runtime::{ConstRational, Exact, Scalar};
+///
+/// const BOUND: ConstRational = ConstRational::new("-1/256");
+/// assert_eq!(BOUND.to_exact(), Exact::ratio(-1, 256));
+/// assert_eq!(BOUND.to_f64(), -0.00390625);
+/// assert_eq!(BOUND.to_string(), "-1/256");
+/// assert_eq!(ConstRational::new("1/0").try_to_exact(), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ConstRational {
+    text: &'static str,
+}
+
+impl ConstRational {
+    /// Wraps `text` without checking it (a `const fn`, so usable in
+    /// constants); see the type's documentation for the accepted form.
+    pub const fn new(text: &'static str) -> Self {
+        ConstRational { text }
+    }
+
+    /// The text this value was made from.
+    pub const fn text(&self) -> &'static str {
+        self.text
+    }
+
+    /// The exact value, or `None` if the text is not of the form `"p"` or
+    /// `"p/q"` with q > 0. Accepts fractions not in lowest terms and reduces
+    /// them.
+    pub fn try_to_exact(&self) -> Option<Exact> {
+        let (numer, denom) = match self.text.split_once('/') {
+            Some((numer, denom)) => (numer, Some(denom)),
+            None => (self.text, None),
+        };
+        let numer = parse_integer(numer, true)?;
+        match denom {
+            None => Some(Exact::from_integer(numer)),
+            Some(denom) => {
+                let denom = parse_integer(denom, false)?;
+                if denom.is_zero() {
+                    None
+                } else {
+                    Some(Exact::new(numer, denom))
+                }
+            }
+        }
+    }
+
+    /// The exact value.
+    ///
+    /// # Panics
+    ///
+    /// If the text is malformed (see [`ConstRational::try_to_exact`]);
+    /// constants written by the `qrelu!` macro never are.
+    pub fn to_exact(&self) -> Exact {
+        match self.try_to_exact() {
+            Some(value) => value,
+            None => panic!("malformed rational constant {:?}", self.text),
+        }
+    }
+
+    /// The nearest `f64` (ties to even), computed from the exact value.
+    ///
+    /// # Panics
+    ///
+    /// If the text is malformed, like [`ConstRational::to_exact`].
+    pub fn to_f64(&self) -> f64 {
+        self.to_exact().to_f64()
+    }
+}
+
+impl fmt::Display for ConstRational {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text)
+    }
+}
+
+/// Parses `-?[0-9]+` (the sign only if `signed`) into an integer.
+fn parse_integer(text: &str, signed: bool) -> Option<BigInt> {
+    let digits = match text.strip_prefix('-') {
+        Some(rest) if signed => rest,
+        Some(_) => return None,
+        None => text,
+    };
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    BigInt::parse_bytes(text.as_bytes(), 10)
+}
+
+/// One monomial c·x₁^k₁·…·x_d^k_d of a network's target polynomial.
+///
+/// ```
+/// use qrelu_runtime::{ConstRational, TargetTerm};
+///
+/// // 3/4·x²·y
+/// const TERM: TargetTerm = TargetTerm { coef: ConstRational::new("3/4"), pow: &[2, 1] };
+/// assert_eq!(TERM.pow.iter().sum::<u32>(), 3);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TargetTerm {
+    /// The coefficient c.
+    pub coef: ConstRational,
+    /// The exponent of each input, in input order; missing trailing entries
+    /// are 0.
+    pub pow: &'static [u32],
+}
+
+/// The size of one named block of a network, for the per-block accounting
+/// the paper's tables report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BlockInfo {
+    /// The block's name, `gadget.part`, e.g. `"square.tent"`.
+    pub name: &'static str,
+    /// Units (neurons) in the block.
+    pub units: usize,
+    /// Weights (edges) ending in the block's units.
+    pub weights: usize,
+    /// The block's depth in edges.
+    pub depth: usize,
+    /// The block's width: its largest layer.
+    pub width: usize,
+}
+
+/// Everything a compiled network states about itself: its target, its shape,
+/// its quantization, its storage cost and its a-priori error bound.
+///
+/// Every generated network has one as `Network::INFO` (and `Name::INFO`).
+/// All fields are public and the type is built in `const` context.
+///
+/// ```
+/// use qrelu_runtime::{ConstRational, Exact, NetInfo, Scalar, TargetTerm};
+///
+/// const INFO: NetInfo = NetInfo {
+///     target: &[
+///         TargetTerm { coef: ConstRational::new("1"), pow: &[2] },
+///         TargetTerm { coef: ConstRational::new("-1/2"), pow: &[0] },
+///     ],
+///     inputs: &["x"],
+///     domain: &[(ConstRational::new("0"), ConstRational::new("1"))],
+///     codebook: &[ConstRational::new("-1/2"), ConstRational::new("1/2")],
+///     ..qrelu_runtime::__private::STUB_INFO
+/// };
+/// assert_eq!(INFO.dim(), 1);
+/// assert_eq!(INFO.target_eval(&[3.0_f64]), Ok(8.5));
+/// assert!(INFO.in_codebook(&Exact::ratio(-1, 2)));
+/// assert!(!INFO.in_codebook(&Exact::zero()));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NetInfo {
+    /// The network's name, as written in the DSL.
+    pub name: &'static str,
+    /// The input names, in argument order.
+    pub inputs: &'static [&'static str],
+    /// The domain `[lo, hi]` of each input, in input order.
+    pub domain: &'static [(ConstRational, ConstRational)],
+    /// The target polynomial, as a sum of monomials.
+    pub target: &'static [TargetTerm],
+    /// The construction used: `"direct"`, `"taylor"` or `"lipschitz"`.
+    pub structure: &'static str,
+    /// The quantization scheme: `"nonlinear"` or `"linear"`.
+    pub quantization: &'static str,
+    /// λ, the number of distinct weight values allowed.
+    pub lambda: u32,
+    /// r, the squaring depth, when the construction has one.
+    pub r: Option<u32>,
+    /// t, the weight precision (weights within 2^−t), when the construction
+    /// has one.
+    pub t: Option<u32>,
+    /// The codebook: the λ exact values every weight is drawn from.
+    pub codebook: &'static [ConstRational],
+    /// The number of weights (edges), output edges included.
+    pub weights: usize,
+    /// The number of units whose bias is not zero.
+    pub nonzero_biases: usize,
+    /// The number of units: inputs, hidden units and the output.
+    pub units: usize,
+    /// The depth: the longest input→output path, in edges.
+    pub depth: usize,
+    /// The width: the largest layer when units are layered by longest path.
+    pub width: usize,
+    /// The paper's storage measure: weights·⌈log₂ λ⌉ bits.
+    pub bits: u64,
+    /// The compiler's honest storage count: weights and biases as codebook
+    /// indices plus the sparse structure (which unit each edge comes from),
+    /// as the compiler accounts for it.
+    pub honest_bits: u64,
+    /// The a-priori bound on sup |network − target| over the domain, exact.
+    pub error_bound: ConstRational,
+    /// Per-block accounting, in construction order.
+    pub blocks: &'static [BlockInfo],
+}
+
+impl NetInfo {
+    /// The number of inputs.
+    pub fn dim(&self) -> usize {
+        self.inputs.len()
+    }
+
+    /// The domain of each input as exact `(lo, hi)` pairs.
+    pub fn domain_exact(&self) -> Vec<(Exact, Exact)> {
+        self.domain
+            .iter()
+            .map(|(lo, hi)| (lo.to_exact(), hi.to_exact()))
+            .collect()
+    }
+
+    /// Evaluates the target polynomial at `x`, term by term in `T`
+    /// (coefficients converted with [`Scalar::from_exact`], powers by
+    /// repeated multiplication).
+    ///
+    /// # Errors
+    ///
+    /// [`CheckError::Dimension`] if `x` does not have one value per input,
+    /// or a term has exponents for more inputs than there are.
+    pub fn target_eval<T: Scalar>(&self, x: &[T]) -> Result<T, CheckError> {
+        if x.len() != self.dim() {
+            return Err(CheckError::Dimension {
+                expected: self.dim(),
+                found: x.len(),
+            });
+        }
+        let mut sum = T::zero();
+        for term in self.target {
+            if term.pow.len() > x.len() {
+                return Err(CheckError::Dimension {
+                    expected: term.pow.len(),
+                    found: x.len(),
+                });
+            }
+            let mut monomial = T::from_exact(&term.coef.to_exact());
+            for (xi, &k) in x.iter().zip(term.pow) {
+                for _ in 0..k {
+                    monomial = monomial.times(xi);
+                }
+            }
+            sum = sum.plus(&monomial);
+        }
+        Ok(sum)
+    }
+
+    /// Whether `q` is one of the codebook values. Zero is a codebook value
+    /// only if the codebook lists it (zero biases are allowed separately).
+    pub fn in_codebook(&self, q: &Exact) -> bool {
+        self.codebook
+            .iter()
+            .any(|c| c.try_to_exact().as_ref() == Some(q))
+    }
+}

@@ -1,0 +1,69 @@
+//! The [`Network`] trait: what every generated network implements, so the
+//! checks in [`crate::check`] work on any of them.
+
+use crate::{CheckError, NetInfo, Scalar};
+
+/// A compiled network: its description, its export, and evaluation of the
+/// network and of its target at a point given as a slice.
+///
+/// The `qrelu!` macro implements this for every generated struct; the
+/// inherent `eval`/`target` functions it also emits take one argument per
+/// input instead of a slice. A hand-written implementation (as used in
+/// tests) looks like this:
+///
+/// ```
+/// use qrelu_runtime::{CheckError, ConstRational, NetInfo, Network, Scalar, TargetTerm};
+///
+/// /// |x| = relu(x) + relu(−x) on [−1, 1], target |x| is not a polynomial,
+/// /// so take the target x² and the bound 1/4.
+/// struct Abs;
+///
+/// impl Network for Abs {
+///     const INFO: NetInfo = NetInfo {
+///         name: "Abs",
+///         inputs: &["x"],
+///         domain: &[(ConstRational::new("-1"), ConstRational::new("1"))],
+///         target: &[TargetTerm { coef: ConstRational::new("1"), pow: &[2] }],
+///         error_bound: ConstRational::new("1/4"),
+///         ..qrelu_runtime::__private::STUB_INFO
+///     };
+///     const JSON: &'static str = "{}";
+///
+///     fn eval_at<T: Scalar>(x: &[T]) -> Result<T, CheckError> {
+///         let [x] = qrelu_runtime::__private::inputs::<T, 1>(x)?;
+///         Ok(x.relu().plus(&x.negated().relu()))
+///     }
+///
+///     fn target_at<T: Scalar>(x: &[T]) -> Result<T, CheckError> {
+///         Self::INFO.target_eval(x)
+///     }
+/// }
+///
+/// assert_eq!(Abs::eval_at(&[-0.5_f64]), Ok(0.5));
+/// assert_eq!(
+///     Abs::eval_at(&[1.0_f64, 2.0]),
+///     Err(CheckError::Dimension { expected: 1, found: 2 })
+/// );
+/// ```
+pub trait Network {
+    /// The network's self-description.
+    const INFO: NetInfo;
+
+    /// The network in the `qrelu-net/1` JSON format.
+    const JSON: &'static str;
+
+    /// The network's output at `x` (one value per input), without domain
+    /// checks (see [`crate::eval_checked`] for those).
+    ///
+    /// # Errors
+    ///
+    /// [`CheckError::Dimension`] if `x.len()` is not the number of inputs.
+    fn eval_at<T: Scalar>(x: &[T]) -> Result<T, CheckError>;
+
+    /// The target polynomial at `x` (one value per input).
+    ///
+    /// # Errors
+    ///
+    /// [`CheckError::Dimension`] if `x.len()` is not the number of inputs.
+    fn target_at<T: Scalar>(x: &[T]) -> Result<T, CheckError>;
+}

@@ -1,0 +1,338 @@
+//! The checks of `qrelu_runtime::check` on hand-written networks: checked
+//! evaluation, grid sup errors in f64, f32 and exact arithmetic, and the
+//! certified 1-D sup error.
+
+mod common;
+
+use std::sync::LazyLock;
+
+use common::*;
+use proptest::prelude::*;
+use qrelu_runtime::{
+    Certified, CheckError, Exact, Network, Scalar, certify_1d, eval_checked, sup_error,
+    sup_error_on,
+};
+
+fn q(n: i64, d: u64) -> Exact {
+    Exact::ratio(n, d)
+}
+
+// --- checked evaluation -------------------------------------------------
+
+#[test]
+fn eval_checked_accepts_the_closed_domain() {
+    assert_eq!(eval_checked::<Square1, f64>(&[0.0]), Ok(0.0));
+    assert_eq!(eval_checked::<Square1, f64>(&[1.0]), Ok(1.0));
+    assert_eq!(eval_checked::<Square1, Exact>(&[q(1, 4)]), Ok(q(1, 8)));
+    assert_eq!(eval_checked::<HalfLine, f32>(&[-1.0]), Ok(0.25));
+}
+
+#[test]
+fn eval_checked_rejects_bad_points() {
+    assert_eq!(
+        eval_checked::<Square1, f64>(&[]),
+        Err(CheckError::Dimension {
+            expected: 1,
+            found: 0
+        })
+    );
+    assert_eq!(
+        eval_checked::<Corner, f64>(&[0.5]),
+        Err(CheckError::Dimension {
+            expected: 2,
+            found: 1
+        })
+    );
+    assert_eq!(
+        eval_checked::<Corner, f64>(&[0.5, f64::NAN]),
+        Err(CheckError::NotANumber { input: 1 })
+    );
+    assert_eq!(
+        eval_checked::<Corner, f64>(&[0.5, 1.0 + f64::EPSILON]),
+        Err(CheckError::OutOfDomain {
+            input: 1,
+            value: 1.0 + f64::EPSILON
+        })
+    );
+    assert_eq!(
+        eval_checked::<Square1, f32>(&[-f32::MIN_POSITIVE]),
+        Err(CheckError::OutOfDomain {
+            input: 0,
+            value: -f64::from(f32::MIN_POSITIVE)
+        })
+    );
+    assert_eq!(
+        eval_checked::<Square1, f64>(&[f64::INFINITY]),
+        Err(CheckError::OutOfDomain {
+            input: 0,
+            value: f64::INFINITY
+        })
+    );
+    assert_eq!(
+        eval_checked::<AtKink, Exact>(&[q(1, 3)]),
+        Err(CheckError::OutOfDomain {
+            input: 0,
+            value: 1.0 / 3.0
+        })
+    );
+}
+
+#[test]
+fn unchecked_evaluation_reports_dimension() {
+    assert_eq!(
+        Square1::eval_at(&[0.0_f64, 1.0]),
+        Err(CheckError::Dimension {
+            expected: 1,
+            found: 2
+        })
+    );
+    assert_eq!(
+        Corner::target_at(&[0.0_f64]),
+        Err(CheckError::Dimension {
+            expected: 2,
+            found: 1
+        })
+    );
+}
+
+// --- grid sup errors ----------------------------------------------------
+
+#[test]
+fn grid_in_f64_finds_the_first_worst_point() {
+    // Points 0, 1/4, 1/2, 3/4, 1; errors 0, 1/16, 0, 1/16, 0.
+    let s = sup_error::<Square1, f64>(5).unwrap();
+    assert_eq!(s.worst_point, vec![0.25]);
+    assert_eq!((s.network, s.target, s.error), (0.125, 0.0625, 0.0625));
+    assert_eq!(s.bound, 0.0625);
+    assert!(s.holds);
+    assert_eq!(s.points, 5);
+}
+
+#[test]
+fn grid_in_f32_agrees() {
+    let s = sup_error::<Square3, f32>(17).unwrap();
+    assert_eq!(s.worst_point, vec![0.0625]);
+    assert_eq!(s.error, 1.0 / 256.0);
+    assert!(s.holds);
+}
+
+#[test]
+fn grid_in_exact_arithmetic_is_exact() {
+    // Breakpoints k/8 and midpoints (2k + 1)/16: error 1/256 at 1/16 first.
+    let s = sup_error::<Square3, Exact>(17).unwrap();
+    assert_eq!(s.worst_point, vec![q(1, 16)]);
+    assert_eq!(s.error, q(1, 256));
+    assert_eq!(s.bound, q(1, 256));
+    assert!(s.holds);
+    // On the breakpoints alone the interpolant is exact (eq. 2).
+    let s = sup_error::<Square3, Exact>(9).unwrap();
+    assert_eq!(s.error, q(0, 1));
+    assert_eq!(s.worst_point, vec![q(0, 1)]);
+}
+
+#[test]
+fn grid_in_two_dimensions() {
+    let s = sup_error::<Corner, Exact>(3).unwrap();
+    assert_eq!(s.points, 9);
+    assert_eq!(s.worst_point, vec![q(1, 2), q(1, 2)]);
+    assert_eq!((s.network, s.target, s.error), (q(0, 1), q(1, 4), q(1, 4)));
+    assert!(s.holds);
+    let s = sup_error::<Corner, f64>(5).unwrap();
+    assert_eq!(s.points, 25);
+    assert_eq!(s.error, 0.25);
+}
+
+#[test]
+fn grid_reports_a_broken_bound() {
+    let s = sup_error::<WrongBias, Exact>(5).unwrap();
+    assert_eq!(s.worst_point, vec![q(1, 4)]);
+    assert_eq!(s.error, q(3, 16));
+    assert!(!s.holds);
+}
+
+#[test]
+fn grids_need_two_points_per_axis() {
+    assert_eq!(sup_error::<Square1, f64>(0), Err(CheckError::EmptyGrid));
+    assert_eq!(sup_error::<Square1, Exact>(1), Err(CheckError::EmptyGrid));
+    assert_eq!(
+        sup_error_on::<Square1, f64, _>(Vec::new()),
+        Err(CheckError::EmptyGrid)
+    );
+}
+
+#[test]
+fn points_of_the_wrong_dimension_are_errors() {
+    assert_eq!(
+        sup_error_on::<Corner, f64, _>(vec![vec![0.5, 0.5], vec![0.5]]),
+        Err(CheckError::Dimension {
+            expected: 2,
+            found: 1
+        })
+    );
+}
+
+#[test]
+fn a_nan_error_is_the_worst_and_breaks_the_bound() {
+    let s = sup_error_on::<Square1, f64, _>(vec![vec![0.25], vec![f64::NAN], vec![0.75]]).unwrap();
+    assert!(s.error.is_nan());
+    assert!(s.worst_point[0].is_nan());
+    assert!(!s.holds);
+    assert_eq!(s.points, 3);
+}
+
+// --- certified sup error ------------------------------------------------
+
+#[test]
+fn certified_square1_attains_one_sixteenth_at_one_quarter() {
+    let c = certify_1d::<Square1>().unwrap();
+    assert_eq!(c.worst_x, q(1, 4));
+    assert_eq!((c.network.clone(), c.target.clone()), (q(1, 8), q(1, 16)));
+    assert_eq!(c.error, q(1, 16));
+    assert_eq!(c.bound, q(1, 16));
+    assert!(c.holds && c.attained);
+    assert_eq!(c.pieces, 2);
+}
+
+#[test]
+fn certified_square_r_matches_prop_1() {
+    // eq. (3): sup error 2^(−2(r+1)), attained at the first midpoint
+    // 2^(−(r+1)); one piece per interval [k/2^r, (k+1)/2^r].
+    for (c, r) in [(certify_1d::<Square3>(), 3), (certify_1d::<Square6>(), 6)] {
+        let c = c.unwrap();
+        assert_eq!(c.error, Exact::dyadic(1, -2 * (r + 1)), "r = {r}");
+        assert_eq!(c.worst_x, Exact::dyadic(1, -(r + 1)), "r = {r}");
+        assert!(c.holds && c.attained, "r = {r}");
+        assert_eq!(c.pieces, 1 << r, "r = {r}");
+    }
+}
+
+#[test]
+fn certified_square12_sweeps_4096_pieces() {
+    let c = certify_1d::<Square12>().unwrap();
+    assert_eq!(c.pieces, 4096);
+    assert_eq!(c.error, Exact::dyadic(1, -26));
+    assert!(c.holds && c.attained);
+}
+
+#[test]
+fn certified_check_catches_a_wrong_bias() {
+    let c = certify_1d::<WrongBias>().unwrap();
+    // e(x) = x² − x/2 − 1/8 on [0, 1/2] is −3/16 at its vertex 1/4.
+    assert_eq!(c.error, q(3, 16));
+    assert_eq!(c.worst_x, q(1, 4));
+    assert!(!c.holds && !c.attained);
+    assert_eq!(c.pieces, 2);
+}
+
+#[test]
+fn certified_affine_target_peaks_at_an_endpoint() {
+    let c = certify_1d::<HalfLine>().unwrap();
+    assert_eq!(c.worst_x, q(-1, 1));
+    assert_eq!((c.network.clone(), c.target.clone()), (q(1, 4), q(-1, 4)));
+    assert_eq!(c.error, q(1, 2));
+    assert!(c.holds && c.attained);
+    assert_eq!(c.pieces, 2);
+}
+
+#[test]
+fn certified_units_switching_at_piece_starts() {
+    // Pieces [0, 1/4], [1/4, 1/2], [1/2, 1]; the outer unit turns on at 1/2.
+    let c = certify_1d::<Nested>().unwrap();
+    assert_eq!(c.pieces, 3);
+    assert_eq!((c.worst_x.clone(), c.error.clone()), (q(1, 1), q(1, 1)));
+    assert!(c.holds && c.attained);
+    // Both units are 0 at the domain's left end; one piece, exact.
+    let c = certify_1d::<AtKink>().unwrap();
+    assert_eq!(c.pieces, 1);
+    assert_eq!((c.worst_x.clone(), c.error.clone()), (q(1, 2), q(0, 1)));
+    assert!(c.holds && c.attained);
+}
+
+#[test]
+fn certified_check_refuses_what_it_cannot_prove() {
+    assert_eq!(
+        certify_1d::<Cubic>(),
+        Err(CheckError::Unsupported(
+            "certified check of targets of degree 3 or more"
+        ))
+    );
+    assert_eq!(certify_1d::<Multiplies>(), Err(CheckError::NotAffine));
+    assert_eq!(
+        certify_1d::<Corner>(),
+        Err(CheckError::NotOneDimensional { dim: 2 })
+    );
+}
+
+#[test]
+fn error_messages_are_lowercase_without_a_period() {
+    let errors = [
+        CheckError::Dimension {
+            expected: 1,
+            found: 2,
+        },
+        CheckError::NotANumber { input: 0 },
+        CheckError::OutOfDomain {
+            input: 0,
+            value: 2.0,
+        },
+        CheckError::EmptyGrid,
+        CheckError::NotOneDimensional { dim: 3 },
+        CheckError::Unsupported("certified check of targets of degree 3 or more"),
+        CheckError::NotAffine,
+    ];
+    for e in errors {
+        let text = e.to_string();
+        assert!(text.starts_with(|c: char| c.is_lowercase()), "{text}");
+        assert!(!text.ends_with('.'), "{text}");
+    }
+    assert_eq!(
+        CheckError::Dimension {
+            expected: 1,
+            found: 2
+        }
+        .to_string(),
+        "expected 1 input values, found 2"
+    );
+}
+
+// --- properties ---------------------------------------------------------
+
+/// Denominators of random points: large enough to land between breakpoints.
+const MAX_DENOM: u64 = 1 << 20;
+
+/// The certified result for `Square6`, computed once.
+static SQUARE6: LazyLock<Certified> = LazyLock::new(|| certify_1d::<Square6>().unwrap());
+
+proptest! {
+    /// The certified sup error bounds the exact error at any rational point
+    /// of the domain.
+    #[test]
+    fn certified_error_dominates_every_point(d in 1..MAX_DENOM, n in 0..=MAX_DENOM) {
+        let x = q(n.min(d) as i64, d);
+        let net = Square6::eval_at(std::slice::from_ref(&x)).unwrap();
+        let target = Square6::target_at(&[x]).unwrap();
+        prop_assert!(abs(&(net - target)) <= SQUARE6.error);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    /// So does the exact grid error, on grids of any size; the reported
+    /// worst point is where the network has the reported value.
+    #[test]
+    fn certified_error_dominates_grids(n in 2_usize..100) {
+        let grid = sup_error::<Square6, Exact>(n).unwrap();
+        prop_assert!(grid.error <= SQUARE6.error);
+        let net = Square6::eval_at(std::slice::from_ref(&SQUARE6.worst_x)).unwrap();
+        prop_assert_eq!(net, SQUARE6.network.clone());
+    }
+}
+
+fn abs(v: &Exact) -> Exact {
+    if *v < Exact::zero() {
+        -v.clone()
+    } else {
+        v.clone()
+    }
+}
