@@ -79,9 +79,8 @@ impl CoreError {
     /// The part of the specification the error is about.
     pub fn subject(&self) -> Subject {
         match self {
-            CoreError::InvalidParameter { subject, .. } | CoreError::Unsupported { subject, .. } => {
-                subject.clone()
-            }
+            CoreError::InvalidParameter { subject, .. }
+            | CoreError::Unsupported { subject, .. } => subject.clone(),
             CoreError::TooLarge { .. } => Subject::Param("max_weights"),
             _ => Subject::Net,
         }
@@ -111,14 +110,17 @@ impl fmt::Display for CoreError {
                 unit_name(unit)
             ),
             CoreError::UnknownSource { unit, source } => {
-                write!(f, "{} reads unit {source}, which does not exist yet", unit_name(unit))
+                write!(
+                    f,
+                    "{} reads unit {source}, which does not exist yet",
+                    unit_name(unit)
+                )
             }
             CoreError::DuplicateEdge { unit, source } => {
                 write!(f, "{} reads unit {source} twice", unit_name(unit))
             }
-            CoreError::InvalidParameter { message, .. } | CoreError::Unsupported { message, .. } => {
-                f.write_str(message)
-            }
+            CoreError::InvalidParameter { message, .. }
+            | CoreError::Unsupported { message, .. } => f.write_str(message),
             CoreError::TooLarge { estimate, limit } => write!(
                 f,
                 "the network would have about {estimate} weights, more than `max_weights` = {limit}; \

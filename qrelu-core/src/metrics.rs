@@ -58,7 +58,13 @@ pub fn levels(net: &Net) -> (Vec<usize>, usize) {
             level[i] = 1 + inputs.iter().map(|e| level[e.src]).max().unwrap_or(0);
         }
     }
-    let out = 1 + net.output.inputs.iter().map(|e| level[e.src]).max().unwrap_or(0);
+    let out = 1 + net
+        .output
+        .inputs
+        .iter()
+        .map(|e| level[e.src])
+        .max()
+        .unwrap_or(0);
     (level, out)
 }
 
@@ -72,8 +78,12 @@ pub fn honest_bits(net: &Net) -> u64 {
     let weight_bits = u64::from(rational::ceil_log2(lambda));
     let src_bits = u64::from(rational::ceil_log2(net.units.len() as u64));
     let bias_bits = u64::from(rational::ceil_log2(lambda + 1));
-    let max_deg =
-        net.hidden().map(|(_, _, e)| e.len()).chain(std::iter::once(net.output.inputs.len())).max().unwrap_or(0);
+    let max_deg = net
+        .hidden()
+        .map(|(_, _, e)| e.len())
+        .chain(std::iter::once(net.output.inputs.len()))
+        .max()
+        .unwrap_or(0);
     let deg_bits = u64::from(rational::ceil_log2(max_deg as u64 + 1));
     let edges = net.hidden().map(|(_, _, e)| e.len()).sum::<usize>() + net.output.inputs.len();
     let receivers = net.hidden().count() + 1;
@@ -84,8 +94,8 @@ pub fn honest_bits(net: &Net) -> u64 {
 pub fn metrics(net: &Net) -> Metrics {
     let (level, depth) = levels(net);
     let weights = net.hidden().map(|(_, _, e)| e.len()).sum::<usize>() + net.output.inputs.len();
-    let nonzero_biases =
-        net.hidden().filter(|(_, b, _)| !b.is_zero()).count() + usize::from(!net.output.bias.is_zero());
+    let nonzero_biases = net.hidden().filter(|(_, b, _)| !b.is_zero()).count()
+        + usize::from(!net.output.bias.is_zero());
     let units = net.hidden().count();
     let mut per_level: BTreeMap<usize, usize> = BTreeMap::new();
     for (i, _, _) in net.hidden() {
@@ -104,7 +114,13 @@ pub fn metrics(net: &Net) -> Metrics {
         if !totals.contains_key(&kind) {
             order.push(kind.clone());
         }
-        let m = totals.entry(kind.clone()).or_insert(BlockMetrics { name: kind, units: 0, weights: 0, depth: 0, width: 0 });
+        let m = totals.entry(kind.clone()).or_insert(BlockMetrics {
+            name: kind,
+            units: 0,
+            weights: 0,
+            depth: 0,
+            width: 0,
+        });
         m.units += 1;
         m.weights += edges.len();
         instances.entry(b).or_default().push(level[i]);
@@ -121,7 +137,10 @@ pub fn metrics(net: &Net) -> Metrics {
         m.depth = m.depth.max(hi - lo + 1);
         m.width = m.width.max(count.values().copied().max().unwrap_or(0));
     }
-    let mut blocks: Vec<BlockMetrics> = order.into_iter().filter_map(|k| totals.remove(&k)).collect();
+    let mut blocks: Vec<BlockMetrics> = order
+        .into_iter()
+        .filter_map(|k| totals.remove(&k))
+        .collect();
     blocks.push(BlockMetrics {
         name: "output".to_owned(),
         units: 1,
@@ -129,5 +148,14 @@ pub fn metrics(net: &Net) -> Metrics {
         depth: 1,
         width: 1,
     });
-    Metrics { weights, nonzero_biases, units, depth, width, bits, honest_bits: honest_bits(net), blocks }
+    Metrics {
+        weights,
+        nonzero_biases,
+        units,
+        depth,
+        width,
+        bits,
+        honest_bits: honest_bits(net),
+        blocks,
+    }
 }

@@ -114,16 +114,21 @@ impl Net {
 
     /// The hidden (ReLU) units with their ids.
     pub fn hidden(&self) -> impl Iterator<Item = (UnitId, &Rational, &[Edge])> {
-        self.units.iter().enumerate().filter_map(|(i, u)| match &u.kind {
-            UnitKind::Relu { bias, inputs } => Some((i, bias, inputs.as_slice())),
-            UnitKind::Input { .. } => None,
-        })
+        self.units
+            .iter()
+            .enumerate()
+            .filter_map(|(i, u)| match &u.kind {
+                UnitKind::Relu { bias, inputs } => Some((i, bias, inputs.as_slice())),
+                UnitKind::Input { .. } => None,
+            })
     }
 
     /// Every edge weight and every bias, output included (for checks).
     pub fn parameters(&self) -> impl Iterator<Item = (&'static str, &Rational)> {
         self.hidden()
-            .flat_map(|(_, b, e)| std::iter::once(("bias", b)).chain(e.iter().map(|e| ("weight", &e.weight))))
+            .flat_map(|(_, b, e)| {
+                std::iter::once(("bias", b)).chain(e.iter().map(|e| ("weight", &e.weight)))
+            })
             .chain(std::iter::once(("bias", &self.output.bias)))
             .chain(self.output.inputs.iter().map(|e| ("weight", &e.weight)))
     }
@@ -158,12 +163,30 @@ pub struct NetBuilder {
 impl NetBuilder {
     /// A builder with one input unit per name (in block `"input"`).
     pub fn new(codebook: Codebook, inputs: &[String]) -> Self {
-        let mut net = Net { inputs: inputs.to_vec(), codebook, units: Vec::new(), output: Output::default(), blocks: Vec::new() };
-        net.blocks.push(Block { kind: "input".to_owned(), instance: 1, parent: None });
+        let mut net = Net {
+            inputs: inputs.to_vec(),
+            codebook,
+            units: Vec::new(),
+            output: Output::default(),
+            blocks: Vec::new(),
+        };
+        net.blocks.push(Block {
+            kind: "input".to_owned(),
+            instance: 1,
+            parent: None,
+        });
         for (index, name) in inputs.iter().enumerate() {
-            net.units.push(Unit { kind: UnitKind::Input { index }, block: 0, role: name.clone() });
+            net.units.push(Unit {
+                kind: UnitKind::Input { index },
+                block: 0,
+                role: name.clone(),
+            });
         }
-        NetBuilder { net, block_stack: vec![0], pow2_chain: Vec::new() }
+        NetBuilder {
+            net,
+            block_stack: vec![0],
+            pow2_chain: Vec::new(),
+        }
     }
 
     /// The codebook in force.
@@ -181,7 +204,11 @@ impl NetBuilder {
     pub fn begin_block(&mut self, kind: &str) -> BlockId {
         let instance = self.net.blocks.iter().filter(|b| b.kind == kind).count() + 1;
         let parent = self.block_stack.last().copied().filter(|&b| b != 0);
-        self.net.blocks.push(Block { kind: kind.to_owned(), instance, parent });
+        self.net.blocks.push(Block {
+            kind: kind.to_owned(),
+            instance,
+            parent,
+        });
         let id = self.net.blocks.len() - 1;
         self.block_stack.push(id);
         id
@@ -194,7 +221,11 @@ impl NetBuilder {
         }
     }
 
-    fn check_edges(&self, unit: Option<UnitId>, edges: &[(UnitId, Rational)]) -> Result<Vec<Edge>, CoreError> {
+    fn check_edges(
+        &self,
+        unit: Option<UnitId>,
+        edges: &[(UnitId, Rational)],
+    ) -> Result<Vec<Edge>, CoreError> {
         let mut seen = HashSet::new();
         let mut out = Vec::with_capacity(edges.len());
         for (src, w) in edges {
@@ -205,9 +236,15 @@ impl NetBuilder {
                 return Err(CoreError::DuplicateEdge { unit, source: *src });
             }
             if !self.net.codebook.contains(w) {
-                return Err(CoreError::WeightNotInCodebook { unit, weight: w.clone() });
+                return Err(CoreError::WeightNotInCodebook {
+                    unit,
+                    weight: w.clone(),
+                });
             }
-            out.push(Edge { src: *src, weight: w.clone() });
+            out.push(Edge {
+                src: *src,
+                weight: w.clone(),
+            });
         }
         Ok(out)
     }
@@ -217,14 +254,26 @@ impl NetBuilder {
     /// # Errors
     /// A weight outside the codebook, a bias outside codebook ∪ {0}, a
     /// source that does not exist, or the same source twice.
-    pub fn relu(&mut self, role: &str, bias: Rational, edges: &[(UnitId, Rational)]) -> Result<UnitId, CoreError> {
+    pub fn relu(
+        &mut self,
+        role: &str,
+        bias: Rational,
+        edges: &[(UnitId, Rational)],
+    ) -> Result<UnitId, CoreError> {
         let id = self.net.units.len();
         if !self.net.codebook.allows_bias(&bias) {
-            return Err(CoreError::BiasNotInCodebook { unit: Some(id), bias });
+            return Err(CoreError::BiasNotInCodebook {
+                unit: Some(id),
+                bias,
+            });
         }
         let inputs = self.check_edges(Some(id), edges)?;
         let block = *self.block_stack.last().unwrap_or(&0);
-        self.net.units.push(Unit { kind: UnitKind::Relu { bias, inputs }, block, role: role.to_owned() });
+        self.net.units.push(Unit {
+            kind: UnitKind::Relu { bias, inputs },
+            block,
+            role: role.to_owned(),
+        });
         Ok(id)
     }
 
@@ -279,9 +328,18 @@ mod tests {
     #[test]
     fn refuses_weights_and_biases_outside_the_codebook() {
         let mut b = builder();
-        assert!(matches!(b.relu("u", int(0), &[(0, int(1))]), Err(CoreError::WeightNotInCodebook { .. })));
-        assert!(matches!(b.relu("u", ratio(1, 4), &[(0, ratio(1, 2))]), Err(CoreError::BiasNotInCodebook { .. })));
-        assert!(matches!(b.relu("u", int(0), &[(5, ratio(1, 2))]), Err(CoreError::UnknownSource { .. })));
+        assert!(matches!(
+            b.relu("u", int(0), &[(0, int(1))]),
+            Err(CoreError::WeightNotInCodebook { .. })
+        ));
+        assert!(matches!(
+            b.relu("u", ratio(1, 4), &[(0, ratio(1, 2))]),
+            Err(CoreError::BiasNotInCodebook { .. })
+        ));
+        assert!(matches!(
+            b.relu("u", int(0), &[(5, ratio(1, 2))]),
+            Err(CoreError::UnknownSource { .. })
+        ));
         assert!(matches!(
             b.relu("u", int(0), &[(0, ratio(1, 2)), (0, ratio(1, 2))]),
             Err(CoreError::DuplicateEdge { .. })
@@ -289,7 +347,10 @@ mod tests {
         let u = b.relu("u", ratio(-1, 2), &[(0, ratio(1, 2))]).unwrap();
         let mut form = LinearForm::default();
         form.push(u, int(2));
-        assert!(matches!(b.finish(int(0), &form), Err(CoreError::WeightNotInCodebook { unit: None, .. })));
+        assert!(matches!(
+            b.finish(int(0), &form),
+            Err(CoreError::WeightNotInCodebook { unit: None, .. })
+        ));
     }
 
     #[test]
@@ -298,7 +359,14 @@ mod tests {
         let k3 = b.pow2_const(3).unwrap();
         let k1 = b.pow2_const(1).unwrap();
         assert_eq!(b.pow2_const(3).unwrap(), k3);
-        let net = b.finish(int(0), &LinearForm { terms: vec![(k3, ratio(1, 2))] }).unwrap();
+        let net = b
+            .finish(
+                int(0),
+                &LinearForm {
+                    terms: vec![(k3, ratio(1, 2))],
+                },
+            )
+            .unwrap();
         assert_eq!(net.units.len(), 4);
         assert_eq!(k1, 1);
         assert_eq!(crate::eval::eval(&net, &[int(0)]), ratio(1, 16));

@@ -24,7 +24,10 @@ pub struct Poly {
 impl Poly {
     /// The zero polynomial in `nvars` variables.
     pub fn zero(nvars: usize) -> Self {
-        Poly { nvars, terms: BTreeMap::new() }
+        Poly {
+            nvars,
+            terms: BTreeMap::new(),
+        }
     }
 
     /// The constant `c`.
@@ -39,7 +42,10 @@ impl Poly {
     /// # Panics
     /// If `i >= nvars`.
     pub fn var(nvars: usize, i: usize) -> Self {
-        assert!(i < nvars, "variable index {i} out of range for {nvars} variables");
+        assert!(
+            i < nvars,
+            "variable index {i} out of range for {nvars} variables"
+        );
         let mut pow = vec![0; nvars];
         pow[i] = 1;
         let mut p = Poly::zero(nvars);
@@ -91,7 +97,11 @@ impl Poly {
 
     /// Total degree (`0` for constants and for the zero polynomial).
     pub fn degree(&self) -> u32 {
-        self.terms.keys().map(|p| p.iter().sum::<u32>()).max().unwrap_or(0)
+        self.terms
+            .keys()
+            .map(|p| p.iter().sum::<u32>())
+            .max()
+            .unwrap_or(0)
     }
 
     /// Degree in variable `i`.
@@ -230,7 +240,11 @@ impl Poly {
                 .filter(|(_, e)| **e > 0)
                 .map(|(j, e)| {
                     let name = names.get(j).copied().unwrap_or("?");
-                    if *e == 1 { name.to_owned() } else { format!("{name}^{e}") }
+                    if *e == 1 {
+                        name.to_owned()
+                    } else {
+                        format!("{name}^{e}")
+                    }
                 })
                 .collect();
             if mono.is_empty() {
@@ -283,8 +297,15 @@ mod tests {
     #[test]
     fn evaluates_and_differentiates() {
         let x = Poly::var(1, 0);
-        let p = x.pow(3).scale(&ratio(3, 4)).sub(&x.scale(&ratio(1, 2))).add(&Poly::constant(1, ratio(1, 8)));
-        assert_eq!(p.eval(&[ratio(1, 2)]), ratio(3, 32) - ratio(1, 4) + ratio(1, 8));
+        let p = x
+            .pow(3)
+            .scale(&ratio(3, 4))
+            .sub(&x.scale(&ratio(1, 2)))
+            .add(&Poly::constant(1, ratio(1, 8)));
+        assert_eq!(
+            p.eval(&[ratio(1, 2)]),
+            ratio(3, 32) - ratio(1, 4) + ratio(1, 8)
+        );
         assert_eq!(p.derivative(0).coefficient(&[2]), ratio(9, 4));
         assert_eq!(p.display_with(&["x"]), "3/4*x^3 - 1/2*x + 1/8");
     }

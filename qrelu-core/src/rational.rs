@@ -88,7 +88,11 @@ pub fn ceil_root(n: u64, k: u32) -> u64 {
 
 /// `⌈log2 n⌉` for `n ≥ 1` (`0` for `n = 1`).
 pub fn ceil_log2(n: u64) -> u32 {
-    if n <= 1 { 0 } else { 64 - (n - 1).leading_zeros() }
+    if n <= 1 {
+        0
+    } else {
+        64 - (n - 1).leading_zeros()
+    }
 }
 
 /// Parses `"p"` or `"p/q"` (optionally signed) into a reduced rational.
@@ -127,7 +131,11 @@ pub fn abs(q: &Rational) -> Rational {
 
 /// `max(q, 0)`, the ReLU on exact values.
 pub fn relu(q: &Rational) -> Rational {
-    if q.is_negative() { Rational::zero() } else { q.clone() }
+    if q.is_negative() {
+        Rational::zero()
+    } else {
+        q.clone()
+    }
 }
 
 /// `⌊q⌋` as an integer.

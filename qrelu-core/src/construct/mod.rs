@@ -131,26 +131,44 @@ fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
     if spec.structure != Structure::Direct {
         return Err(unsupported(
             Subject::Param("structure"),
-            format!("`structure = {}` is not supported yet", spec.structure.name()),
+            format!(
+                "`structure = {}` is not supported yet",
+                spec.structure.name()
+            ),
         ));
     }
     if spec.quantization != Quantization::Nonlinear {
         return Err(unsupported(
             Subject::Param("quantization"),
-            format!("`quantization = {}` is not supported yet", spec.quantization.name()),
+            format!(
+                "`quantization = {}` is not supported yet",
+                spec.quantization.name()
+            ),
         ));
     }
     if spec.eps.is_some() {
-        return Err(unsupported(Subject::Param("eps"), "`eps` is not supported yet; give `r` instead".to_owned()));
+        return Err(unsupported(
+            Subject::Param("eps"),
+            "`eps` is not supported yet; give `r` instead".to_owned(),
+        ));
     }
     if spec.n.is_some() {
-        return Err(unsupported(Subject::Param("n"), "`n` is not supported yet (it needs `structure = taylor`)".to_owned()));
+        return Err(unsupported(
+            Subject::Param("n"),
+            "`n` is not supported yet (it needs `structure = taylor`)".to_owned(),
+        ));
     }
     if spec.grid.is_some() {
-        return Err(unsupported(Subject::Param("N"), "`N` is not supported yet (it needs `structure = taylor`)".to_owned()));
+        return Err(unsupported(
+            Subject::Param("N"),
+            "`N` is not supported yet (it needs `structure = taylor`)".to_owned(),
+        ));
     }
     if spec.tune {
-        return Err(unsupported(Subject::Param("tune"), "`tune` is not supported yet".to_owned()));
+        return Err(unsupported(
+            Subject::Param("tune"),
+            "`tune` is not supported yet".to_owned(),
+        ));
     }
     if spec.r.is_none() {
         return Err(CoreError::InvalidParameter {
@@ -188,9 +206,19 @@ pub fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
 pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
     let estimate = estimate_weights(spec)?;
     if estimate > spec.max_weights {
-        return Err(CoreError::TooLarge { estimate, limit: spec.max_weights });
+        return Err(CoreError::TooLarge {
+            estimate,
+            limit: spec.max_weights,
+        });
     }
     let (net, error_bound, r, t) = direct::build(spec)?;
     let metrics = metrics::metrics(&net);
-    Ok(Construction { spec: spec.clone(), net, error_bound, r, t, metrics })
+    Ok(Construction {
+        spec: spec.clone(),
+        net,
+        error_bound,
+        r,
+        t,
+        metrics,
+    })
 }

@@ -165,7 +165,10 @@ mod tests {
         assert_eq!(v["name"], "Sq\"uare");
         assert_eq!(v["units"][0]["kind"], "input");
         assert_eq!(v["units"].as_array().unwrap().len(), c.net.units.len());
-        assert_eq!(v["output"]["in"].as_array().unwrap().len(), c.net.output.inputs.len());
+        assert_eq!(
+            v["output"]["in"].as_array().unwrap().len(),
+            c.net.output.inputs.len()
+        );
         assert_eq!(v["target"][0]["pow"][0], 2);
         assert_eq!(v["codebook"], serde_json::json!(["-1/2", "1/2"]));
         assert_eq!(v["error_bound"], "1/256");

@@ -121,15 +121,19 @@ pub fn square(b: &mut NetBuilder, x: UnitId, r: u32) -> Result<LinearForm, CoreE
     let zero = Rational::zero();
 
     // the constants K_1..K_{2r−1} first, so the chain forms one block
-    let k: Vec<UnitId> = (1..=2 * r - 1).map(|j| b.pow2_const(j)).collect::<Result<_, _>>()?;
+    b.pow2_const(2 * r - 1)?;
+    let k: Vec<UnitId> = (1..=2 * r - 1)
+        .map(|j| b.pow2_const(j))
+        .collect::<Result<_, _>>()?;
     let kc = |j: u32| k[(j - 1) as usize];
 
     let mut out = LinearForm::default();
 
     // prelude: X_j = σ(½x) = x/2, four copies (gain 1 for A_1, B_1 and the x of eq. 5)
     b.begin_block("square.prelude");
-    let xs: Vec<UnitId> =
-        (1..=4).map(|j| b.relu(&format!("x{j}"), zero.clone(), &[(x, half.clone())])).collect::<Result<_, _>>()?;
+    let xs: Vec<UnitId> = (1..=4)
+        .map(|j| b.relu(&format!("x{j}"), zero.clone(), &[(x, half.clone())]))
+        .collect::<Result<_, _>>()?;
     b.end_block();
     for &xj in &xs {
         out.push(xj, half.clone());
@@ -150,8 +154,24 @@ pub fn square(b: &mut NetBuilder, x: UnitId, r: u32) -> Result<LinearForm, CoreE
     for i in 1..r {
         b.begin_block("square.tent");
         let kk = kc(2 * i);
-        let a2 = b.relu("a", zero.clone(), &[(kk, half.clone()), (a, neg_half.clone()), (bb, neg_half.clone())])?;
-        let b2 = b.relu("b", zero.clone(), &[(kk, neg_half.clone()), (a, half.clone()), (bb, half.clone())])?;
+        let a2 = b.relu(
+            "a",
+            zero.clone(),
+            &[
+                (kk, half.clone()),
+                (a, neg_half.clone()),
+                (bb, neg_half.clone()),
+            ],
+        )?;
+        let b2 = b.relu(
+            "b",
+            zero.clone(),
+            &[
+                (kk, neg_half.clone()),
+                (a, half.clone()),
+                (bb, half.clone()),
+            ],
+        )?;
         b.end_block();
         a = a2;
         bb = b2;
@@ -192,7 +212,7 @@ mod tests {
             let den = 1i64 << r;
             for k in 0..=den {
                 let x = ratio(k, den);
-                assert_eq!(eval(&n, &[x.clone()]), &x * &x, "r={r} k={k}");
+                assert_eq!(eval(&n, std::slice::from_ref(&x)), &x * &x, "r={r} k={k}");
             }
         }
     }
@@ -205,7 +225,11 @@ mod tests {
             let den = 1i64 << (r + 1);
             for k in (1..den).step_by(2) {
                 let x = ratio(k, den);
-                assert_eq!(eval(&n, &[x.clone()]) - &x * &x, error_bound(r), "r={r} k={k}");
+                assert_eq!(
+                    eval(&n, std::slice::from_ref(&x)) - &x * &x,
+                    error_bound(r),
+                    "r={r} k={k}"
+                );
             }
         }
     }

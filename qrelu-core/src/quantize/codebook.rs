@@ -98,7 +98,12 @@ impl Codebook {
             values.push(rational::pow2(-(exponent as i64)));
         }
         values.sort();
-        Ok(Codebook { quantization: Quantization::Nonlinear, lambda, base, values })
+        Ok(Codebook {
+            quantization: Quantization::Nonlinear,
+            lambda,
+            base,
+            values,
+        })
     }
 
     /// Nonlinear or linear.
