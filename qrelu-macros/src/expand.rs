@@ -1,0 +1,805 @@
+//! IR → tokens: the generated items of SPEC §6.
+//!
+//! # Code shape
+//!
+//! `eval` is straight-line code with one `let` per unit, named after its
+//! block and role (`tent3_a`, `const1_k4`). rustc's optimised build time
+//! grows faster than linearly with the length of one function body, so:
+//!
+//! - a **segment** (a run of consecutive units of one block instance) whose
+//!   exact shape — weights, biases and wiring relative to its external
+//!   inputs — occurs at least twice becomes one private associated function,
+//!   emitted once and called per instance (`Self::square_tent(&k, &a, &b)`);
+//! - when the top-level sequence of statements is longer than
+//!   [`CHUNK_STATEMENTS`], it is split into `chunk` functions that take the
+//!   values they read and return the values later chunks read, so no body
+//!   grows with the network.
+//!
+//! Constants are created once per function (`let half = T::dyadic(1, -1);`),
+//! so that every weight in the body is a named codebook value.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use num_traits::{One, ToPrimitive, Zero};
+use proc_macro2::{Ident, Span, TokenStream};
+use qrelu_core::net::{Edge, Net, UnitId, UnitKind};
+use qrelu_core::rational::{self, Rational};
+use qrelu_core::{Construction, Poly};
+use quote::{format_ident, quote};
+
+/// Longest top-level statement list before `eval` is split into chunks.
+pub const CHUNK_STATEMENTS: usize = 256;
+
+/// Networks with more weights than this get `#[inline(never)]` block
+/// functions, so that inlining cannot rebuild one huge body.
+pub const INLINE_LIMIT: usize = 4_000;
+
+/// What the generator needs from the DSL item besides the construction.
+pub struct Item<'a> {
+    /// outer attributes, doc comments included
+    pub attrs: &'a [syn::Attribute],
+    /// visibility of the struct and its public items
+    pub vis: &'a syn::Visibility,
+    /// the struct name
+    pub name: &'a Ident,
+    /// input names, in order (spans from the DSL)
+    pub inputs: Vec<Ident>,
+}
+
+/// A rational as a `T` expression: `T::dyadic(m, e)` when it fits, else
+/// `T::ratio(n, d)`, else parsed from its exact text.
+fn scalar(q: &Rational) -> TokenStream {
+    if q.is_zero() {
+        return quote!(T::zero());
+    }
+    if let Some((m, e)) = rational::to_dyadic(q) {
+        if let (Some(m), Ok(e)) = (m.to_i64(), i32::try_from(e)) {
+            return quote!(T::dyadic(#m, #e));
+        }
+    }
+    if let (Some(n), Some(d)) = (q.numer().to_i64(), q.denom().to_u64()) {
+        return quote!(T::ratio(#n, #d));
+    }
+    let text = rational::display(q);
+    quote!(T::from_exact(&::qrelu::ConstRational::new(#text).to_exact()))
+}
+
+/// The name of the local holding codebook value `q` (`half`, `neg_half`,
+/// `pow2_m4`, `neg_pow2_m4`, or `w3` for non-dyadic values).
+fn const_name(q: &Rational, index: usize) -> String {
+    let sign = if q < &Rational::zero() { "neg_" } else { "" };
+    match rational::power_of_two_exponent(q) {
+        Some(-1) => format!("{sign}half"),
+        Some(e) if e < 0 => format!("{sign}pow2_m{}", -e),
+        Some(e) => format!("{sign}pow2_{e}"),
+        None => format!("w{index}"),
+    }
+}
+
+/// Per-function constant table: value → local name.
+struct Consts<'a> {
+    names: &'a BTreeMap<Rational, Ident>,
+    used: BTreeSet<Rational>,
+}
+
+impl<'a> Consts<'a> {
+    fn new(names: &'a BTreeMap<Rational, Ident>) -> Self {
+        Consts {
+            names,
+            used: BTreeSet::new(),
+        }
+    }
+
+    fn get(&mut self, q: &Rational) -> Ident {
+        self.used.insert(q.clone());
+        self.names[q].clone()
+    }
+
+    fn lets(&self) -> TokenStream {
+        let lets = self.used.iter().map(|q| {
+            let name = &self.names[q];
+            let value = scalar(q);
+            quote!(let #name: T = #value;)
+        });
+        quote!(#(#lets)*)
+    }
+}
+
+/// `bias + Σ w·src` as a method chain, e.g. `half.times(&x).fma(&neg_half, &y)`.
+fn affine(
+    bias: &Rational,
+    edges: &[Edge],
+    consts: &mut Consts,
+    src: &dyn Fn(UnitId) -> TokenStream,
+) -> TokenStream {
+    let mut expr: Option<TokenStream> = None;
+    if !bias.is_zero() {
+        let b = consts.get(bias);
+        expr = Some(quote!(#b));
+    }
+    for e in edges {
+        let w = consts.get(&e.weight);
+        let s = src(e.src);
+        expr = Some(match expr {
+            None => quote!(#w.times(#s)),
+            Some(acc) => quote!(#acc.fma(&#w, #s)),
+        });
+    }
+    match expr {
+        Some(e) if bias.is_zero() && edges.len() == 1 => e,
+        Some(e) if edges.is_empty() => quote!(#e.clone()),
+        Some(e) => e,
+        None => quote!(T::zero()),
+    }
+}
+
+/// A run of consecutive hidden units of one block instance.
+struct Segment {
+    units: std::ops::Range<UnitId>,
+    /// sources outside the segment, by first use
+    externals: Vec<UnitId>,
+    /// units of the segment read after it (by later units or the output)
+    exports: Vec<UnitId>,
+}
+
+/// Where a unit of a segment reads from: another unit of the segment (by
+/// position) or one of the segment's externals (by position).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Source {
+    Internal(usize),
+    External(usize),
+}
+
+/// One unit of a shape: its bias and its `(source, weight)` edges.
+type ShapeUnit = (Rational, Vec<(Source, Rational)>);
+
+/// The shape of a segment: equal shapes compute the same function of their
+/// externals.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Shape {
+    kind: String,
+    roles: Vec<String>,
+    units: Vec<ShapeUnit>,
+    exports: Vec<usize>,
+}
+
+fn segments(net: &Net) -> Vec<Segment> {
+    let mut last_use = vec![0usize; net.units.len()];
+    for (i, _, edges) in net.hidden() {
+        for e in edges {
+            last_use[e.src] = last_use[e.src].max(i);
+        }
+    }
+    for e in &net.output.inputs {
+        last_use[e.src] = usize::MAX;
+    }
+    let mut out = Vec::new();
+    let mut start = net.dim();
+    while start < net.units.len() {
+        let block = net.units[start].block;
+        let mut end = start + 1;
+        while end < net.units.len() && net.units[end].block == block {
+            end += 1;
+        }
+        let mut externals = Vec::new();
+        for u in start..end {
+            if let UnitKind::Relu { inputs, .. } = &net.units[u].kind {
+                for e in inputs {
+                    if !(start..end).contains(&e.src) && !externals.contains(&e.src) {
+                        externals.push(e.src);
+                    }
+                }
+            }
+        }
+        let exports = (start..end).filter(|&u| last_use[u] >= end).collect();
+        out.push(Segment {
+            units: start..end,
+            externals,
+            exports,
+        });
+        start = end;
+    }
+    out
+}
+
+fn shape(net: &Net, seg: &Segment) -> Shape {
+    let units = seg
+        .units
+        .clone()
+        .map(|u| match &net.units[u].kind {
+            UnitKind::Relu { bias, inputs } => {
+                let edges = inputs
+                    .iter()
+                    .map(|e| {
+                        let r = if seg.units.contains(&e.src) {
+                            Source::Internal(e.src - seg.units.start)
+                        } else {
+                            Source::External(
+                                seg.externals.iter().position(|&x| x == e.src).unwrap_or(0),
+                            )
+                        };
+                        (r, e.weight.clone())
+                    })
+                    .collect();
+                (bias.clone(), edges)
+            }
+            UnitKind::Input { .. } => (Rational::zero(), Vec::new()),
+        })
+        .collect();
+    Shape {
+        kind: net.blocks[net.units[seg.units.start].block].kind.clone(),
+        roles: seg
+            .units
+            .clone()
+            .map(|u| net.units[u].role.clone())
+            .collect(),
+        units,
+        exports: seg.exports.iter().map(|u| u - seg.units.start).collect(),
+    }
+}
+
+fn sanitize(s: &str) -> String {
+    let mut out: String = s
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'u');
+    }
+    out
+}
+
+/// One top-level step of `eval`.
+struct Step {
+    tokens: TokenStream,
+    defines: Vec<UnitId>,
+    reads: Vec<UnitId>,
+    /// codebook values the statement names
+    consts: BTreeSet<Rational>,
+}
+
+/// Generates the body pieces: helper functions and `eval`'s statements.
+struct Generator<'a> {
+    net: &'a Net,
+    names: Vec<Ident>,
+    const_names: BTreeMap<Rational, Ident>,
+}
+
+impl<'a> Generator<'a> {
+    fn new(net: &'a Net, inputs: &[Ident]) -> Self {
+        let mut taken: BTreeSet<String> = inputs.iter().map(|i| i.to_string()).collect();
+        let mut unique = |base: String| {
+            let mut name = base;
+            while !taken.insert(name.clone()) {
+                name.push('_');
+            }
+            name
+        };
+        let mut const_names = BTreeMap::new();
+        let mut values: BTreeSet<Rational> = net.codebook.values().iter().cloned().collect();
+        for (_, v) in net.parameters() {
+            if !v.is_zero() {
+                values.insert(v.clone());
+            }
+        }
+        for (i, q) in values.into_iter().enumerate() {
+            let name = unique(const_name(&q, i));
+            const_names.insert(q, Ident::new(&name, Span::call_site()));
+        }
+        let names = net
+            .units
+            .iter()
+            .map(|u| match u.kind {
+                UnitKind::Input { index } => inputs[index].clone(),
+                UnitKind::Relu { .. } => {
+                    let block = &net.blocks[u.block];
+                    let base = sanitize(&format!("{}_{}", block.short_name(), u.role));
+                    Ident::new(&unique(base), Span::call_site())
+                }
+            })
+            .collect();
+        Generator {
+            net,
+            names,
+            const_names,
+        }
+    }
+
+    fn unit_stmt(
+        &self,
+        u: UnitId,
+        consts: &mut Consts,
+        name_of: &dyn Fn(UnitId) -> TokenStream,
+    ) -> TokenStream {
+        let UnitKind::Relu { bias, inputs } = &self.net.units[u].kind else {
+            return TokenStream::new();
+        };
+        let lhs = name_of(u);
+        let expr = affine(bias, inputs, consts, &|s| {
+            let n = name_of(s);
+            quote!(&#n)
+        });
+        quote!(let #lhs: T = #expr.relu();)
+    }
+
+    /// Helper functions for repeated shapes, and the top-level steps.
+    fn plan(&self, big: bool) -> (Vec<TokenStream>, Vec<Step>) {
+        let segs = segments(self.net);
+        let shapes: Vec<Shape> = segs.iter().map(|s| shape(self.net, s)).collect();
+        let mut count: HashMap<&Shape, usize> = HashMap::new();
+        for s in &shapes {
+            *count.entry(s).or_default() += 1;
+        }
+        // name the repeated shapes in order of first appearance
+        let mut fn_names: HashMap<&Shape, Ident> = HashMap::new();
+        let mut per_kind: HashMap<&str, usize> = HashMap::new();
+        let mut fns = Vec::new();
+        for (seg, sh) in segs.iter().zip(&shapes) {
+            if count[sh] < 2 || fn_names.contains_key(sh) {
+                continue;
+            }
+            let k = per_kind.entry(sh.kind.as_str()).or_default();
+            *k += 1;
+            let base = sanitize(&sh.kind);
+            let name = if *k == 1 {
+                format_ident!("{}", base)
+            } else {
+                format_ident!("{}_{}", base, *k)
+            };
+            fns.push(self.shape_fn(&name, seg, big));
+            fn_names.insert(sh, name);
+        }
+        let mut steps = Vec::new();
+        for (seg, sh) in segs.iter().zip(&shapes) {
+            if let Some(f) = fn_names.get(sh) {
+                let args = seg.externals.iter().map(|&u| {
+                    let n = &self.names[u];
+                    quote!(&#n)
+                });
+                let outs: Vec<&Ident> = seg.exports.iter().map(|&u| &self.names[u]).collect();
+                let call = quote!(Self::#f(#(#args),*));
+                let tokens = match outs.len() {
+                    0 => continue,
+                    1 => {
+                        let o = outs[0];
+                        quote!(let #o: T = #call;)
+                    }
+                    _ => {
+                        let tys = outs.iter().map(|_| quote!(T));
+                        quote!(let (#(#outs),*): (#(#tys),*) = #call;)
+                    }
+                };
+                steps.push(Step {
+                    tokens,
+                    defines: seg.exports.clone(),
+                    reads: seg.externals.clone(),
+                    consts: BTreeSet::new(),
+                });
+            } else {
+                for u in seg.units.clone() {
+                    let mut consts = Consts::new(&self.const_names);
+                    let tokens = self.unit_stmt(u, &mut consts, &|s| {
+                        let n = &self.names[s];
+                        quote!(#n)
+                    });
+                    let reads = match &self.net.units[u].kind {
+                        UnitKind::Relu { inputs, .. } => inputs.iter().map(|e| e.src).collect(),
+                        UnitKind::Input { .. } => Vec::new(),
+                    };
+                    steps.push(Step {
+                        tokens,
+                        defines: vec![u],
+                        reads,
+                        consts: consts.used,
+                    });
+                }
+            }
+        }
+        (fns, steps)
+    }
+
+    /// `fn kind<T>(ext…) -> (exports…)` for one repeated shape.
+    fn shape_fn(&self, name: &Ident, seg: &Segment, big: bool) -> TokenStream {
+        let params: Vec<Ident> = seg
+            .externals
+            .iter()
+            .enumerate()
+            .map(|(i, _)| format_ident!("in{}", i + 1))
+            .collect();
+        let local = |u: UnitId| -> TokenStream {
+            if let Some(i) = seg.externals.iter().position(|&x| x == u) {
+                let p = &params[i];
+                return quote!(#p);
+            }
+            let role = format_ident!("{}", sanitize(&self.net.units[u].role));
+            quote!(#role)
+        };
+        let mut consts = Consts::new(&self.const_names);
+        let body: Vec<TokenStream> = seg
+            .units
+            .clone()
+            .map(|u| {
+                let UnitKind::Relu { bias, inputs } = &self.net.units[u].kind else {
+                    return TokenStream::new();
+                };
+                let lhs = local(u);
+                let expr = affine(bias, inputs, &mut consts, &|s| {
+                    let n = local(s);
+                    if seg.units.contains(&s) {
+                        quote!(&#n)
+                    } else {
+                        quote!(#n)
+                    }
+                });
+                quote!(let #lhs: T = #expr.relu();)
+            })
+            .collect();
+        let lets = consts.lets();
+        let outs: Vec<TokenStream> = seg.exports.iter().map(|&u| local(u)).collect();
+        let (ret_ty, ret) = if outs.len() == 1 {
+            (quote!(T), quote!(#(#outs)*))
+        } else {
+            let tys = outs.iter().map(|_| quote!(T));
+            (quote!((#(#tys),*)), quote!((#(#outs),*)))
+        };
+        let kind = &self.net.blocks[self.net.units[seg.units.start].block].kind;
+        let doc = format!(
+            "One `{kind}` block ({} units), shared by every instance of this shape.",
+            seg.units.len()
+        );
+        let inline = if big {
+            quote!(#[inline(never)])
+        } else {
+            quote!(#[inline])
+        };
+        quote! {
+            #[doc = #doc]
+            #[doc(hidden)]
+            #inline
+            fn #name<T: ::qrelu::Scalar>(#(#params: &T),*) -> #ret_ty {
+                #lets
+                #(#body)*
+                #ret
+            }
+        }
+    }
+}
+
+/// Splits `steps` into chunk functions when there are too many.
+fn chunk(
+    generator: &Generator,
+    steps: Vec<Step>,
+    output_reads: &[UnitId],
+    consts: &mut Consts,
+) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    if steps.len() <= CHUNK_STATEMENTS {
+        for s in &steps {
+            for q in &s.consts {
+                consts.get(q);
+            }
+        }
+        return (Vec::new(), steps.into_iter().map(|s| s.tokens).collect());
+    }
+    let chunks: Vec<&[Step]> = steps.chunks(CHUNK_STATEMENTS).collect();
+    // for every unit, the last chunk that reads it (usize::MAX: the output)
+    let mut last_reader: HashMap<UnitId, usize> = HashMap::new();
+    for (c, ch) in chunks.iter().enumerate() {
+        for s in ch.iter() {
+            for &r in &s.reads {
+                last_reader.insert(r, c);
+            }
+        }
+    }
+    for &u in output_reads {
+        last_reader.insert(u, usize::MAX);
+    }
+    let mut fns = Vec::new();
+    let mut stmts = Vec::new();
+    for (c, ch) in chunks.iter().enumerate() {
+        let defined: BTreeSet<UnitId> = ch.iter().flat_map(|s| s.defines.iter().copied()).collect();
+        let mut ins: BTreeSet<UnitId> = BTreeSet::new();
+        for s in ch.iter() {
+            for &r in &s.reads {
+                if !defined.contains(&r) {
+                    ins.insert(r);
+                }
+            }
+        }
+        let outs: Vec<UnitId> = defined
+            .iter()
+            .copied()
+            .filter(|u| last_reader.get(u).is_some_and(|&l| l > c))
+            .collect();
+        let name = format_ident!("chunk{}", c + 1);
+        let params: Vec<&Ident> = ins.iter().map(|&u| &generator.names[u]).collect();
+        let body = ch.iter().map(|s| &s.tokens);
+        let out_names: Vec<&Ident> = outs.iter().map(|&u| &generator.names[u]).collect();
+        let tys = out_names.iter().map(|_| quote!(T));
+        let tys2 = out_names.iter().map(|_| quote!(T));
+        // constants used by the inline statements of this chunk
+        let mut consts = Consts::new(&generator.const_names);
+        for s in ch.iter() {
+            for q in &s.consts {
+                consts.get(q);
+            }
+        }
+        let consts = consts.lets();
+        fns.push(quote! {
+            #[doc(hidden)]
+            #[inline(never)]
+            #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+            fn #name<T: ::qrelu::Scalar>(#(#params: &T),*) -> (#(#tys,)*) {
+                #consts
+                #(let #params: T = #params.clone();)*
+                #(#body)*
+                (#(#out_names,)*)
+            }
+        });
+        let args = ins.iter().map(|&u| {
+            let n = &generator.names[u];
+            quote!(&#n)
+        });
+        stmts.push(quote!(let (#(#out_names,)*): (#(#tys2,)*) = Self::#name(#(#args),*);));
+    }
+    (fns, stmts)
+}
+
+fn const_rational(q: &Rational) -> TokenStream {
+    let text = rational::display(q);
+    quote!(::qrelu::ConstRational::new(#text))
+}
+
+/// `target<T>` body: Σ coef · Π x_i^e_i with shared powers.
+fn target_body(target: &Poly, inputs: &[Ident]) -> TokenStream {
+    let mut stmts = Vec::new();
+    let mut powers: BTreeMap<(usize, u32), Ident> = BTreeMap::new();
+    for (i, name) in inputs.iter().enumerate() {
+        let max = target.degree_in(i);
+        if max >= 1 {
+            powers.insert((i, 1), name.clone());
+        }
+        for e in 2..=max {
+            let id = format_ident!("{}_pow{}", name.to_string(), e);
+            let prev = &powers[&(i, e - 1)];
+            stmts.push(quote!(let #id: T = #prev.times(&#name);));
+            powers.insert((i, e), id);
+        }
+    }
+    let mut sum: Option<TokenStream> = None;
+    for (pow, coef) in target.terms() {
+        let factors: Vec<&Ident> = pow
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| **e > 0)
+            .map(|(i, e)| &powers[&(i, *e)])
+            .collect();
+        let mut term: Option<TokenStream> = if coef.is_one() && !factors.is_empty() {
+            None
+        } else {
+            let c = scalar(coef);
+            Some(c)
+        };
+        for f in factors {
+            term = Some(match term {
+                None => quote!(#f.clone()),
+                Some(t) => quote!(#t.times(&#f)),
+            });
+        }
+        let term = term.unwrap_or_else(|| quote!(T::zero()));
+        sum = Some(match sum {
+            None => term,
+            Some(s) => quote!(#s.plus(&#term)),
+        });
+    }
+    let sum = sum.unwrap_or_else(|| quote!(T::zero()));
+    quote!(#(#stmts)* #sum)
+}
+
+fn info(item: &Item, c: &Construction) -> TokenStream {
+    let name = item.name.to_string();
+    let inputs: Vec<String> = item.inputs.iter().map(|i| i.to_string()).collect();
+    let domain = c.spec.domain.iter().map(|(lo, hi)| {
+        let (lo, hi) = (const_rational(lo), const_rational(hi));
+        quote!((#lo, #hi))
+    });
+    let target = c.spec.target.terms().map(|(pow, coef)| {
+        let coef = const_rational(coef);
+        quote!(::qrelu::TargetTerm { coef: #coef, pow: &[#(#pow),*] })
+    });
+    let codebook = c.net.codebook.values().iter().map(const_rational);
+    let m = &c.metrics;
+    let (weights, biases, units, depth, width, bits, honest) = (
+        m.weights,
+        m.nonzero_biases,
+        m.units,
+        m.depth,
+        m.width,
+        m.bits,
+        m.honest_bits,
+    );
+    let lambda = c.net.codebook.lambda();
+    let (r, t) = (c.r, c.t);
+    let structure = c.spec.structure.name();
+    let quantization = c.net.codebook.quantization().name();
+    let bound = const_rational(&c.error_bound);
+    let blocks = m.blocks.iter().map(|b| {
+        let (n, u, w, d, wd) = (&b.name, b.units, b.weights, b.depth, b.width);
+        quote!(::qrelu::BlockInfo { name: #n, units: #u, weights: #w, depth: #d, width: #wd })
+    });
+    quote! {
+        ::qrelu::NetInfo {
+            name: #name,
+            inputs: &[#(#inputs),*],
+            domain: &[#(#domain),*],
+            target: &[#(#target),*],
+            structure: #structure,
+            quantization: #quantization,
+            lambda: #lambda,
+            r: ::core::option::Option::Some(#r),
+            t: ::core::option::Option::Some(#t),
+            codebook: &[#(#codebook),*],
+            weights: #weights,
+            nonzero_biases: #biases,
+            units: #units,
+            depth: #depth,
+            width: #width,
+            bits: #bits,
+            honest_bits: #honest,
+            error_bound: #bound,
+            blocks: &[#(#blocks),*],
+        }
+    }
+}
+
+/// The generated items for one network.
+pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
+    let net = &c.net;
+    let generator = Generator::new(net, &item.inputs);
+    let big = c.metrics.weights > INLINE_LIMIT;
+    let (shape_fns, steps) = generator.plan(big);
+    let output_reads: Vec<UnitId> = net.output.inputs.iter().map(|e| e.src).collect();
+    // constants named by `eval` itself: the output's, and the inline units' when not chunked
+    let mut consts = Consts::new(&generator.const_names);
+    let (chunk_fns, stmts) = chunk(&generator, steps, &output_reads, &mut consts);
+    let out_expr = affine(&net.output.bias, &net.output.inputs, &mut consts, &|s| {
+        let n = &generator.names[s];
+        quote!(&#n)
+    });
+    let eval_consts = consts.lets();
+
+    let attrs = item.attrs;
+    let vis = item.vis;
+    let name = item.name;
+    let inputs = &item.inputs;
+    let n_inputs = inputs.len();
+    let idx = 0..n_inputs;
+    let idx2 = 0..n_inputs;
+    let info = info(item, c);
+    let json = qrelu_core::export::json::to_json(c);
+    let target = target_body(&c.spec.target, inputs);
+    let target_text = c.spec.target.display_with(
+        &item
+            .inputs
+            .iter()
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+    );
+    let eval_doc = format!(
+        "Evaluates the network: {} weights in the codebook {{{}}}, depth {}, \
+         within {} of `{}` on its domain.",
+        c.metrics.weights,
+        net.codebook
+            .values()
+            .iter()
+            .map(rational::display)
+            .collect::<Vec<_>>()
+            .join(", "),
+        c.metrics.depth,
+        rational::display(&c.error_bound),
+        target_text
+    );
+    let target_doc = format!("The exact target `{target_text}`.");
+
+    quote! {
+        #(#attrs)*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        #vis struct #name;
+
+        #[allow(clippy::all, clippy::pedantic, unused_variables, non_snake_case)]
+        impl #name {
+            /// Size, codebook and error bound of this network.
+            #vis const INFO: ::qrelu::NetInfo = #info;
+
+            /// The network in the `qrelu-net/1` JSON format.
+            #vis const JSON: &'static str = #json;
+
+            #[doc = #eval_doc]
+            #vis fn eval<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T {
+                #eval_consts
+                #(#stmts)*
+                #out_expr
+            }
+
+            #[doc = #target_doc]
+            #vis fn target<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T {
+                #target
+            }
+
+            #(#shape_fns)*
+            #(#chunk_fns)*
+        }
+
+        impl ::qrelu::Network for #name {
+            const INFO: ::qrelu::NetInfo = #name::INFO;
+            const JSON: &'static str = #name::JSON;
+
+            fn eval_at<T: ::qrelu::Scalar>(x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
+                if x.len() != #n_inputs {
+                    return ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: x.len() });
+                }
+                ::core::result::Result::Ok(#name::eval(#(x[#idx].clone()),*))
+            }
+
+            fn target_at<T: ::qrelu::Scalar>(x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
+                if x.len() != #n_inputs {
+                    return ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: x.len() });
+                }
+                ::core::result::Result::Ok(#name::target(#(x[#idx2].clone()),*))
+            }
+        }
+    }
+}
+
+/// The items a user expects, with bodies that never run: emitted beside the
+/// errors so that one mistake gives one error, not a cascade.
+pub fn expand_stub(
+    attrs: &[syn::Attribute],
+    vis: &syn::Visibility,
+    name: &Ident,
+    inputs: &[Ident],
+) -> TokenStream {
+    let n_inputs = inputs.len();
+    // a repeated input name is already an error; do not repeat it as a parameter
+    let mut seen = BTreeSet::new();
+    let inputs: Vec<&Ident> = inputs
+        .iter()
+        .filter(|i| seen.insert(i.to_string()))
+        .collect();
+    quote! {
+        #(#attrs)*
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        #vis struct #name;
+
+        #[allow(unused_variables, dead_code, clippy::all)]
+        impl #name {
+            /// Stub: the invocation has errors.
+            #vis const INFO: ::qrelu::NetInfo = ::qrelu::__private::STUB_INFO;
+            /// Stub: the invocation has errors.
+            #vis const JSON: &'static str = "";
+            /// Stub: the invocation has errors.
+            #vis fn eval<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T { ::core::unreachable!() }
+            /// Stub: the invocation has errors.
+            #vis fn target<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T { ::core::unreachable!() }
+        }
+
+        impl ::qrelu::Network for #name {
+            const INFO: ::qrelu::NetInfo = ::qrelu::__private::STUB_INFO;
+            const JSON: &'static str = "";
+            fn eval_at<T: ::qrelu::Scalar>(x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
+                ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: x.len() })
+            }
+            fn target_at<T: ::qrelu::Scalar>(x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
+                ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: x.len() })
+            }
+        }
+    }
+}

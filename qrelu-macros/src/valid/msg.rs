@@ -1,0 +1,168 @@
+//! The message table: wording shared by the parser (`ast`) and the validator
+//! (`valid`), so one mistake reads the same wherever it is caught.
+//!
+//! Messages are lowercase, have no final period, quote the DSL and say what
+//! is accepted.
+
+use std::fmt::Display;
+
+/// A complete, minimal net definition, quoted by the structural errors.
+pub const EXAMPLE_NET: &str = "pub net Square(x) = x^2 where r = 6, lambda = 2;";
+
+/// The target grammar in one line.
+pub const POLY_HINT: &str = "targets use + - * /, ^ with integer exponents, and parentheses";
+
+/// What an exponent may be.
+pub const EXPONENT_HINT: &str = "exponents must be non-negative integer literals, as in `x^2`";
+
+/// What a divisor may be.
+pub const DIVISOR_HINT: &str = "divide only by numbers, as in `x/3` or `(x - y)/4`";
+
+/// The target ended without `where` (or something else stands there).
+pub const MISSING_WHERE: &str =
+    "expected `where` after the target, followed by parameters such as `where r = 6, lambda = 2`";
+
+/// `= where`, `= ;`, or nothing after `=`.
+pub const EMPTY_TARGET: &str =
+    "expected the target polynomial after `=`, such as `= x^2` or `= 3/4*x^3 - x/2`";
+
+/// An operand is missing (after an operator, inside parentheses).
+pub const EXPECTED_OPERAND: &str = "expected a number, an input name or `(`";
+
+/// `x**2`.
+pub const DOUBLE_STAR: &str = "`**` is not accepted; write powers as `x^2`";
+
+/// `x^2^3`.
+pub const CHAINED_POWER: &str =
+    "chained powers like `x^2^3` are ambiguous; add parentheses, as in `(x^2)^3`";
+
+/// `|x|`.
+pub const ABS_BARS: &str =
+    "`|...|` is not a polynomial; targets use + - * /, ^ with integer exponents, and parentheses";
+
+/// `x.pow(2)`, `x.0`.
+pub const METHOD_CALL: &str = "method calls and fields are not accepted; write powers as `x^2`";
+
+/// `in` not followed by `[lo, hi]`, or a bracket with the wrong contents.
+pub const DOMAIN_SHAPE: &str =
+    "a domain is two numbers in brackets, `in [lo, hi]`, such as `x in [-1, 1]` or `x in [0, 1/2]`";
+
+/// A number was expected (domain bounds, parameter values).
+pub const EXPECTED_NUMBER: &str = "expected a number such as `1`, `-1` or `1/2`";
+
+/// The parameter names, in the order the messages list them.
+pub const PARAMS: &[&str] = &[
+    "r",
+    "t",
+    "lambda",
+    "quantization",
+    "structure",
+    "eps",
+    "max_weights",
+    "n",
+    "N",
+    "tune",
+];
+
+/// An example assignment for each known parameter (`r = 6`), `key = ...`
+/// for others.
+pub fn param_example(key: &str) -> String {
+    let value = match key {
+        "r" => "6",
+        "t" => "12",
+        "lambda" => "2",
+        "quantization" => "linear",
+        "structure" => "taylor",
+        "eps" => "1/1000",
+        "max_weights" => "100_000",
+        "n" => "2",
+        "N" => "8",
+        "tune" => "smallest",
+        _ => "...",
+    };
+    format!("{key} = {value}")
+}
+
+/// `` `a`, `b` and `c` `` (or `` `a` or `b` `` with `last = "or"`).
+pub fn list<T: Display>(items: &[T], last: &str) -> String {
+    let quoted: Vec<String> = items.iter().map(|s| format!("`{s}`")).collect();
+    match quoted.split_last() {
+        None => String::new(),
+        Some((only, [])) => only.clone(),
+        Some((tail, init)) => format!("{} {last} {tail}", init.join(", ")),
+    }
+}
+
+/// `0.5` somewhere a number is expected.
+pub fn decimal(suggestion: Option<String>) -> String {
+    match suggestion {
+        Some(s) => format!("decimal literals are not accepted; write `{s}`"),
+        None => "decimal literals are not accepted; write a fraction such as `1/2`".to_owned(),
+    }
+}
+
+/// `6u32`.
+pub fn suffix(lit: &str, digits: &str) -> String {
+    format!("literal suffixes are not accepted; write `{digits}` instead of `{lit}`")
+}
+
+/// `2x` in a target: the lexer reads it as the literal `2` with suffix `x`.
+pub fn implicit_product(lit: &str, digits: &str, suffix: &str) -> String {
+    format!("`{lit}` is not accepted; write `{digits}*{suffix}` for a product")
+}
+
+/// An unknown parameter, with a suggestion when only the spelling differs.
+pub fn unknown_param(key: &str) -> String {
+    let lower = key.to_lowercase();
+    let hint = if key == "λ" {
+        Some("lambda")
+    } else {
+        PARAMS
+            .iter()
+            .copied()
+            .find(|p| p.to_lowercase() == lower && *p != key)
+    };
+    let accepted = list(PARAMS, "and");
+    match hint {
+        Some(h) => format!(
+            "unknown parameter `{key}` (did you mean `{h}`?); the parameters are {accepted}"
+        ),
+        None => format!("unknown parameter `{key}`; the parameters are {accepted}"),
+    }
+}
+
+/// An exponent that is not a non-negative integer; `kind` is `variable`,
+/// `negative` or `fractional`.
+pub fn bad_exponent(kind: &str, exponent: &str) -> String {
+    format!("{kind} exponent `{exponent}` is not polynomial; {EXPONENT_HINT}")
+}
+
+/// A function call such as `sin(x)`.
+pub fn call(func: &str) -> String {
+    format!("`{func}(...)` is not a polynomial; {POLY_HINT}")
+}
+
+/// `x(...)` where `x` is an input.
+pub fn input_call(func: &str) -> String {
+    format!("`{func}(...)` reads as a function call; write `{func}*(...)` for a product")
+}
+
+/// A variable that is not an input of the net.
+pub fn unknown_variable(var: &str, net: &str, inputs: &[String]) -> String {
+    match inputs {
+        [] => format!("unknown variable `{var}`; `{net}` has no inputs"),
+        [only] => format!("unknown variable `{var}`; the only input of `{net}` is `{only}`"),
+        _ => format!(
+            "unknown variable `{var}`; the inputs of `{net}` are {}",
+            list(inputs, "and")
+        ),
+    }
+}
+
+/// An integer parameter out of range or of the wrong kind.
+pub fn int_range(key: &str, min: u64, max: u64) -> String {
+    format!(
+        "`{key}` must be an integer from {min} to {max}, as in `{}`",
+        param_example(key)
+    )
+}

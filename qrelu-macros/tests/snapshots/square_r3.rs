@@ -1,0 +1,157 @@
+/// x² with three tent blocks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Square;
+#[allow(clippy::all, clippy::pedantic, unused_variables, non_snake_case)]
+impl Square {
+    /// Size, codebook and error bound of this network.
+    pub const INFO: ::qrelu::NetInfo = ::qrelu::NetInfo {
+        name: "Square",
+        inputs: &["x"],
+        domain: &[(::qrelu::ConstRational::new("0"), ::qrelu::ConstRational::new("1"))],
+        target: &[
+            ::qrelu::TargetTerm {
+                coef: ::qrelu::ConstRational::new("1"),
+                pow: &[2u32],
+            },
+        ],
+        structure: "direct",
+        quantization: "nonlinear",
+        lambda: 2u32,
+        r: ::core::option::Option::Some(3u32),
+        t: ::core::option::Option::Some(8u32),
+        codebook: &[
+            ::qrelu::ConstRational::new("-1/2"),
+            ::qrelu::ConstRational::new("1/2"),
+        ],
+        weights: 41usize,
+        nonzero_biases: 3usize,
+        units: 15usize,
+        depth: 6usize,
+        width: 5usize,
+        bits: 41u64,
+        honest_bits: 301u64,
+        error_bound: ::qrelu::ConstRational::new("1/256"),
+        blocks: &[
+            ::qrelu::BlockInfo {
+                name: "const",
+                units: 5usize,
+                weights: 4usize,
+                depth: 5usize,
+                width: 1usize,
+            },
+            ::qrelu::BlockInfo {
+                name: "square.prelude",
+                units: 4usize,
+                weights: 4usize,
+                depth: 1usize,
+                width: 4usize,
+            },
+            ::qrelu::BlockInfo {
+                name: "square.tent",
+                units: 6usize,
+                weights: 20usize,
+                depth: 1usize,
+                width: 2usize,
+            },
+            ::qrelu::BlockInfo {
+                name: "output",
+                units: 1usize,
+                weights: 13usize,
+                depth: 1usize,
+                width: 1usize,
+            },
+        ],
+    };
+    /// The network in the `qrelu-net/1` JSON format.
+    pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"Square\", \"inputs\": [\"x\"],\n \"domain\": [[\"0\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[3, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[4, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"square.prelude\", \"instance\": 1, \"role\": \"x1\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"square.prelude\", \"instance\": 1, \"role\": \"x2\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"square.prelude\", \"instance\": 1, \"role\": \"x3\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"square.prelude\", \"instance\": 1, \"role\": \"x4\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[6, \"1/2\"], [7, \"1/2\"], [8, \"1/2\"], [9, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[6, \"-1/2\"], [7, \"-1/2\"], [8, \"-1/2\"], [9, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"1/2\"], [10, \"-1/2\"], [11, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"-1/2\"], [10, \"1/2\"], [11, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[4, \"1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[4, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[6, \"1/2\"], [7, \"1/2\"], [8, \"1/2\"], [9, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [1, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"], [3, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"], [5, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [2]}],\n \"error_bound\": \"1/256\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 3, \"t\": 8}\n";
+    ///Evaluates the network: 41 weights in the codebook {-1/2, 1/2}, depth 6, within 1/256 of `x^2` on its domain.
+    pub fn eval<T: ::qrelu::Scalar>(x: T) -> T {
+        let neg_half: T = T::dyadic(-1i64, -1i32);
+        let half: T = T::dyadic(1i64, -1i32);
+        let const1_k1: T = half.clone().relu();
+        let const1_k2: T = half.times(&const1_k1).relu();
+        let const1_k3: T = half.times(&const1_k2).relu();
+        let const1_k4: T = half.times(&const1_k3).relu();
+        let const1_k5: T = half.times(&const1_k4).relu();
+        let prelude1_x1: T = half.times(&x).relu();
+        let prelude1_x2: T = half.times(&x).relu();
+        let prelude1_x3: T = half.times(&x).relu();
+        let prelude1_x4: T = half.times(&x).relu();
+        let tent1_a: T = neg_half
+            .fma(&half, &prelude1_x1)
+            .fma(&half, &prelude1_x2)
+            .fma(&half, &prelude1_x3)
+            .fma(&half, &prelude1_x4)
+            .relu();
+        let tent1_b: T = half
+            .fma(&neg_half, &prelude1_x1)
+            .fma(&neg_half, &prelude1_x2)
+            .fma(&neg_half, &prelude1_x3)
+            .fma(&neg_half, &prelude1_x4)
+            .relu();
+        let (tent2_a, tent2_b): (T, T) = Self::square_tent(
+            &const1_k2,
+            &tent1_a,
+            &tent1_b,
+        );
+        let (tent3_a, tent3_b): (T, T) = Self::square_tent(
+            &const1_k4,
+            &tent2_a,
+            &tent2_b,
+        );
+        half.times(&prelude1_x1)
+            .fma(&half, &prelude1_x2)
+            .fma(&half, &prelude1_x3)
+            .fma(&half, &prelude1_x4)
+            .fma(&half, &tent1_a)
+            .fma(&half, &tent1_b)
+            .fma(&neg_half, &const1_k1)
+            .fma(&half, &tent2_a)
+            .fma(&half, &tent2_b)
+            .fma(&neg_half, &const1_k3)
+            .fma(&half, &tent3_a)
+            .fma(&half, &tent3_b)
+            .fma(&neg_half, &const1_k5)
+    }
+    ///The exact target `x^2`.
+    pub fn target<T: ::qrelu::Scalar>(x: T) -> T {
+        let x_pow2: T = x.times(&x);
+        x_pow2.clone()
+    }
+    ///One `square.tent` block (2 units), shared by every instance of this shape.
+    #[doc(hidden)]
+    #[inline]
+    fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T) -> (T, T) {
+        let neg_half: T = T::dyadic(-1i64, -1i32);
+        let half: T = T::dyadic(1i64, -1i32);
+        let a: T = half.times(in1).fma(&neg_half, in2).fma(&neg_half, in3).relu();
+        let b: T = neg_half.times(in1).fma(&half, in2).fma(&half, in3).relu();
+        (a, b)
+    }
+}
+impl ::qrelu::Network for Square {
+    const INFO: ::qrelu::NetInfo = Square::INFO;
+    const JSON: &'static str = Square::JSON;
+    fn eval_at<T: ::qrelu::Scalar>(
+        x: &[T],
+    ) -> ::core::result::Result<T, ::qrelu::CheckError> {
+        if x.len() != 1usize {
+            return ::core::result::Result::Err(::qrelu::CheckError::Dimension {
+                expected: 1usize,
+                found: x.len(),
+            });
+        }
+        ::core::result::Result::Ok(Square::eval(x[0usize].clone()))
+    }
+    fn target_at<T: ::qrelu::Scalar>(
+        x: &[T],
+    ) -> ::core::result::Result<T, ::qrelu::CheckError> {
+        if x.len() != 1usize {
+            return ::core::result::Result::Err(::qrelu::CheckError::Dimension {
+                expected: 1usize,
+                found: x.len(),
+            });
+        }
+        ::core::result::Result::Ok(Square::target(x[0usize].clone()))
+    }
+}

@@ -1,0 +1,278 @@
+//! The walking skeleton end to end: `qrelu!` compiles x² into f_s^r
+//! (Prop. 1) and every claim of the construction is checked on the
+//! *generated* code and on its JSON export.
+
+use num_bigint::BigInt;
+use num_traits::{One, Zero};
+use qrelu::check::{certify_1d, sup_error};
+use qrelu::{Exact, Network, Scalar};
+use qrelu_core::construct::{NetSpec, build};
+use qrelu_core::{Poly, eval};
+
+qrelu::qrelu! {
+    net S1(x) = x^2 where r = 1;
+    net S2(x) = x^2 where r = 2;
+    net S3(x) = x^2 where r = 3;
+    net S4(x) = x^2 where r = 4;
+    net S5(x) = x^2 where r = 5;
+    net S6(x) = x^2 where r = 6, lambda = 2;
+    net S7(x) = x^2 where r = 7;
+    net S8(x) = x^2 where r = 8;
+    net S9(x) = x^2 where r = 9;
+    net S10(x) = x^2 where r = 10;
+    net S11(x) = x^2 where r = 11;
+    net S12(x) = x^2 where r = 12;
+    net S24(x) = x^2 where r = 24;
+    net L3(x) = x^2 where r = 5, lambda = 3;
+    net L4(x) = x^2 where r = 5, t = 27, lambda = 4;
+    net L6(x) = x^2 where r = 3, t = 32, lambda = 6;
+}
+
+/// Runs `$body` with `N` bound to each listed network type.
+macro_rules! each_net {
+    ($N:ident => $body:block; $($net:ty),* $(,)?) => {
+        $( { type $N = $net; $body } )*
+    };
+}
+
+fn q(n: i64, d: i64) -> Exact {
+    Exact::new(BigInt::from(n), BigInt::from(d))
+}
+
+fn r_of<N: Network>() -> u32 {
+    N::INFO.r.expect("r is recorded")
+}
+
+/// Eq. 2: f_s^r(k/2^r) = (k/2^r)² for every k, and f_s^r(0) = 0.
+fn exact_at_breakpoints<N: Network>() {
+    let r = r_of::<N>();
+    let den = 1i64 << r;
+    for k in 0..=den {
+        let x = q(k, den);
+        let y = N::eval_at(std::slice::from_ref(&x)).unwrap();
+        assert_eq!(y, &x * &x, "{} at {k}/{den}", N::INFO.name);
+    }
+    assert!(N::eval_at(&[q(0, 1)]).unwrap().is_zero());
+}
+
+#[test]
+fn exact_at_every_breakpoint_r1_to_12() {
+    each_net!(N => { exact_at_breakpoints::<N>(); }; S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, L3, L4, L6);
+}
+
+/// Eq. 3, certified: the exact maximum of |f_s^r − x²| over every linear
+/// piece of the generated code is ≤ 2^(−2(r+1)) — and attained.
+#[test]
+fn certified_error_within_eq3_and_attained() {
+    each_net!(N => {
+        let r = r_of::<N>();
+        let c = certify_1d::<N>().unwrap();
+        let bound = q(1, 1i64 << (2 * (r + 1)));
+        assert_eq!(c.bound, bound, "{}", N::INFO.name);
+        assert!(c.holds, "{}: {} > {}", N::INFO.name, c.error, c.bound);
+        // the interpolation error of x² is h²/4 at every midpoint: eq. 3 is tight
+        assert!(c.attained, "{}: error {} below the bound", N::INFO.name, c.error);
+        assert_eq!(c.pieces, 1usize << r, "{}: one piece per interval", N::INFO.name);
+    }; S1, S2, S3, S4, S5, S6, S7, S8, S9, S10, S11, S12, L3, L4, L6);
+}
+
+/// Grid checks agree with the certified one, in f64 and exactly, on a
+/// non-dyadic grid (1/3-spaced points would hide nothing, dyadic would hit
+/// only breakpoints).
+#[test]
+fn grid_error_below_certified_error() {
+    each_net!(N => {
+        let c = certify_1d::<N>().unwrap();
+        let g = sup_error::<N, Exact>(301).unwrap();
+        assert!(g.holds && g.error <= c.error, "{}", N::INFO.name);
+        assert!(g.error > q(0, 1), "{}: a non-dyadic grid must see the error", N::INFO.name);
+        let f = sup_error::<N, f64>(1001).unwrap();
+        assert!(f.holds, "{}", N::INFO.name);
+    }; S1, S4, S8, S12, L4);
+}
+
+/// An independent reading of the `qrelu-net/1` JSON: structure, codebook
+/// membership of every parameter, and its own evaluator.
+struct JsonNet {
+    codebook: Vec<Exact>,
+    /// `None` for inputs
+    units: Vec<Option<Affine>>,
+    output: Affine,
+}
+
+/// A bias and `(source, weight)` edges.
+type Affine = (Exact, Vec<(usize, Exact)>);
+
+fn rat(v: &serde_json::Value) -> Exact {
+    let s = v.as_str().expect("rationals are strings");
+    let (n, d) = s.split_once('/').unwrap_or((s, "1"));
+    Exact::new(n.parse().unwrap(), d.parse().unwrap())
+}
+
+fn edges(v: &serde_json::Value) -> Vec<(usize, Exact)> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e[0].as_u64().unwrap() as usize, rat(&e[1])))
+        .collect()
+}
+
+impl JsonNet {
+    fn parse(text: &str) -> JsonNet {
+        let v: serde_json::Value = serde_json::from_str(text).expect("valid JSON");
+        assert_eq!(v["format"], "qrelu-net/1");
+        let codebook: Vec<Exact> = v["codebook"].as_array().unwrap().iter().map(rat).collect();
+        let mut units = Vec::new();
+        let mut seen_hidden = false;
+        for (i, u) in v["units"].as_array().unwrap().iter().enumerate() {
+            match u["kind"].as_str().unwrap() {
+                "input" => {
+                    assert!(!seen_hidden, "inputs come first");
+                    units.push(None);
+                }
+                "relu" => {
+                    seen_hidden = true;
+                    let e = edges(&u["in"]);
+                    assert!(
+                        e.iter().all(|(s, _)| *s < i),
+                        "topological order at unit {i}"
+                    );
+                    units.push(Some((rat(&u["bias"]), e)));
+                }
+                other => panic!("unknown unit kind {other}"),
+            }
+        }
+        let output = (rat(&v["output"]["bias"]), edges(&v["output"]["in"]));
+        assert!(output.1.iter().all(|(s, _)| *s < units.len()));
+        JsonNet {
+            codebook,
+            units,
+            output,
+        }
+    }
+
+    fn assert_strict(&self, name: &str) {
+        let ok_w = |w: &Exact| self.codebook.contains(w);
+        let ok_b = |b: &Exact| b.is_zero() || self.codebook.contains(b);
+        for (i, u) in self.units.iter().enumerate() {
+            if let Some((b, e)) = u {
+                assert!(ok_b(b), "{name}: bias {b} of unit {i}");
+                for (s, w) in e {
+                    assert!(ok_w(w), "{name}: weight {w} on edge {s}→{i}");
+                }
+                let mut srcs: Vec<usize> = e.iter().map(|(s, _)| *s).collect();
+                srcs.dedup();
+                assert_eq!(srcs.len(), e.len(), "{name}: repeated edge into unit {i}");
+            }
+        }
+        assert!(ok_b(&self.output.0), "{name}: output bias");
+        for (s, w) in &self.output.1 {
+            assert!(ok_w(w), "{name}: weight {w} on edge {s}→output");
+        }
+    }
+
+    fn eval(&self, x: &[Exact]) -> Exact {
+        let mut vals: Vec<Exact> = Vec::new();
+        let mut next_input = 0;
+        let lin = |b: &Exact, e: &[(usize, Exact)], vals: &[Exact]| {
+            e.iter().fold(b.clone(), |acc, (s, w)| acc + w * &vals[*s])
+        };
+        for u in &self.units {
+            let v = match u {
+                None => {
+                    next_input += 1;
+                    x[next_input - 1].clone()
+                }
+                Some((b, e)) => lin(b, e, &vals).relu(),
+            };
+            vals.push(v);
+        }
+        lin(&self.output.0, &self.output.1, &vals)
+    }
+}
+
+/// The codebook of eq. 9, computed here independently of the compiler.
+fn expected_codebook(lambda: u32, t: u32) -> Vec<Exact> {
+    let mut b = 1u64;
+    while b.pow(lambda - 1) < u64::from(t) {
+        b += 1;
+    }
+    let b = b.max(2);
+    let mut v = vec![q(-1, 2), q(1, 2)];
+    let mut e = 1u64;
+    for _ in 0..lambda - 2 {
+        e *= b;
+        v.push(Exact::new(BigInt::one(), BigInt::one() << e));
+    }
+    v.sort();
+    v
+}
+
+#[test]
+fn every_parameter_is_in_the_codebook_per_the_json() {
+    each_net!(N => {
+        let json = JsonNet::parse(N::JSON);
+        json.assert_strict(N::INFO.name);
+        let t = N::INFO.t.unwrap();
+        assert_eq!(json.codebook, expected_codebook(N::INFO.lambda, t), "{}", N::INFO.name);
+        assert_eq!(json.codebook.len(), N::INFO.lambda as usize);
+        let weights = json.units.iter().flatten().map(|(_, e)| e.len()).sum::<usize>() + json.output.1.len();
+        assert_eq!(weights, N::INFO.weights, "{}", N::INFO.name);
+        // the JSON means the same function as the generated code
+        for k in 0..=64 {
+            let x = q(2 * k + 1, 129);
+            assert_eq!(json.eval(std::slice::from_ref(&x)), N::eval_at(&[x]).unwrap(), "{}", N::INFO.name);
+        }
+    }; S1, S2, S3, S6, S12, S24, L3, L4, L6);
+}
+
+/// Generated `eval` in the exact type equals the core's reference evaluator
+/// on the same construction, and `f64` is bit-identical at every k/2^12.
+#[test]
+fn generated_eval_matches_core_and_f64_is_exact() {
+    each_net!(N => {
+        let info = N::INFO;
+        let mut spec = NetSpec::new(info.name, &["x"], Poly::var(1, 0).pow(2));
+        spec.r = info.r;
+        spec.t = info.t;
+        spec.lambda = info.lambda;
+        let c = build(&spec).unwrap();
+        assert_eq!(c.metrics.weights, info.weights);
+        assert_eq!(c.metrics.depth, info.depth);
+        for k in 0..=4096i64 {
+            let x = q(k, 4096);
+            let exact = N::eval_at(std::slice::from_ref(&x)).unwrap();
+            assert_eq!(exact, eval::eval(&c.net, std::slice::from_ref(&x)), "{} at {k}/4096", info.name);
+            let float = N::eval_at(&[k as f64 / 4096.0]).unwrap();
+            assert_eq!(float.to_exact().unwrap(), exact, "{} f64 at {k}/4096", info.name);
+        }
+        // a non-dyadic point too
+        let x = q(1, 3);
+        assert_eq!(N::eval_at(std::slice::from_ref(&x)).unwrap(), eval::eval(&c.net, &[x]));
+    }; S1, S2, S5, S8, S12, L3, L4, L6);
+}
+
+#[test]
+fn info_matches_the_derived_formulas() {
+    each_net!(N => {
+        let r = r_of::<N>() as usize;
+        let info = N::INFO;
+        assert_eq!(info.weights, 11 * r + 8, "{}", info.name);
+        assert_eq!(info.depth, if r == 1 { 3 } else { 2 * r }, "{}", info.name);
+        assert_eq!(info.width, 5, "{}", info.name);
+        assert_eq!(info.nonzero_biases, 3, "{}", info.name);
+        let index_bits = (32 - (info.lambda - 1).leading_zeros()) as u64;
+        assert_eq!(info.bits, info.weights as u64 * index_bits, "{}", info.name);
+        assert!(info.honest_bits > info.bits);
+        let block_weights: usize = info.blocks.iter().map(|b| b.weights).sum();
+        assert_eq!(block_weights, info.weights, "{}: blocks partition the weights", info.name);
+    }; S1, S2, S7, S12, S24, L3, L4, L6);
+}
+
+#[test]
+fn f64_and_f32_evaluate_close_to_the_target() {
+    let x = 0.3f64;
+    assert!((S12::eval(x) - x * x).abs() <= S12::INFO.error_bound.to_f64());
+    let y = S6::eval(0.3f32);
+    assert!((y - 0.09).abs() < 1e-3);
+}
