@@ -28,9 +28,10 @@ use qrelu_core::{Construction, Poly};
 use quote::{format_ident, quote};
 
 /// Longest top-level statement list before `eval` is split into chunks.
-pub const CHUNK_STATEMENTS: usize = 256;
+pub const CHUNK_STATEMENTS: usize = 64;
 
-/// Networks with more weights than this get `#[inline(never)]` block
+/// Networks with more weights than this get `#[inline(never)]` block and
+/// chunk functions (smaller ones `#[inline]`, so the optimiser may fuse them)
 /// functions, so that inlining cannot rebuild one huge body.
 pub const INLINE_LIMIT: usize = 4_000;
 
@@ -477,6 +478,7 @@ fn chunk(
     steps: Vec<Step>,
     output_reads: &[UnitId],
     consts: &mut Consts,
+    big: bool,
 ) -> (Vec<TokenStream>, Vec<TokenStream>) {
     if steps.len() <= CHUNK_STATEMENTS {
         for s in &steps {
@@ -487,6 +489,11 @@ fn chunk(
         return (Vec::new(), steps.into_iter().map(|s| s.tokens).collect());
     }
     let chunks: Vec<&[Step]> = steps.chunks(CHUNK_STATEMENTS).collect();
+    let inline = if big {
+        quote!(#[inline(never)])
+    } else {
+        quote!(#[inline])
+    };
     // for every unit, the last chunk that reads it (usize::MAX: the output)
     let mut last_reader: HashMap<UnitId, usize> = HashMap::new();
     for (c, ch) in chunks.iter().enumerate() {
@@ -532,7 +539,7 @@ fn chunk(
         let consts = consts.lets();
         fns.push(quote! {
             #[doc(hidden)]
-            #[inline(never)]
+            #inline
             #[allow(clippy::too_many_arguments, clippy::type_complexity)]
             fn #name<T: ::qrelu::Scalar>(#(#params: &T),*) -> (#(#tys,)*) {
                 #consts
@@ -666,7 +673,7 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     let output_reads: Vec<UnitId> = net.output.inputs.iter().map(|e| e.src).collect();
     // constants named by `eval` itself: the output's, and the inline units' when not chunked
     let mut consts = Consts::new(&generator.const_names);
-    let (chunk_fns, stmts) = chunk(&generator, steps, &output_reads, &mut consts);
+    let (chunk_fns, stmts) = chunk(&generator, steps, &output_reads, &mut consts, big);
     let out_expr = affine(&net.output.bias, &net.output.inputs, &mut consts, &|s| {
         let n = &generator.names[s];
         quote!(&#n)
