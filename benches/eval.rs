@@ -1,0 +1,120 @@
+//! Evaluation speed of generated code against interpreters of the same IR
+//! (SPEC §9): the unrolled `eval` of f_s^12 and f_s^24, an edge-list
+//! interpreter (`qrelu_core::eval::eval_f64`, which converts exact weights on
+//! the fly), and a CSR interpreter with pre-converted `f64` weights — single
+//! points and batches of 1024.
+//!
+//! Run with `cargo bench --bench eval`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use qrelu_core::construct::{NetSpec, build};
+use qrelu_core::net::{Net, UnitKind};
+use qrelu_core::{Poly, rational};
+
+qrelu::qrelu! {
+    net Square12(x) = x^2 where r = 12;
+    net Square24(x) = x^2 where r = 24;
+}
+
+/// A compressed-sparse-row copy of a network with `f64` weights.
+struct Csr {
+    inputs: usize,
+    bias: Vec<f64>,
+    start: Vec<usize>,
+    src: Vec<usize>,
+    weight: Vec<f64>,
+}
+
+impl Csr {
+    fn new(net: &Net) -> Csr {
+        let mut csr = Csr {
+            inputs: net.dim(),
+            bias: vec![],
+            start: vec![0],
+            src: vec![],
+            weight: vec![],
+        };
+        let mut push = |bias: &qrelu_core::Rational, edges: &[qrelu_core::net::Edge]| {
+            csr.bias.push(rational::to_f64(bias));
+            for e in edges {
+                csr.src.push(e.src);
+                csr.weight.push(rational::to_f64(&e.weight));
+            }
+            csr.start.push(csr.src.len());
+        };
+        for u in &net.units {
+            if let UnitKind::Relu { bias, inputs } = &u.kind {
+                push(bias, inputs);
+            }
+        }
+        push(&net.output.bias, &net.output.inputs);
+        csr
+    }
+
+    fn eval(&self, x: f64, values: &mut Vec<f64>) -> f64 {
+        values.clear();
+        values.push(x);
+        let rows = self.bias.len();
+        for row in 0..rows {
+            let mut acc = self.bias[row];
+            for k in self.start[row]..self.start[row + 1] {
+                acc += self.weight[k] * values[self.src[k]];
+            }
+            if row + 1 < rows {
+                values.push(acc.max(0.0));
+            } else {
+                return acc;
+            }
+        }
+        debug_assert_eq!(self.inputs, 1);
+        0.0
+    }
+}
+
+fn net(r: u32) -> Net {
+    let mut spec = NetSpec::new("Square", &["x"], Poly::var(1, 0).pow(2));
+    spec.r = Some(r);
+    build(&spec).expect("x^2 builds").net
+}
+
+fn bench(c: &mut Criterion) {
+    let points: Vec<f64> = (0..1024).map(|k| (k as f64 + 0.5) / 1024.0).collect();
+    for (r, generated) in [
+        (12u32, Square12::eval::<f64> as fn(f64) -> f64),
+        (24, Square24::eval::<f64>),
+    ] {
+        let ir = net(r);
+        let csr = Csr::new(&ir);
+        let mut values = Vec::with_capacity(ir.units.len());
+        // the three evaluate the same function
+        for &x in &points[..8] {
+            assert_eq!(generated(x), csr.eval(x, &mut values));
+            assert_eq!(generated(x), qrelu_core::eval::eval_f64(&ir, &[x]));
+        }
+        let mut g = c.benchmark_group(format!("f_s^{r} ({} weights)", 11 * r + 8));
+        g.bench_function("generated/single", |b| b.iter(|| generated(black_box(0.3))));
+        g.bench_function("csr/single", |b| {
+            b.iter(|| csr.eval(black_box(0.3), &mut values))
+        });
+        g.bench_function("edge-list/single", |b| {
+            b.iter(|| qrelu_core::eval::eval_f64(&ir, &[black_box(0.3)]))
+        });
+        g.bench_function("generated/batch1024", |b| {
+            b.iter(|| points.iter().map(|&x| generated(black_box(x))).sum::<f64>())
+        });
+        g.bench_function("csr/batch1024", |b| {
+            b.iter(|| {
+                points
+                    .iter()
+                    .map(|&x| csr.eval(black_box(x), &mut values))
+                    .sum::<f64>()
+            })
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
