@@ -256,6 +256,19 @@ mod tests {
         assert_eq!(pow2(-1), ratio(1, 2));
     }
 
+    /// The f64 claim of the docs: at inputs k/2^m, f64 evaluation is exact
+    /// while m + 2r ≤ 52 — checked at the edge, r = 20 and m = 12.
+    #[test]
+    fn f64_is_exact_while_partial_sums_fit() {
+        let n = net(20);
+        for k in (0..=4096i64).step_by(3) {
+            let x = ratio(k, 4096);
+            let exact = eval(&n, std::slice::from_ref(&x));
+            let float = crate::eval::eval_f64(&n, &[k as f64 / 4096.0]);
+            assert_eq!(Rational::from_float(float), Some(exact), "k={k}");
+        }
+    }
+
     #[test]
     fn refuses_r_out_of_range() {
         assert!(network(0, Codebook::nonlinear(2, 2).unwrap()).is_err());
