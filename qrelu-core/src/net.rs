@@ -11,7 +11,7 @@
 //! codebook, any bias outside codebook ∪ {0}, any edge from a unit that does
 //! not exist yet and any repeated edge between the same two units.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use num_traits::Zero;
 
@@ -158,6 +158,8 @@ pub struct NetBuilder {
     block_stack: Vec<BlockId>,
     /// `pow2_chain[j-1]` is a constant unit of value 2^−j
     pow2_chain: Vec<UnitId>,
+    /// instances opened so far, per block kind (keeps `begin_block` O(1))
+    instances: HashMap<String, usize>,
 }
 
 impl NetBuilder {
@@ -186,6 +188,7 @@ impl NetBuilder {
             net,
             block_stack: vec![0],
             pow2_chain: Vec::new(),
+            instances: HashMap::new(),
         }
     }
 
@@ -202,7 +205,9 @@ impl NetBuilder {
     /// Opens a new instance of block `kind`; units added until the matching
     /// [`end_block`](Self::end_block) belong to it.
     pub fn begin_block(&mut self, kind: &str) -> BlockId {
-        let instance = self.net.blocks.iter().filter(|b| b.kind == kind).count() + 1;
+        let count = self.instances.entry(kind.to_owned()).or_default();
+        *count += 1;
+        let instance = *count;
         let parent = self.block_stack.last().copied().filter(|&b| b != 0);
         self.net.blocks.push(Block {
             kind: kind.to_owned(),

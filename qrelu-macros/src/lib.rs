@@ -14,6 +14,9 @@ mod expand;
 mod lower;
 mod valid;
 
+#[cfg(test)]
+mod cost;
+
 use proc_macro2::TokenStream;
 
 /// Compiles `net` items into quantized ReLU networks; see the `qrelu`
