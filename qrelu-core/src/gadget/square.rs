@@ -131,9 +131,7 @@ pub fn square(b: &mut NetBuilder, x: UnitId, r: u32) -> Result<LinearForm, CoreE
 
     // prelude: X_j = σ(½x) = x/2, four copies (gain 1 for A_1, B_1 and the x of eq. 5)
     b.begin_block("square.prelude");
-    let xs: Vec<UnitId> = (1..=4)
-        .map(|j| b.relu(&format!("x{j}"), zero.clone(), &[(x, half.clone())]))
-        .collect::<Result<_, _>>()?;
+    let xs = super::scale::fan_out(b, x, 4)?;
     b.end_block();
     for &xj in &xs {
         out.push(xj, half.clone());
