@@ -127,7 +127,7 @@ fn affine(
         });
     }
     match expr {
-        Some(e) if bias.is_zero() && edges.len() == 1 => e,
+        // a bias alone names a constant local: take a copy of it
         Some(e) if edges.is_empty() => quote!(#e.clone()),
         Some(e) => e,
         None => quote!(T::zero()),
