@@ -209,6 +209,47 @@ fn exact_to_f32(q: &Exact) -> f32 {
     if wide < 0.0 { -chosen } else { chosen }
 }
 
+/// The arithmetic shared by the float impls: plain IEEE operations (no
+/// fused multiply-add, so results are predictable), a ReLU that keeps NaN
+/// visible and maps −0 to +0.
+macro_rules! float_arithmetic {
+    ($float:ty) => {
+        #[inline]
+        fn plus(&self, rhs: &Self) -> Self {
+            self + rhs
+        }
+
+        #[inline]
+        fn minus(&self, rhs: &Self) -> Self {
+            self - rhs
+        }
+
+        #[inline]
+        fn times(&self, rhs: &Self) -> Self {
+            self * rhs
+        }
+
+        #[inline]
+        fn negated(&self) -> Self {
+            -self
+        }
+
+        #[inline]
+        fn relu(&self) -> Self {
+            if *self > 0.0 || self.is_nan() {
+                *self
+            } else {
+                0.0
+            }
+        }
+
+        #[inline]
+        fn is_nan(&self) -> bool {
+            <$float>::is_nan(*self)
+        }
+    };
+}
+
 impl Scalar for f64 {
     #[inline]
     fn zero() -> Self {
@@ -249,39 +290,7 @@ impl Scalar for f64 {
         *self
     }
 
-    #[inline]
-    fn plus(&self, rhs: &Self) -> Self {
-        self + rhs
-    }
-
-    #[inline]
-    fn minus(&self, rhs: &Self) -> Self {
-        self - rhs
-    }
-
-    #[inline]
-    fn times(&self, rhs: &Self) -> Self {
-        self * rhs
-    }
-
-    #[inline]
-    fn negated(&self) -> Self {
-        -self
-    }
-
-    #[inline]
-    fn relu(&self) -> Self {
-        if *self > 0.0 || self.is_nan() {
-            *self
-        } else {
-            0.0
-        }
-    }
-
-    #[inline]
-    fn is_nan(&self) -> bool {
-        f64::is_nan(*self)
-    }
+    float_arithmetic!(f64);
 }
 
 impl Scalar for f32 {
@@ -329,39 +338,7 @@ impl Scalar for f32 {
         f64::from(*self)
     }
 
-    #[inline]
-    fn plus(&self, rhs: &Self) -> Self {
-        self + rhs
-    }
-
-    #[inline]
-    fn minus(&self, rhs: &Self) -> Self {
-        self - rhs
-    }
-
-    #[inline]
-    fn times(&self, rhs: &Self) -> Self {
-        self * rhs
-    }
-
-    #[inline]
-    fn negated(&self) -> Self {
-        -self
-    }
-
-    #[inline]
-    fn relu(&self) -> Self {
-        if *self > 0.0 || self.is_nan() {
-            *self
-        } else {
-            0.0
-        }
-    }
-
-    #[inline]
-    fn is_nan(&self) -> bool {
-        f32::is_nan(*self)
-    }
+    float_arithmetic!(f32);
 }
 
 impl Scalar for Exact {
