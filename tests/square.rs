@@ -2,8 +2,10 @@
 //! (Prop. 1) and every claim of the construction is checked on the
 //! *generated* code and on its JSON export.
 
-use num_bigint::BigInt;
-use num_traits::{One, Zero};
+mod common;
+
+use common::{JsonNet, expected_codebook, q};
+use num_traits::Zero;
 use qrelu::check::{certify_1d, sup_error};
 use qrelu::{Exact, Network, Scalar};
 use qrelu_core::construct::{NetSpec, build};
@@ -33,10 +35,6 @@ macro_rules! each_net {
     ($N:ident => $body:block; $($net:ty),* $(,)?) => {
         $( { type $N = $net; $body } )*
     };
-}
-
-fn q(n: i64, d: i64) -> Exact {
-    Exact::new(BigInt::from(n), BigInt::from(d))
 }
 
 fn r_of<N: Network>() -> u32 {
@@ -91,123 +89,6 @@ fn grid_error_below_certified_error() {
     }; S1, S4, S8, S12, L4);
 }
 
-/// An independent reading of the `qrelu-net/1` JSON: structure, codebook
-/// membership of every parameter, and its own evaluator.
-struct JsonNet {
-    codebook: Vec<Exact>,
-    /// `None` for inputs
-    units: Vec<Option<Affine>>,
-    output: Affine,
-}
-
-/// A bias and `(source, weight)` edges.
-type Affine = (Exact, Vec<(usize, Exact)>);
-
-fn rat(v: &serde_json::Value) -> Exact {
-    let s = v.as_str().expect("rationals are strings");
-    let (n, d) = s.split_once('/').unwrap_or((s, "1"));
-    Exact::new(n.parse().unwrap(), d.parse().unwrap())
-}
-
-fn edges(v: &serde_json::Value) -> Vec<(usize, Exact)> {
-    v.as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e[0].as_u64().unwrap() as usize, rat(&e[1])))
-        .collect()
-}
-
-impl JsonNet {
-    fn parse(text: &str) -> JsonNet {
-        let v: serde_json::Value = serde_json::from_str(text).expect("valid JSON");
-        assert_eq!(v["format"], "qrelu-net/1");
-        let codebook: Vec<Exact> = v["codebook"].as_array().unwrap().iter().map(rat).collect();
-        let mut units = Vec::new();
-        let mut seen_hidden = false;
-        for (i, u) in v["units"].as_array().unwrap().iter().enumerate() {
-            match u["kind"].as_str().unwrap() {
-                "input" => {
-                    assert!(!seen_hidden, "inputs come first");
-                    units.push(None);
-                }
-                "relu" => {
-                    seen_hidden = true;
-                    let e = edges(&u["in"]);
-                    assert!(
-                        e.iter().all(|(s, _)| *s < i),
-                        "topological order at unit {i}"
-                    );
-                    units.push(Some((rat(&u["bias"]), e)));
-                }
-                other => panic!("unknown unit kind {other}"),
-            }
-        }
-        let output = (rat(&v["output"]["bias"]), edges(&v["output"]["in"]));
-        assert!(output.1.iter().all(|(s, _)| *s < units.len()));
-        JsonNet {
-            codebook,
-            units,
-            output,
-        }
-    }
-
-    fn assert_strict(&self, name: &str) {
-        let ok_w = |w: &Exact| self.codebook.contains(w);
-        let ok_b = |b: &Exact| b.is_zero() || self.codebook.contains(b);
-        for (i, u) in self.units.iter().enumerate() {
-            if let Some((b, e)) = u {
-                assert!(ok_b(b), "{name}: bias {b} of unit {i}");
-                for (s, w) in e {
-                    assert!(ok_w(w), "{name}: weight {w} on edge {s}→{i}");
-                }
-                let mut srcs: Vec<usize> = e.iter().map(|(s, _)| *s).collect();
-                srcs.dedup();
-                assert_eq!(srcs.len(), e.len(), "{name}: repeated edge into unit {i}");
-            }
-        }
-        assert!(ok_b(&self.output.0), "{name}: output bias");
-        for (s, w) in &self.output.1 {
-            assert!(ok_w(w), "{name}: weight {w} on edge {s}→output");
-        }
-    }
-
-    fn eval(&self, x: &[Exact]) -> Exact {
-        let mut vals: Vec<Exact> = Vec::new();
-        let mut next_input = 0;
-        let lin = |b: &Exact, e: &[(usize, Exact)], vals: &[Exact]| {
-            e.iter().fold(b.clone(), |acc, (s, w)| acc + w * &vals[*s])
-        };
-        for u in &self.units {
-            let v = match u {
-                None => {
-                    next_input += 1;
-                    x[next_input - 1].clone()
-                }
-                Some((b, e)) => lin(b, e, &vals).relu(),
-            };
-            vals.push(v);
-        }
-        lin(&self.output.0, &self.output.1, &vals)
-    }
-}
-
-/// The codebook of eq. 9, computed here independently of the compiler.
-fn expected_codebook(lambda: u32, t: u32) -> Vec<Exact> {
-    let mut b = 1u64;
-    while b.pow(lambda - 1) < u64::from(t) {
-        b += 1;
-    }
-    let b = b.max(2);
-    let mut v = vec![q(-1, 2), q(1, 2)];
-    let mut e = 1u64;
-    for _ in 0..lambda - 2 {
-        e *= b;
-        v.push(Exact::new(BigInt::one(), BigInt::one() << e));
-    }
-    v.sort();
-    v
-}
-
 #[test]
 fn every_parameter_is_in_the_codebook_per_the_json() {
     each_net!(N => {
@@ -257,13 +138,44 @@ fn generated_eval_matches_core_and_f64_is_exact() {
     }; S1, S2, S5, S8, S12, S24, L3, L4, L6);
 }
 
+/// The depth of f_s^r, recomputed here from the wiring: the constant K_j
+/// sits on level 1 + s(j − 1), where s is the greedy digit count of j − 1
+/// in the steps {1, b, b², …} of the codebook; the gates on level 1; tent
+/// block 1 on level 2; block i + 1 one level above block i and above
+/// K_{2i}; the output above everything it reads (block r and K_{2r−1}).
+fn expected_depth(r: u32, lambda: u32, t: u32) -> usize {
+    let mut b = 1u64;
+    while b.pow(lambda - 1) < u64::from(t) {
+        b += 1;
+    }
+    let b = b.max(2);
+    let steps: Vec<u64> = (0..lambda - 1).map(|j| b.pow(j)).collect();
+    let digits = |mut k: u64| {
+        let mut n = 0;
+        for &c in steps.iter().rev() {
+            n += k / c;
+            k %= c;
+        }
+        n as usize
+    };
+    let k_level = |j: u32| 1 + digits(u64::from(j) - 1);
+    let mut tent = 2;
+    for i in 1..r {
+        tent = tent.max(k_level(2 * i)) + 1;
+    }
+    tent.max(k_level(2 * r - 1)) + 1
+}
+
 #[test]
 fn info_matches_the_derived_formulas() {
     each_net!(N => {
         let r = r_of::<N>() as usize;
         let info = N::INFO;
         assert_eq!(info.weights, 11 * r + 8, "{}", info.name);
-        assert_eq!(info.depth, if r == 1 { 3 } else { 2 * r }, "{}", info.name);
+        assert_eq!(info.depth, expected_depth(r as u32, info.lambda, info.t.unwrap()), "{}", info.name);
+        if info.lambda == 2 {
+            assert_eq!(info.depth, if r == 1 { 3 } else { 2 * r }, "{}", info.name);
+        }
         assert_eq!(info.width, 5, "{}", info.name);
         assert_eq!(info.nonzero_biases, 3, "{}", info.name);
         let index_bits = (32 - (info.lambda - 1).leading_zeros()) as u64;

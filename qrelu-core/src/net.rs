@@ -145,9 +145,58 @@ pub struct LinearForm {
 }
 
 impl LinearForm {
+    /// The form `Σ ½·unit` (every gadget's favourite).
+    pub fn halves(units: &[UnitId]) -> Self {
+        let half = crate::rational::ratio(1, 2);
+        LinearForm {
+            terms: units.iter().map(|&u| (u, half.clone())).collect(),
+        }
+    }
+
     /// Appends `coef·unit`.
     pub fn push(&mut self, unit: UnitId, coef: Rational) {
         self.terms.push((unit, coef));
+    }
+
+    /// Number of terms.
+    pub fn len(&self) -> usize {
+        self.terms.len()
+    }
+
+    /// Whether the form has no term (it is worth 0).
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+
+    /// `−form`.
+    pub fn negated(&self) -> LinearForm {
+        LinearForm {
+            terms: self.terms.iter().map(|(u, c)| (*u, -c)).collect(),
+        }
+    }
+
+    /// Adds `±other` (`negate` picks the sign), merging terms on the same
+    /// unit: coefficients are summed (a zero sum drops the term) and the
+    /// order of first appearance is kept. The merged coefficient may fall
+    /// outside the codebook; the builder refuses it when the form is used.
+    pub fn add(&mut self, other: &LinearForm, negate: bool) {
+        let mut index: HashMap<UnitId, usize> = self
+            .terms
+            .iter()
+            .enumerate()
+            .map(|(i, (u, _))| (*u, i))
+            .collect();
+        for (u, c) in &other.terms {
+            let c = if negate { -c } else { c.clone() };
+            match index.get(u) {
+                Some(&i) => self.terms[i].1 += c,
+                None => {
+                    index.insert(*u, self.terms.len());
+                    self.terms.push((*u, c));
+                }
+            }
+        }
+        self.terms.retain(|(_, c)| !c.is_zero());
     }
 }
 
@@ -282,9 +331,13 @@ impl NetBuilder {
         Ok(id)
     }
 
-    /// A constant unit of value 2^−j (j ≥ 1), from a shared chain
-    /// `K_1 = relu(1/2)`, `K_{j+1} = relu(1/2·K_j)` in block `"const"`: one
-    /// unit and one weight per power, shared by every gadget of the net.
+    /// A constant unit of value 2^−j (j ≥ 1), from one chain shared by every
+    /// gadget of the net, in block `"const"`: `K_1 = relu(1/2)` and
+    /// `K_j = relu(2^−c·K_{j−c})` with `c` the largest exponent of a positive
+    /// codebook value `2^−c` (1, b, b², … of eq. 9) with `c ≤ j − 1`. One
+    /// unit and one weight per power; `K_j` sits on level `1 + s(j − 1)`
+    /// where `s` is the greedy radix-b digit sum (for λ = 2, `c = 1` and
+    /// `K_j` is on level `j`).
     ///
     /// # Errors
     /// Never for a codebook holding 1/2 (every codebook does); the `Result`
@@ -293,12 +346,23 @@ impl NetBuilder {
         let j = j.max(1) as usize;
         if self.pow2_chain.len() < j {
             let half = crate::rational::ratio(1, 2);
+            let steps = self.net.codebook.halving_exponents();
             self.begin_block("const");
             while self.pow2_chain.len() < j {
-                let role = format!("k{}", self.pow2_chain.len() + 1);
-                let id = match self.pow2_chain.last() {
-                    None => self.relu(&role, half.clone(), &[])?,
-                    Some(&prev) => self.relu(&role, Rational::zero(), &[(prev, half.clone())])?,
+                let next = self.pow2_chain.len() + 1;
+                let role = format!("k{next}");
+                let id = if next == 1 {
+                    self.relu(&role, half.clone(), &[])?
+                } else {
+                    let c = steps
+                        .iter()
+                        .copied()
+                        .filter(|&c| c < next as u64)
+                        .max()
+                        .unwrap_or(1);
+                    let parent = self.pow2_chain[next - 1 - c as usize];
+                    let weight = crate::rational::pow2(-(c as i64));
+                    self.relu(&role, Rational::zero(), &[(parent, weight)])?
                 };
                 self.pow2_chain.push(id);
             }

@@ -1,7 +1,5 @@
-// Targets and parameters that parse but that no construction implements yet.
+// Parameters that parse but that no construction implements yet.
 qrelu::qrelu! {
-    net Cube(x) = x^3 - x/2 where r = 4;
-    net Wide(x in [-1, 1]) = x^2 where r = 4;
     net Taylor(x) = x^2 where structure = taylor, r = 4;
     net Linear(x) = x^2 where r = 4, quantization = linear;
     net ByEps(x) = x^2 where eps = 1/100;

@@ -1,52 +1,629 @@
-//! `structure = direct`: the target built term by term from gadgets.
+//! `structure = direct`: a polynomial `p = c_0 + Σ c_α x^α` built term by
+//! term — monomials through shared products (×′, Prop. 2, and f_s^r,
+//! Prop. 1), coefficients through weight sub-networks (Prop. 3), the
+//! constant from the constant chain.
 //!
-//! Implemented so far: the target x² on [0, 1], which is f_s^r itself
-//! (Prop. 1). Products (Prop. 2), weight sub-networks (Prop. 3) and general
-//! polynomials come next; until then they are refused as not supported yet.
+//! # Signals
+//!
+//! Every intermediate value `s` (an input, a square, a product) is carried
+//! as a linear form `F` with coefficients ±1/2 and an exponent `e ∈ {0, 1}`,
+//! `s = 2^e·F`; ±1/2 coefficients make `−F` a valid form too, so the
+//! **gates** `P = σ(F) = 2^−e·s⁺` and `N = σ(−F) = 2^−e·s⁻` (block `abs`)
+//! can always be built — the ReLU gate trick of the proof of Prop. 3, which
+//! also gives `|s| = 2^e(P + N)` (block B_abs of Table 1). Gates are built
+//! once per signal and shared by every consumer; copies of a gate (needed
+//! because a gain of 1 takes two edges of weight 1/2) come from
+//! [`PowerChain`]. A signal known to be nonnegative (an input on [0, 1], a
+//! square) has no `N` gate.
+//!
+//! - input `x`: `F = ½x`, `e = 1`;
+//! - square `f_s^r(|s|)`: the argument `|s|` is `2^e(P + N)` read from
+//!   `2^(e+1)` copies of each gate; the result is f_s^r's own form, `e = 0`;
+//! - product `×′(a, b)`: the arguments `|a+b|/2`, `|a|/2`, `|b|/2` come from
+//!   gates, and [`mul`](crate::gadget::mul::mul) returns `F` worth ×′/2,
+//!   so `e = 1` — the factor 2 of eq. 7 is paid once, by the coefficient.
+//!
+//! Before a large form is used as an argument it is **materialised**: two
+//! copies of each gate replace it by `½(P_0 + P_1) − ½(N_0 + N_1)` (same
+//! value), so later sums `a + b` read four units, not the hundreds of terms
+//! of a product.
+//!
+//! # Product tree
+//!
+//! Each monomial `x^α` (with |α| ≥ 2) is a node of one shared DAG: the
+//! square of `x^(α/2)` when α is even, else the product of `x^β` and
+//! `x^(α−β)` for some `0 < β < α`. The choice minimises the a-priori error
+//! bound of the node (exact, [`crate::bound`]: a square costs ε, a product
+//! 4ε, plus the propagated errors of its arguments — eq. 21), breaking
+//! ties by the weights of sub-products that no target term needs anyway.
+//! Every sub-monomial is built once and shared. Squares win whenever they
+//! apply (ε < 4ε and one f_s^r instead of three), so `x⁴ = (x²)²`,
+//! `x³ = ×′(x, x²)` and `x²y² = (xy)²`. For multi-indices with more than
+//! [`SPLIT_SEARCH_LIMIT`] sub-indices only the balanced split `⌊α/2⌋` and
+//! single-variable splits are tried.
+//!
+//! # Coefficients
+//!
+//! `c·s = c·2^e·(P − N)`: the multiplier `m = |c|·2^e` is rounded to the
+//! nearest multiple of 2^−t, its integer part is realised by fan-in
+//! multiplicity and its fraction by the power-of-two chain of Prop. 3 on
+//! each gate ([`weight::times`]). When `m = 1` the form itself is added to
+//! the output (no gates), if that keeps every output weight in the
+//! codebook. The constant `c_0`, rounded likewise to `±(n + Σ d_k 2^−k)`:
+//! its integer part is `4n` bias-only units `σ(1/2)` read with ±1/2, its bit
+//! 2^−1 is the output bias ±1/2, and each bit 2^−k (k ≥ 2) reads the shared
+//! constant `K_{k−1}` with ±1/2.
+//!
+//! # Bound
+//!
+//! `INFO.error_bound = Σ_α (|c′_α|·δ_α + |c_α − c′_α|·R_α) + |c_0 − c′_0|`
+//! where `δ_α` bounds the monomial's error (propagated through the tree,
+//! including arguments that leave [−1, 1] by their own error), `R_α =
+//! sup |x^α|` on the domain and `c′` the realised coefficients (exact).
+//!
+//! # Default `t`
+//!
+//! `t = 2(r + 1)`: a rounded coefficient then errs by at most
+//! `2^−(t+1) = 2^−(2r+3)`, an eighth of the squaring error and a 32nd of
+//! the product error, so the bound is dominated by the products (eq. 8)
+//! unless the target has many terms with large coefficients.
 
-use num_traits::{One, Zero};
+use std::collections::{BTreeSet, HashMap};
+
+use num_traits::{One, Signed, Zero};
 
 use super::NetSpec;
+use crate::bound;
 use crate::error::{CoreError, Subject};
-use crate::gadget::square;
-use crate::net::{Net, NetBuilder};
-use crate::poly::Poly;
+use crate::gadget::weight::{self, CopyRecipe, PowerChain, Sign};
+use crate::gadget::{mul, square};
+use crate::net::{LinearForm, Net, NetBuilder};
 use crate::quantize::Codebook;
 use crate::rational::{self, Rational};
 
-fn is_x_squared(p: &Poly) -> bool {
-    p.nvars() == 1 && p.terms().count() == 1 && p.coefficient(&[2]).is_one()
+/// Multi-indices with more sub-indices than this get the quick split search
+/// (module docs).
+pub const SPLIT_SEARCH_LIMIT: usize = 512;
+
+/// How a monomial of the product DAG is computed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// The input with this index.
+    Input(usize),
+    /// f_s^r of the node's argument (index into [`Plan::nodes`]).
+    Square(usize),
+    /// ×′ of two nodes.
+    Mul(usize, usize),
 }
 
-/// Refuses targets and domains not implemented yet.
-pub(crate) fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
-    if !is_x_squared(&spec.target) {
-        let names: Vec<&str> = spec.inputs.iter().map(String::as_str).collect();
-        return Err(CoreError::Unsupported {
-            subject: Subject::Target,
-            message: format!(
-                "the target `{}` is not supported yet; only `x^2` of one input on [0, 1] is implemented",
-                spec.target.display_with(&names)
-            ),
-        });
+/// One monomial of the product DAG.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanNode {
+    /// its exponent vector
+    pub exps: Vec<u32>,
+    /// how it is computed
+    pub op: Op,
+    /// `R = sup |x^α|` over the domain
+    pub range: Rational,
+    /// `δ`, the a-priori bound on |computed − x^α|
+    pub delta: Rational,
+    /// `M`, a bound on |computed| (at most `R + δ`; a square of an argument
+    /// within [−1, 1] stays within [0, 1])
+    pub reach: Rational,
+}
+
+/// The product DAG of a polynomial: every monomial of the target and every
+/// sub-monomial they share, children before parents.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Plan {
+    /// nodes in build order
+    pub nodes: Vec<PlanNode>,
+    index: HashMap<Vec<u32>, usize>,
+}
+
+impl Plan {
+    /// The node of exponent vector `exps`, if planned.
+    pub fn node(&self, exps: &[u32]) -> Option<usize> {
+        self.index.get(exps).copied()
     }
-    let (lo, hi) = &spec.domain[0];
-    if !lo.is_zero() || !hi.is_one() {
-        return Err(CoreError::Unsupported {
-            subject: Subject::Domain(0),
-            message: format!(
-                "the domain [{}, {}] is not supported yet for `x^2`; use [0, 1]",
-                rational::display(lo),
-                rational::display(hi)
-            ),
-        });
+
+    /// Number of ×′ blocks.
+    pub fn products(&self) -> usize {
+        self.nodes
+            .iter()
+            .filter(|n| matches!(n.op, Op::Mul(..)))
+            .count()
+    }
+
+    /// Number of squaring blocks outside ×′.
+    pub fn squares(&self) -> usize {
+        self.nodes
+            .iter()
+            .filter(|n| matches!(n.op, Op::Square(..)))
+            .count()
+    }
+}
+
+/// A candidate way to compute one monomial, before it is committed.
+#[derive(Clone, Debug)]
+struct Choice {
+    op: ChoiceOp,
+    delta: Rational,
+    reach: Rational,
+    /// ×′-equivalents of new work below (ties only)
+    cost: u64,
+}
+
+#[derive(Clone, Debug)]
+enum ChoiceOp {
+    Input(usize),
+    Square(Vec<u32>),
+    Mul(Vec<u32>, Vec<u32>),
+}
+
+struct Planner<'a> {
+    r: u32,
+    /// `max(|lo|, |hi|)` per input
+    radius: Vec<Rational>,
+    /// monomials the target needs anyway
+    needed: &'a BTreeSet<Vec<u32>>,
+    memo: HashMap<Vec<u32>, Choice>,
+}
+
+impl Planner<'_> {
+    fn range(&self, exps: &[u32]) -> Rational {
+        exps.iter()
+            .zip(&self.radius)
+            .fold(Rational::one(), |acc, (&k, m)| {
+                acc * num_traits::pow(m.clone(), k as usize)
+            })
+    }
+
+    fn best(&mut self, exps: &[u32]) -> Result<Choice, CoreError> {
+        if let Some(c) = self.memo.get(exps) {
+            return Ok(c.clone());
+        }
+        let degree: u32 = exps.iter().sum();
+        let choice = if degree == 1 {
+            let i = exps.iter().position(|&k| k == 1).unwrap_or(0);
+            Choice {
+                op: ChoiceOp::Input(i),
+                delta: Rational::zero(),
+                reach: self.radius[i].clone(),
+                cost: 0,
+            }
+        } else {
+            let mut best: Option<Choice> = None;
+            for (beta, gamma) in self.splits(exps) {
+                let candidate = self.evaluate(beta, gamma)?;
+                let better = best.as_ref().is_none_or(|b| {
+                    candidate.delta < b.delta
+                        || (candidate.delta == b.delta && candidate.cost < b.cost)
+                });
+                if better {
+                    best = Some(candidate);
+                }
+            }
+            best.ok_or_else(|| internal("no product split for a monomial"))?
+        };
+        self.memo.insert(exps.to_vec(), choice.clone());
+        Ok(choice)
+    }
+
+    /// The cost of a sub-monomial that the target does not need anyway.
+    fn extra_cost(&mut self, exps: &[u32]) -> Result<u64, CoreError> {
+        if self.needed.contains(exps) || exps.iter().sum::<u32>() == 1 {
+            Ok(0)
+        } else {
+            Ok(self.best(exps)?.cost)
+        }
+    }
+
+    fn evaluate(&mut self, beta: Vec<u32>, gamma: Vec<u32>) -> Result<Choice, CoreError> {
+        let b = self.best(&beta)?;
+        let range_b = self.range(&beta);
+        if beta == gamma {
+            let delta = bound::square_inexact(self.r, &range_b, &b.delta, &b.reach);
+            let reach = bound::square_reach(self.r, &b.reach);
+            let cost = 1 + self.extra_cost(&beta)?;
+            return Ok(Choice {
+                op: ChoiceOp::Square(beta),
+                delta,
+                reach,
+                cost,
+            });
+        }
+        let g = self.best(&gamma)?;
+        let range_g = self.range(&gamma);
+        let delta = bound::mul_propagated(
+            self.r,
+            (&range_b, &b.delta, &b.reach),
+            (&range_g, &g.delta, &g.reach),
+        )
+        .ok_or_else(|| internal("a product argument may exceed 2 in magnitude"))?;
+        let reach = &range_b * &range_g + &delta;
+        let cost = 3 + self.extra_cost(&beta)? + self.extra_cost(&gamma)?;
+        Ok(Choice {
+            op: ChoiceOp::Mul(beta, gamma),
+            delta,
+            reach,
+            cost,
+        })
+    }
+
+    /// Candidate splits `(β, α − β)`, each unordered pair once; `β = α − β`
+    /// stands for the square.
+    fn splits(&self, exps: &[u32]) -> Vec<(Vec<u32>, Vec<u32>)> {
+        let sub_indices: usize = exps.iter().map(|&k| k as usize + 1).product();
+        let mut out = Vec::new();
+        let mut push = |beta: Vec<u32>| {
+            let gamma: Vec<u32> = exps.iter().zip(&beta).map(|(a, b)| a - b).collect();
+            let (db, dg): (u32, u32) = (beta.iter().sum(), gamma.iter().sum());
+            if db == 0 || dg == 0 || beta > gamma {
+                return;
+            }
+            if !out.iter().any(|(b, _)| *b == beta) {
+                out.push((beta, gamma));
+            }
+        };
+        if sub_indices <= SPLIT_SEARCH_LIMIT {
+            let mut beta = vec![0u32; exps.len()];
+            loop {
+                push(beta.clone());
+                // odometer over 0..=exps[i]
+                let mut i = 0;
+                loop {
+                    if i == exps.len() {
+                        return out;
+                    }
+                    if beta[i] < exps[i] {
+                        beta[i] += 1;
+                        break;
+                    }
+                    beta[i] = 0;
+                    i += 1;
+                }
+            }
+        }
+        let half: Vec<u32> = exps.iter().map(|k| k / 2).collect();
+        let rest: Vec<u32> = exps.iter().zip(&half).map(|(a, b)| a - b).collect();
+        push(half);
+        push(rest);
+        for i in 0..exps.len() {
+            if exps[i] > 0 {
+                let mut unit = vec![0; exps.len()];
+                unit[i] = 1;
+                let mut other = exps.to_vec();
+                other[i] -= 1;
+                push(unit);
+                push(other);
+            }
+        }
+        out
+    }
+}
+
+fn internal(what: &str) -> CoreError {
+    CoreError::Unsupported {
+        subject: Subject::Target,
+        message: format!("internal limit: {what}"),
+    }
+}
+
+/// The product DAG for the non-constant terms of `target` (module docs).
+///
+/// # Errors
+/// Only if a product argument could exceed 2 in magnitude, which the
+/// supported domains exclude.
+pub fn plan(
+    target: &crate::Poly,
+    domain: &[(Rational, Rational)],
+    r: u32,
+) -> Result<Plan, CoreError> {
+    let needed: BTreeSet<Vec<u32>> = target
+        .terms()
+        .map(|(e, _)| e.to_vec())
+        .filter(|e| e.iter().any(|&k| k > 0))
+        .collect();
+    let radius = domain
+        .iter()
+        .map(|(lo, hi)| lo.abs().max(hi.abs()))
+        .collect();
+    let mut planner = Planner {
+        r,
+        radius,
+        needed: &needed,
+        memo: HashMap::new(),
+    };
+    let mut plan = Plan::default();
+    for exps in &needed {
+        commit(&mut planner, &mut plan, exps)?;
+    }
+    Ok(plan)
+}
+
+fn commit(planner: &mut Planner<'_>, plan: &mut Plan, exps: &[u32]) -> Result<usize, CoreError> {
+    if let Some(id) = plan.node(exps) {
+        return Ok(id);
+    }
+    let choice = planner.best(exps)?;
+    let op = match &choice.op {
+        ChoiceOp::Input(i) => Op::Input(*i),
+        ChoiceOp::Square(beta) => Op::Square(commit(planner, plan, beta)?),
+        ChoiceOp::Mul(beta, gamma) => {
+            let a = commit(planner, plan, beta)?;
+            let b = commit(planner, plan, gamma)?;
+            Op::Mul(a, b)
+        }
+    };
+    plan.nodes.push(PlanNode {
+        exps: exps.to_vec(),
+        op,
+        range: planner.range(exps),
+        delta: choice.delta,
+        reach: choice.reach,
+    });
+    let id = plan.nodes.len() - 1;
+    plan.index.insert(exps.to_vec(), id);
+    Ok(id)
+}
+
+/// Refuses domains the construction does not implement.
+pub(crate) fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
+    let zero = Rational::zero();
+    let one = Rational::one();
+    for (i, (lo, hi)) in spec.domain.iter().enumerate() {
+        let ok = *hi == one && (*lo == zero || *lo == -&one);
+        if !ok {
+            return Err(CoreError::Unsupported {
+                subject: Subject::Domain(i),
+                message: format!(
+                    "the domain [{}, {}] is not supported; use [0, 1] or [-1, 1]",
+                    rational::display(lo),
+                    rational::display(hi)
+                ),
+            });
+        }
     }
     Ok(())
 }
 
-/// Weights of the network, computed from the formulas of the gadgets.
+/// Weights of the network, estimated from the plan before building: an
+/// upper bound that follows the construction gadget by gadget (tests check
+/// it against the built networks), computed without building anything.
 pub(crate) fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
-    Ok(square::weights(spec.r.unwrap_or(1)))
+    let r = u64::from(spec.r.unwrap_or(1));
+    let t = u64::from(spec.t_or_default());
+    let plan = plan(&spec.target, &spec.domain, spec.r.unwrap_or(1))?;
+    let nodes = &plan.nodes;
+    // per node: exponent, signs (1 if nonnegative), form length
+    let mut exp = vec![0u64; nodes.len()];
+    let mut signs = vec![2u64; nodes.len()];
+    let mut form = vec![0u64; nodes.len()];
+    // copies of each gate the consumers need
+    let mut copies = vec![0u64; nodes.len()];
+    let mut total: u64 = 0;
+    let two = |e: u64| 1u64 << e;
+    // the form a sum reads for `s/2`, and the copies it needs for that
+    let half_len = |i: usize, exp: &[u64], signs: &[u64], form: &[u64]| -> (u64, u64) {
+        if form[i] > 4 {
+            (2 * signs[i], 2)
+        } else if exp[i] == 1 {
+            (form[i], 0)
+        } else {
+            (signs[i], 1)
+        }
+    };
+    for (i, node) in nodes.iter().enumerate() {
+        match node.op {
+            Op::Input(k) => {
+                exp[i] = 1;
+                signs[i] = if spec.domain[k].0 >= Rational::zero() {
+                    1
+                } else {
+                    2
+                };
+                form[i] = 1;
+            }
+            Op::Square(a) => {
+                let need = two(exp[a] + 1).max(if form[a] > 4 { 2 } else { 0 });
+                copies[a] = copies[a].max(need);
+                let u = two(exp[a] + 1) * signs[a];
+                total += 2 * u + 6 * (r - 1);
+                exp[i] = 0;
+                signs[i] = 1;
+                form[i] = u + 3 * r;
+            }
+            Op::Mul(a, b) => {
+                let (ha, ca) = half_len(a, &exp, &signs, &form);
+                let (hb, cb) = half_len(b, &exp, &signs, &form);
+                for (x, c) in [(a, ca), (b, cb)] {
+                    let need = c.max(two(exp[x])).max(if form[x] > 4 { 2 } else { 0 });
+                    copies[x] = copies[x].max(need);
+                }
+                let sum_signs = if signs[a] == 1 && signs[b] == 1 { 1 } else { 2 };
+                // the sum's own gates: two copies of each sign
+                total += sum_signs * 2 * (ha + hb);
+                let (s, p, q) = (
+                    2 * sum_signs,
+                    two(exp[a]) * signs[a],
+                    two(exp[b]) * signs[b],
+                );
+                total += 2 * (s + p + q) + 18 * (r - 1);
+                exp[i] = 1;
+                signs[i] = 2;
+                form[i] = s + p + q + 7 * r;
+            }
+        }
+    }
+    // coefficients: direct when the multiplier is 1 (the first such form with
+    // constants; later ones may clash and take the gates), else chains
+    let mut direct_with_constants = false;
+    let mut max_const = 2 * r - 1;
+    let mut outputs: u64 = 0;
+    for (exps, c) in spec.target.terms() {
+        if exps.iter().all(|&k| k == 0) {
+            let n = integer_part(spec, exps, c, 0)?;
+            outputs += 4 * n + t;
+            max_const = max_const.max(t);
+            continue;
+        }
+        let i = plan
+            .node(exps)
+            .ok_or_else(|| internal("unplanned monomial"))?;
+        let m = c.abs() * rational::pow2(exp[i] as i64);
+        let clashes = !matches!(nodes[i].op, Op::Input(_));
+        if m.is_one() && !(clashes && direct_with_constants) {
+            direct_with_constants |= clashes;
+            outputs += form[i];
+            continue;
+        }
+        let n = integer_part(spec, exps, c, exp[i])?;
+        copies[i] = copies[i].max(2 * n + 1);
+        // per sign: the trie (≤ t − 1 nodes) and one read per copy and bit
+        total += signs[i] * (t + 2 * n + t);
+    }
+    for i in 0..nodes.len() {
+        let (c, f) = (copies[i], form[i]);
+        let rebuilt = c.min(2) * f + c.saturating_sub(2) * if f <= 2 { f } else { 2 };
+        total += signs[i] * rebuilt;
+    }
+    Ok(total + outputs + max_const)
+}
+
+/// `⌊m⌋` for the multiplier `m = |c|·2^exp` of the term `c·x^α`, refused
+/// above what fan-in multiplicity builds (the message names the term and
+/// the largest coefficient it could have).
+fn integer_part(spec: &NetSpec, exps: &[u32], c: &Rational, exp: u64) -> Result<u64, CoreError> {
+    let m = c.abs() * rational::pow2(exp as i64);
+    let n = rational::floor(&m);
+    u64::try_from(n)
+        .ok()
+        .filter(|&n| n <= weight::MAX_MULTIPLE)
+        .ok_or_else(|| {
+            let names: Vec<&str> = spec.inputs.iter().map(String::as_str).collect();
+            let term = crate::Poly::from_terms(names.len(), [(c.clone(), exps.to_vec())]);
+            CoreError::Unsupported {
+                subject: Subject::Target,
+                message: format!(
+                    "the term `{}` has too large a coefficient: integer parts are built \
+                     from copies of units, which allows magnitudes below {} here",
+                    term.display_with(&names),
+                    (weight::MAX_MULTIPLE + 1) >> exp
+                ),
+            }
+        })
+}
+
+/// A value of the network under construction (module docs).
+struct Signal {
+    /// coefficients ±1/2; the signal is `2^exp · form`
+    form: LinearForm,
+    exp: u32,
+    /// the computed value is ≥ 0 exactly (no `N` gate)
+    nonneg: bool,
+    pos: Option<PowerChain>,
+    neg: Option<PowerChain>,
+}
+
+impl Signal {
+    fn new(form: LinearForm, exp: u32, nonneg: bool) -> Self {
+        Signal {
+            form,
+            exp,
+            nonneg,
+            pos: None,
+            neg: None,
+        }
+    }
+
+    /// The gate chain of one sign, built on first use.
+    fn gate(&mut self, b: &mut NetBuilder, negative: bool) -> Result<&mut PowerChain, CoreError> {
+        let slot = if negative {
+            &mut self.neg
+        } else {
+            &mut self.pos
+        };
+        if slot.is_none() {
+            let edges = if negative {
+                self.form.negated().terms
+            } else {
+                self.form.terms.clone()
+            };
+            b.begin_block("abs");
+            let root = b.relu(if negative { "n" } else { "p" }, Rational::zero(), &edges);
+            b.end_block();
+            *slot = Some(
+                PowerChain::new(
+                    root?,
+                    CopyRecipe::Rebuild {
+                        bias: Rational::zero(),
+                        edges,
+                    },
+                )
+                .copies_in("abs"),
+            );
+        }
+        slot.as_mut().ok_or_else(|| internal("gate"))
+    }
+
+    /// `count` copies of each gate, as the form `½Σ P_i + ½Σ N_i` worth
+    /// `count·2^−exp·|s|/2`… i.e. `(count/2)·2^−exp·|s|`.
+    fn gate_form(
+        &mut self,
+        b: &mut NetBuilder,
+        count: usize,
+        negate_neg: bool,
+    ) -> Result<LinearForm, CoreError> {
+        let half = rational::ratio(1, 2);
+        let mut form = LinearForm::default();
+        for negative in [false, true] {
+            if negative && self.nonneg {
+                continue;
+            }
+            let coef = if negative && negate_neg {
+                -&half
+            } else {
+                half.clone()
+            };
+            let chain = self.gate(b, negative)?;
+            // the last copy first, so that all missing copies form one block
+            chain.copy(b, count - 1)?;
+            for i in 0..count {
+                form.push(chain.copy(b, i)?, coef.clone());
+            }
+        }
+        Ok(form)
+    }
+
+    /// Replaces a long form by `½(P_0 + P_1) − ½(N_0 + N_1)` (same value).
+    fn materialize(&mut self, b: &mut NetBuilder) -> Result<(), CoreError> {
+        if self.form.len() > 4 {
+            self.form = self.gate_form(b, 2, true)?;
+        }
+        Ok(())
+    }
+
+    /// A form worth `|s|/2`: `2^(exp−1)(P + N)`.
+    fn half_abs(&mut self, b: &mut NetBuilder) -> Result<LinearForm, CoreError> {
+        self.materialize(b)?;
+        self.gate_form(b, 1 << self.exp, false)
+    }
+
+    /// A form worth `|s|`: `2^exp(P + N)`.
+    fn abs(&mut self, b: &mut NetBuilder) -> Result<LinearForm, CoreError> {
+        self.materialize(b)?;
+        self.gate_form(b, 2 << self.exp, false)
+    }
+
+    /// A form worth `s/2` (for sums).
+    fn half(&mut self, b: &mut NetBuilder) -> Result<LinearForm, CoreError> {
+        self.materialize(b)?;
+        match self.exp {
+            1 => Ok(self.form.clone()),
+            _ => self.gate_form(b, 1, true),
+        }
+    }
 }
 
 /// Builds the network; returns it with its bound and the `r`, `t` used.
@@ -54,9 +631,286 @@ pub(crate) fn build(spec: &NetSpec) -> Result<(Net, Rational, u32, u32), CoreErr
     let r = spec.r.unwrap_or(1);
     let t = spec.t_or_default();
     let codebook = Codebook::nonlinear(spec.lambda, t)?;
+    let plan = plan(&spec.target, &spec.domain, r)?;
     let mut b = NetBuilder::new(codebook, &spec.inputs);
-    let x = b.input(0);
-    let form = square::square(&mut b, x, r)?;
-    let net = b.finish(Rational::zero(), &form)?;
-    Ok((net, square::error_bound(r), r, t))
+
+    // the product DAG, children first
+    let mut signals: Vec<Signal> = Vec::with_capacity(plan.nodes.len());
+    for node in &plan.nodes {
+        let signal = match node.op {
+            Op::Input(i) => {
+                let form = LinearForm::halves(&[b.input(i)]);
+                Signal::new(form, 1, spec.domain[i].0 >= Rational::zero())
+            }
+            Op::Square(a) => {
+                let u = signals[a].abs(&mut b)?;
+                b.begin_block("square");
+                let f = square::square_form(&mut b, &u, r);
+                b.end_block();
+                Signal::new(f?, 0, true)
+            }
+            Op::Mul(x, y) => {
+                let sum = {
+                    let mut s = signals[x].half(&mut b)?;
+                    s.add(&signals[y].half(&mut b)?, false);
+                    let nonneg = signals[x].nonneg && signals[y].nonneg;
+                    Signal::new(s, 1, nonneg).half_abs(&mut b)?
+                };
+                let xh = signals[x].half_abs(&mut b)?;
+                let yh = signals[y].half_abs(&mut b)?;
+                let f = mul::mul(&mut b, &sum, &xh, &yh, r)?;
+                Signal::new(f, 1, false)
+            }
+        };
+        signals.push(signal);
+    }
+
+    let mut out = LinearForm::default();
+    let mut bias = Rational::zero();
+    let mut bound = Rational::zero();
+
+    // the constant term first: its bits read the shared constant chain
+    let c0 = spec.target.coefficient(&vec![0; spec.inputs.len()]);
+    if !c0.is_zero() {
+        let realised = weight::round_to(&c0, t);
+        bound += (&c0 - &realised).abs();
+        bias = constant(spec, &mut b, &realised, &mut out)?;
+    }
+
+    for (exps, c) in spec.target.terms() {
+        if exps.iter().all(|&k| k == 0) {
+            continue;
+        }
+        let id = plan
+            .node(exps)
+            .ok_or_else(|| internal("unplanned monomial"))?;
+        let node = &plan.nodes[id];
+        let signal = &mut signals[id];
+        let m = c.abs() * rational::pow2(i64::from(signal.exp));
+        let negative = c.is_negative();
+        let realised = if m.is_one() && fits(b.codebook(), &out, &signal.form, negative) {
+            out.add(&signal.form, negative);
+            c.clone()
+        } else {
+            let m = weight::round_to(&m, t);
+            if !m.is_zero() {
+                for gate_negative in [false, true] {
+                    if gate_negative && signal.nonneg {
+                        continue;
+                    }
+                    let chain = signal.gate(&mut b, gate_negative)?;
+                    let sign = if negative != gate_negative {
+                        Sign::Minus
+                    } else {
+                        Sign::Plus
+                    };
+                    let form = weight::times(&mut b, chain, &m, sign)?;
+                    out.add(&form, false);
+                }
+            }
+            let value = m * rational::pow2(-i64::from(signal.exp));
+            if negative { -value } else { value }
+        };
+        bound += realised.abs() * &node.delta + (c - &realised).abs() * &node.range;
+    }
+
+    let net = b.finish(bias, &out)?;
+    Ok((net, bound, r, t))
+}
+
+/// Whether adding `±form` to `out` keeps every merged coefficient zero or
+/// in the codebook.
+fn fits(codebook: &Codebook, out: &LinearForm, form: &LinearForm, negate: bool) -> bool {
+    let mut merged = out.clone();
+    merged.add(form, negate);
+    merged.terms.iter().all(|(_, c)| codebook.contains(c))
+}
+
+/// Adds the constant `c` (a multiple of 2^−t) to `out` (module docs) and
+/// returns the output bias it needs.
+fn constant(
+    spec: &NetSpec,
+    b: &mut NetBuilder,
+    c: &Rational,
+    out: &mut LinearForm,
+) -> Result<Rational, CoreError> {
+    let half = rational::ratio(1, 2);
+    let coef = if c.is_negative() {
+        -&half
+    } else {
+        half.clone()
+    };
+    let magnitude = c.abs();
+    let n = integer_part(spec, &vec![0; spec.inputs.len()], c, 0)?;
+    let mut frac = &magnitude - Rational::from_integer(n.into());
+    if n > 0 {
+        b.begin_block("const");
+        for i in 0..4 * n {
+            let one = b.relu(&format!("c{i}"), half.clone(), &[])?;
+            out.push(one, coef.clone());
+        }
+        b.end_block();
+    }
+    let mut bias = Rational::zero();
+    let mut k = 0u32;
+    while !frac.is_zero() {
+        k += 1;
+        frac *= rational::int(2);
+        if frac >= Rational::one() {
+            frac -= Rational::one();
+            if k == 1 {
+                bias = coef.clone();
+            } else {
+                let unit = b.pow2_const(k - 1)?;
+                let mut term = LinearForm::default();
+                term.push(unit, coef.clone());
+                out.add(&term, false);
+            }
+        }
+    }
+    Ok(bias)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Poly;
+    use crate::rational::ratio;
+
+    fn unit_box(d: usize) -> Vec<(Rational, Rational)> {
+        vec![(Rational::zero(), Rational::one()); d]
+    }
+
+    #[test]
+    fn squares_win_when_they_apply() {
+        let x = Poly::var(1, 0);
+        let plan = plan(&x.pow(4), &unit_box(1), 5).unwrap();
+        let ops: Vec<_> = plan.nodes.iter().map(|n| n.op.clone()).collect();
+        assert_eq!(ops, vec![Op::Input(0), Op::Square(0), Op::Square(1)]);
+        // δ(x²) = ε; δ(x⁴) = ε + ε(2 + ε)
+        let eps = bound::square(5);
+        assert_eq!(plan.nodes[1].delta, eps);
+        assert_eq!(plan.nodes[2].delta, &eps + &eps * (rational::int(2) + &eps));
+    }
+
+    #[test]
+    fn sub_products_are_shared() {
+        // x·y·z and y·z: y·z built once, x·(y·z) reuses it
+        let (x, y, z) = (Poly::var(3, 0), Poly::var(3, 1), Poly::var(3, 2));
+        let target = x.mul(&y).mul(&z).add(&y.mul(&z));
+        let plan = plan(&target, &unit_box(3), 4).unwrap();
+        assert_eq!(plan.products(), 2);
+        let xyz = plan.node(&[1, 1, 1]).unwrap();
+        let yz = plan.node(&[0, 1, 1]).unwrap();
+        assert!(matches!(plan.nodes[xyz].op, Op::Mul(a, b) if a == yz || b == yz));
+        // 4ε each, plus a little because y·z may exceed 1 by its own error
+        let eight_eps = bound::mul(4) * rational::int(2);
+        assert!(plan.nodes[xyz].delta > eight_eps);
+        assert!(plan.nodes[xyz].delta < eight_eps + bound::square(4));
+    }
+
+    #[test]
+    fn cube_is_x_times_x_squared() {
+        let x = Poly::var(1, 0);
+        let plan = plan(&x.pow(3), &unit_box(1), 6).unwrap();
+        assert_eq!(plan.products(), 1);
+        assert_eq!(plan.squares(), 1);
+        // the square stays within [0, 1], so ×′ sees no argument beyond 1
+        assert_eq!(plan.nodes[1].reach, Rational::one());
+        assert_eq!(
+            plan.nodes.last().unwrap().delta,
+            bound::mul(6) + bound::square(6)
+        );
+        assert_eq!(ratio(1, 2), rational::pow2(-1));
+    }
+
+    /// Builds `target` and checks the exact error on a grid of `k/den`
+    /// points against the bound; returns (weights, bound, measured).
+    fn check(
+        target: Poly,
+        inputs: &[&str],
+        signed: bool,
+        r: u32,
+        t: Option<u32>,
+        lambda: u32,
+    ) -> (usize, Rational, Rational) {
+        let mut spec = NetSpec::new("T", inputs, target.clone());
+        if signed {
+            spec.domain = vec![(-Rational::one(), Rational::one()); inputs.len()];
+        }
+        spec.r = Some(r);
+        spec.t = t;
+        spec.lambda = lambda;
+        let c = crate::construct::build(&spec).unwrap();
+        let estimate = crate::construct::estimate_weights(&spec).unwrap();
+        assert!(
+            estimate >= c.metrics.weights as u64,
+            "estimate {estimate} < {}",
+            c.metrics.weights
+        );
+        eprintln!("estimate {estimate} actual {}", c.metrics.weights);
+        let den = 9i64;
+        let lo = if signed { -den } else { 0 };
+        let d = inputs.len();
+        let mut worst = Rational::zero();
+        let mut idx = vec![lo; d];
+        loop {
+            let x: Vec<Rational> = idx.iter().map(|&k| ratio(k, den)).collect();
+            let err = (crate::eval::eval(&c.net, &x) - target.eval(&x)).abs();
+            assert!(
+                err <= c.error_bound,
+                "error {err} > bound {} at {x:?}",
+                c.error_bound
+            );
+            worst = worst.max(err);
+            let mut i = 0;
+            loop {
+                if i == d {
+                    return (c.metrics.weights, c.error_bound, worst);
+                }
+                if idx[i] < den {
+                    idx[i] += 1;
+                    break;
+                }
+                idx[i] = lo;
+                i += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn issue_examples_meet_their_bounds() {
+        let (x, y, z) = (Poly::var(3, 0), Poly::var(3, 1), Poly::var(3, 2));
+        let c = |n, d| Poly::constant(3, ratio(n, d));
+        let product = Poly::var(2, 0).mul(&Poly::var(2, 1));
+        let (w, bd, m) = check(product, &["x", "y"], true, 8, None, 2);
+        eprintln!("product: {w} weights, bound {bd}, measured {m}");
+        let x1 = Poly::var(1, 0);
+        let cubic = x1
+            .pow(3)
+            .scale(&ratio(3, 4))
+            .sub(&x1.scale(&ratio(1, 2)))
+            .add(&Poly::constant(1, ratio(1, 8)));
+        let (w, bd, m) = check(cubic, &["x"], false, 10, Some(16), 4);
+        eprintln!("cubic: {w} weights, bound {bd}, measured {m}");
+        let mix = x
+            .mul(&y)
+            .mul(&z)
+            .sub(&x.pow(2).scale(&ratio(2, 1)))
+            .add(&y.sub(&z).pow(2).mul(&c(1, 3)));
+        check(x1.pow(2), &["x"], false, 24, None, 2);
+        check(x1.pow(2), &["x"], true, 5, None, 2);
+        check(
+            x1.pow(4)
+                .add(&x1.pow(2))
+                .sub(&Poly::constant(1, ratio(7, 3))),
+            &["x"],
+            true,
+            5,
+            None,
+            3,
+        );
+        let (w, bd, m) = check(mix, &["x", "y", "z"], false, 8, Some(12), 3);
+        eprintln!("mix: {w} weights, bound {bd}, measured {m}");
+    }
 }

@@ -99,7 +99,8 @@ impl NetSpec {
 
     /// The weight precision in force: `t` if given, else `2(r + 1)`, the
     /// precision at which one weight error `2^−t` equals the squaring error
-    /// `2^(−2(r+1))` of eq. 3.
+    /// `2^(−2(r+1))` of eq. 3 (a coefficient rounded to the nearest multiple
+    /// of `2^−t` errs by half that, a 32nd of the ×′ error `2^(−2r)`).
     pub fn t_or_default(&self) -> u32 {
         self.t.unwrap_or_else(|| 2 * (self.r.unwrap_or(1) + 1))
     }

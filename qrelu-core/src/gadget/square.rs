@@ -102,6 +102,9 @@ pub fn error_bound(r: u32) -> Rational {
 /// Adds f_s^r of the unit `x` (whose value must lie in [0, 1]) to the
 /// builder and returns it as a linear form whose coefficients are ±1/2.
 ///
+/// This is the prelude (four copies `σ(½x)`, so that `u = ½ΣX_j = x`)
+/// followed by [`square_form`].
+///
 /// Guarantees (tests check each): f_s^r(k/2^r) = (k/2^r)² exactly,
 /// f_s^r(0) = 0, |f_s^r(x) − x²| ≤ 2^(−2(r+1)) on [0, 1]; every weight ±1/2;
 /// the sizes of the module docs.
@@ -110,38 +113,67 @@ pub fn error_bound(r: u32) -> Rational {
 /// `r = 0` or `r > MAX_R`; builder errors cannot occur for codebooks
 /// holding ±1/2 (all of them).
 pub fn square(b: &mut NetBuilder, x: UnitId, r: u32) -> Result<LinearForm, CoreError> {
+    check_r(r)?;
+    // the constants K_1..K_{2r−1} first, so the chain forms one block
+    b.pow2_const(2 * r - 1)?;
+    // prelude: X_j = σ(½x) = x/2, four copies (gain 1 for A_1, B_1 and the x of eq. 5)
+    b.begin_block("square.prelude");
+    let xs = super::scale::fan_out(b, x, 4)?;
+    b.end_block();
+    let half = rational::ratio(1, 2);
+    let u = LinearForm {
+        terms: xs.iter().map(|&u| (u, half.clone())).collect(),
+    };
+    square_form(b, &u, r)
+}
+
+fn check_r(r: u32) -> Result<(), CoreError> {
     if r == 0 || r > MAX_R {
         return Err(CoreError::InvalidParameter {
             subject: crate::error::Subject::Param("r"),
             message: format!("`r` must be between 1 and {MAX_R}, found {r}"),
         });
     }
+    Ok(())
+}
+
+/// f_s^r(u) for a value `u ≥ 0` given as a linear form `u` whose
+/// coefficients are all ±1/2 (so that `−u` is a valid form too): the tent
+/// blocks read `u` directly (`A_1 = σ(u − ½)`, `B_1 = σ(½ − u)`) and the
+/// result's leading term of eq. 5 is `u` itself. Returns a form with
+/// coefficients ±1/2: the terms of `u`, then `½A_i + ½B_i − ½K_{2i−1}` per
+/// block.
+///
+/// Weights: `2|u|` for block 1 (|u| = terms of `u`), 6 per later block;
+/// the result has `|u| + 3r` terms.
+///
+/// On [0, 1] the result is the interpolant of eq. 2; for `u > 1` the
+/// network continues the last piece linearly, `f(u) = 1 + (2 − 2^−r)(u − 1)`
+/// (every iterate `y_i` stays on the `B` branch), so
+/// `f(u) − u² = −(u − 1)(u − 1 + 2^−r)` there — [`crate::bound`] uses this
+/// when approximation errors push an input slightly past 1.
+///
+/// # Errors
+/// `r = 0` or `r > MAX_R`; a coefficient of `u` outside the codebook or
+/// whose negation is outside it.
+pub fn square_form(b: &mut NetBuilder, u: &LinearForm, r: u32) -> Result<LinearForm, CoreError> {
+    check_r(r)?;
     let half = rational::ratio(1, 2);
     let neg_half = rational::ratio(-1, 2);
     let zero = Rational::zero();
 
-    // the constants K_1..K_{2r−1} first, so the chain forms one block
     b.pow2_const(2 * r - 1)?;
     let k: Vec<UnitId> = (1..=2 * r - 1)
         .map(|j| b.pow2_const(j))
         .collect::<Result<_, _>>()?;
     let kc = |j: u32| k[(j - 1) as usize];
 
-    let mut out = LinearForm::default();
+    let mut out = u.clone();
 
-    // prelude: X_j = σ(½x) = x/2, four copies (gain 1 for A_1, B_1 and the x of eq. 5)
-    b.begin_block("square.prelude");
-    let xs = super::scale::fan_out(b, x, 4)?;
-    b.end_block();
-    for &xj in &xs {
-        out.push(xj, half.clone());
-    }
-
-    // tent block 1: A_1 = σ(x − ½), B_1 = σ(½ − x)
+    // tent block 1: A_1 = σ(u − ½), B_1 = σ(½ − u)
     b.begin_block("square.tent");
-    let plus: Vec<_> = xs.iter().map(|&u| (u, half.clone())).collect();
-    let minus: Vec<_> = xs.iter().map(|&u| (u, neg_half.clone())).collect();
-    let mut a = b.relu("a", neg_half.clone(), &plus)?;
+    let minus: Vec<_> = u.terms.iter().map(|(s, c)| (*s, -c)).collect();
+    let mut a = b.relu("a", neg_half.clone(), &u.terms)?;
     let mut bb = b.relu("b", half.clone(), &minus)?;
     b.end_block();
     out.push(a, half.clone());

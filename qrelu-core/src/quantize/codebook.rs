@@ -13,7 +13,7 @@
 //! When the ceiling is 1 (t = 1) we use `b = 2`, so that the λ values stay
 //! distinct. For λ = 2 the codebook is {−1/2, 1/2} whatever `t` is.
 
-use num_traits::Zero;
+use num_traits::{Signed, Zero};
 
 use crate::error::{CoreError, Subject};
 use crate::rational::{self, Rational};
@@ -134,6 +134,22 @@ impl Codebook {
     /// Whether `b` is an allowed bias: zero or a codebook value.
     pub fn allows_bias(&self, b: &Rational) -> bool {
         b.is_zero() || self.contains(b)
+    }
+
+    /// The exponents `c` of the positive values `2^−c`, ascending
+    /// (`1, b, b², …` for nonlinear codebooks): multiplying by one of them
+    /// is one edge.
+    pub fn halving_exponents(&self) -> Vec<u64> {
+        let mut out: Vec<u64> = self
+            .values
+            .iter()
+            .filter(|v| v.is_positive())
+            .filter_map(rational::power_of_two_exponent)
+            .filter(|&e| e < 0)
+            .map(|e| (-e) as u64)
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     /// Bits to store one weight index, `⌈log2 λ⌉`.

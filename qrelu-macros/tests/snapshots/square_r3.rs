@@ -33,18 +33,18 @@ impl Square {
         error_bound: ::qrelu::ConstRational::new("1/256"),
         blocks: &[
             ::qrelu::BlockInfo {
+                name: "abs",
+                units: 4usize,
+                weights: 4usize,
+                depth: 1usize,
+                width: 3usize,
+            },
+            ::qrelu::BlockInfo {
                 name: "const",
                 units: 5usize,
                 weights: 4usize,
                 depth: 5usize,
                 width: 1usize,
-            },
-            ::qrelu::BlockInfo {
-                name: "square.prelude",
-                units: 4usize,
-                weights: 4usize,
-                depth: 1usize,
-                width: 4usize,
             },
             ::qrelu::BlockInfo {
                 name: "square.tent",
@@ -63,31 +63,31 @@ impl Square {
         ],
     };
     /// The network in the `qrelu-net/1` JSON format.
-    pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"Square\", \"inputs\": [\"x\"],\n \"domain\": [[\"0\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[3, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[4, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"square.prelude\", \"instance\": 1, \"role\": \"x1\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"square.prelude\", \"instance\": 1, \"role\": \"x2\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"square.prelude\", \"instance\": 1, \"role\": \"x3\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"square.prelude\", \"instance\": 1, \"role\": \"x4\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[6, \"1/2\"], [7, \"1/2\"], [8, \"1/2\"], [9, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[6, \"-1/2\"], [7, \"-1/2\"], [8, \"-1/2\"], [9, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"1/2\"], [10, \"-1/2\"], [11, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"-1/2\"], [10, \"1/2\"], [11, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[4, \"1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[4, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[6, \"1/2\"], [7, \"1/2\"], [8, \"1/2\"], [9, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [1, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"], [3, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"], [5, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [2]}],\n \"error_bound\": \"1/256\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 3, \"t\": 8}\n";
+    pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"Square\", \"inputs\": [\"x\"],\n \"domain\": [[\"0\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 1, \"role\": \"p\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c1\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c2\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c3\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[5, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[7, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[1, \"-1/2\"], [2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"], [10, \"-1/2\"], [11, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"-1/2\"], [10, \"1/2\"], [11, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [5, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"], [7, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"], [9, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [2]}],\n \"error_bound\": \"1/256\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 3, \"t\": 8}\n";
     ///Evaluates the network: 41 weights in the codebook {-1/2, 1/2}, depth 6, within 1/256 of `x^2` on its domain.
     pub fn eval<T: ::qrelu::Scalar>(x: T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
+        let abs1_p: T = half.times(&x).relu();
+        let abs2_c1: T = half.times(&x).relu();
+        let abs2_c2: T = half.times(&x).relu();
+        let abs2_c3: T = half.times(&x).relu();
         let const1_k1: T = half.clone().relu();
         let const1_k2: T = half.times(&const1_k1).relu();
         let const1_k3: T = half.times(&const1_k2).relu();
         let const1_k4: T = half.times(&const1_k3).relu();
         let const1_k5: T = half.times(&const1_k4).relu();
-        let prelude1_x1: T = half.times(&x).relu();
-        let prelude1_x2: T = half.times(&x).relu();
-        let prelude1_x3: T = half.times(&x).relu();
-        let prelude1_x4: T = half.times(&x).relu();
         let tent1_a: T = neg_half
-            .fma(&half, &prelude1_x1)
-            .fma(&half, &prelude1_x2)
-            .fma(&half, &prelude1_x3)
-            .fma(&half, &prelude1_x4)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs2_c1)
+            .fma(&half, &abs2_c2)
+            .fma(&half, &abs2_c3)
             .relu();
         let tent1_b: T = half
-            .fma(&neg_half, &prelude1_x1)
-            .fma(&neg_half, &prelude1_x2)
-            .fma(&neg_half, &prelude1_x3)
-            .fma(&neg_half, &prelude1_x4)
+            .fma(&neg_half, &abs1_p)
+            .fma(&neg_half, &abs2_c1)
+            .fma(&neg_half, &abs2_c2)
+            .fma(&neg_half, &abs2_c3)
             .relu();
         let (tent2_a, tent2_b): (T, T) = Self::square_tent(
             &const1_k2,
@@ -99,10 +99,10 @@ impl Square {
             &tent2_a,
             &tent2_b,
         );
-        half.times(&prelude1_x1)
-            .fma(&half, &prelude1_x2)
-            .fma(&half, &prelude1_x3)
-            .fma(&half, &prelude1_x4)
+        half.times(&abs1_p)
+            .fma(&half, &abs2_c1)
+            .fma(&half, &abs2_c2)
+            .fma(&half, &abs2_c3)
             .fma(&half, &tent1_a)
             .fma(&half, &tent1_b)
             .fma(&neg_half, &const1_k1)
