@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 
 use num_traits::Zero;
 
-use crate::net::{Net, UnitKind};
+use crate::net::{BlockId, Net, UnitKind};
 use crate::rational;
 
 /// Size and storage of one network.
@@ -88,6 +88,56 @@ pub fn honest_bits(net: &Net) -> u64 {
     let edges = net.hidden().map(|(_, _, e)| e.len()).sum::<usize>() + net.output.inputs.len();
     let receivers = net.hidden().count() + 1;
     edges as u64 * (weight_bits + src_bits) + receivers as u64 * (bias_bits + deg_bits)
+}
+
+/// Whether block `b` is `ancestor` or nested in it.
+fn within(net: &Net, mut b: BlockId, ancestor: BlockId) -> bool {
+    loop {
+        if b == ancestor {
+            return true;
+        }
+        match net.blocks[b].parent {
+            Some(p) => b = p,
+            None => return false,
+        }
+    }
+}
+
+/// The size of one block instance *with its nested blocks* (a ×′ block
+/// holds three squaring blocks): hidden units, the edges entering them,
+/// the level span and the largest number of its units on one level.
+/// Shared units built elsewhere (the constant chain) are not counted.
+pub fn instance(net: &Net, block: BlockId) -> BlockMetrics {
+    let (level, _) = levels(net);
+    let mut m = BlockMetrics {
+        name: net.blocks[block].kind.clone(),
+        units: 0,
+        weights: 0,
+        depth: 0,
+        width: 0,
+    };
+    let mut count: BTreeMap<usize, usize> = BTreeMap::new();
+    for (i, _, edges) in net.hidden() {
+        if within(net, net.units[i].block, block) {
+            m.units += 1;
+            m.weights += edges.len();
+            *count.entry(level[i]).or_default() += 1;
+        }
+    }
+    if let (Some(lo), Some(hi)) = (count.keys().next(), count.keys().next_back()) {
+        m.depth = hi - lo + 1;
+    }
+    m.width = count.values().copied().max().unwrap_or(0);
+    m
+}
+
+/// The instances of block kind `kind`, in order, each measured by
+/// [`instance`].
+pub fn instances(net: &Net, kind: &str) -> Vec<BlockMetrics> {
+    (0..net.blocks.len())
+        .filter(|&b| net.blocks[b].kind == kind)
+        .map(|b| instance(net, b))
+        .collect()
 }
 
 /// All metrics of `net`.

@@ -1,16 +1,20 @@
 //! Error checks of a compiled network against its target: checked
 //! evaluation, the sup error over a grid or any points, and the certified
-//! (exact) sup error of a 1-D network from its linear pieces.
+//! sup error of a 1-D network from its linear pieces.
+//!
+//! Which check to use:
+//! - [`certify_1d`] for one input: a proof, from the exact linear pieces;
+//! - [`sup_error_offset`] to *measure* the error on any dimension: its
+//!   points avoid the dyadic points where compiled networks are exact;
+//! - [`sup_error`] to check claims *at* grid points (exactness at the
+//!   breakpoints k/2^r, the domain's corners): it includes them;
+//! - [`sup_error_on`] for points of your own.
 
-use alloc::collections::BTreeMap;
-use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::fmt;
 
-use num_traits::{Signed, Zero};
-
-use crate::piece::{Piece, add, cmp, mul, sub};
-use crate::{Exact, NetInfo, Network, Scalar};
+pub use crate::certify::{Certified, certify_1d};
+use crate::{Exact, Network, Scalar};
 
 /// Why a check or a checked evaluation could not run.
 ///
@@ -38,8 +42,8 @@ pub enum CheckError {
         /// The value given.
         value: f64,
     },
-    /// The check has no point to look at: fewer than 2 grid points per axis,
-    /// no points given, or an inverted domain.
+    /// The check has no point to look at: too few grid points per axis (see
+    /// each grid), no points given, or an inverted domain.
     EmptyGrid,
     /// The certified check needs a network with exactly one input.
     NotOneDimensional {
@@ -158,7 +162,8 @@ pub struct SupError<T> {
     pub points: usize,
 }
 
-/// The sup error of network `N` over a tensor grid of its domain, in `T`.
+/// The sup error of network `N` over a tensor grid of its domain that
+/// includes the domain's ends, in `T`.
 ///
 /// Axis i gets the `points_per_axis` = n points lo + (hi − lo)·k/(n − 1),
 /// k = 0, …, n − 1, computed exactly and converted with
@@ -167,27 +172,123 @@ pub struct SupError<T> {
 /// `T = Exact` every point and value is exact; in floats the points are
 /// exact when the domain is dyadic and n − 1 a power of two.
 ///
+/// **The dyadic trap.** Compiled networks are exact at many dyadic points
+/// (f_s^r at every k/2^r, eq. 2) and along dyadic lines, so on a dyadic
+/// domain with n − 1 a power of two this grid can report error 0 where the
+/// sup is large. Use it to check claims *at* such points; to measure the
+/// error use [`sup_error_offset`], and for one input [`certify_1d`].
+///
 /// # Errors
 ///
-/// [`CheckError::EmptyGrid`] if n < 2, and any error of the network's
-/// evaluation.
+/// [`CheckError::EmptyGrid`] if n < 2 or a domain is inverted, and any
+/// error of the network's evaluation.
 pub fn sup_error<N: Network, T: Scalar>(points_per_axis: usize) -> Result<SupError<T>, CheckError> {
     if points_per_axis < 2 {
         return Err(CheckError::EmptyGrid);
     }
     let steps = Exact::from_integer((points_per_axis - 1).into());
-    let axes = N::INFO
+    let axes = axes::<N, T>(|lo, hi| {
+        let step = (hi - lo) / &steps;
+        (0..points_per_axis)
+            .map(|k| lo + &step * Exact::from_integer(k.into()))
+            .collect()
+    })?;
+    sup_error_on::<N, T, _>(Grid::new(axes))
+}
+
+/// The offset θ of [`sup_error_offset`]'s grid, in cells: 1/3, so no point
+/// of the grid on a dyadic domain is dyadic.
+const GRID_OFFSET: (i64, u64) = (1, 3);
+
+/// The sup error of network `N` over a tensor grid of its domain offset
+/// away from the dyadic points, in `T`: the grid for *measuring* the error.
+///
+/// Axis i is cut into n = `points_per_axis` cells of width (hi − lo)/n and
+/// gets one point a third of the way into each: lo + (hi − lo)·(k + 1/3)/n,
+/// k = 0, …, n − 1; the grid has n^dim points, visited in lexicographic
+/// order (first input slowest). On a dyadic domain (lo < hi) every
+/// coordinate lo + (hi − lo)·(3k + 1)/(3n) keeps the factor 3 in its
+/// denominator (3k + 1 is never a multiple of 3), so no point lands
+/// on the dyadic breakpoints and lines where compiled networks are exact —
+/// the trap of [`sup_error`]. Points are exact with `T = Exact`; in floats
+/// they are the nearest floats, dyadic but with full-width mantissas, still
+/// off the networks' coarse dyadic grid. The domain's ends are never
+/// visited (the first and last points are (hi − lo)/(3n) inside); like
+/// every grid this gives a lower bound of the sup, which [`certify_1d`]
+/// proves for one input.
+///
+/// ```
+/// # use qrelu_runtime::{CheckError, ConstRational, NetInfo, Network, Scalar, TargetTerm};
+/// use qrelu_runtime::Exact;
+/// use qrelu_runtime::check::{sup_error, sup_error_offset};
+///
+/// /// x/2 + relu(x − 1/2): the 2-piece interpolant of x² on [0, 1].
+/// struct Square1;
+/// impl Network for Square1 {
+///     const INFO: NetInfo = NetInfo {
+///         inputs: &["x"],
+///         domain: &[(ConstRational::new("0"), ConstRational::new("1"))],
+///         target: &[TargetTerm { coef: ConstRational::new("1"), pow: &[2] }],
+///         error_bound: ConstRational::new("1/16"),
+///         ..qrelu_runtime::__private::STUB_INFO
+///     };
+///     const JSON: &'static str = "{}";
+///     fn eval_at<T: Scalar>(x: &[T]) -> Result<T, CheckError> {
+///         let [x] = qrelu_runtime::__private::inputs::<T, 1>(x)?;
+///         let kink = x.minus(&T::dyadic(1, -1)).relu();
+///         Ok(kink.fma(&T::dyadic(1, -1), &x))
+///     }
+///     fn target_at<T: Scalar>(x: &[T]) -> Result<T, CheckError> {
+///         Self::INFO.target_eval(x)
+///     }
+/// }
+///
+/// // The dyadic grid 0, 1/2, 1 sits on the breakpoints and sees nothing …
+/// assert_eq!(sup_error::<Square1, Exact>(3)?.error, Exact::ratio(0, 1));
+/// // … the offset grid 1/6, 2/3 sees the error.
+/// let s = sup_error_offset::<Square1, Exact>(2)?;
+/// assert_eq!(s.worst_point, vec![Exact::ratio(1, 6)]);
+/// assert_eq!(s.error, Exact::ratio(1, 18));
+/// # Ok::<(), CheckError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`CheckError::EmptyGrid`] if n < 1 or a domain is inverted, and any
+/// error of the network's evaluation.
+pub fn sup_error_offset<N: Network, T: Scalar>(
+    points_per_axis: usize,
+) -> Result<SupError<T>, CheckError> {
+    if points_per_axis < 1 {
+        return Err(CheckError::EmptyGrid);
+    }
+    let cells = Exact::from_integer(points_per_axis.into());
+    let theta = Exact::ratio(GRID_OFFSET.0, GRID_OFFSET.1);
+    let axes = axes::<N, T>(|lo, hi| {
+        let width = (hi - lo) / &cells;
+        (0..points_per_axis)
+            .map(|k| lo + &width * (Exact::from_integer(k.into()) + &theta))
+            .collect()
+    })?;
+    sup_error_on::<N, T, _>(Grid::new(axes))
+}
+
+/// The axes of a grid on `N`'s domain: `points(lo, hi)` for each input,
+/// converted to `T`.
+fn axes<N: Network, T: Scalar>(
+    points: impl Fn(&Exact, &Exact) -> Vec<Exact>,
+) -> Result<Vec<Vec<T>>, CheckError> {
+    N::INFO
         .domain_exact()
         .into_iter()
         .take(N::INFO.dim())
         .map(|(lo, hi)| {
-            let step = (hi - &lo) / &steps;
-            (0..points_per_axis)
-                .map(|k| T::from_exact(&(&lo + &step * Exact::from_integer(k.into()))))
-                .collect()
+            if lo > hi {
+                return Err(CheckError::EmptyGrid);
+            }
+            Ok(points(&lo, &hi).iter().map(T::from_exact).collect())
         })
-        .collect();
-    sup_error_on::<N, T, _>(Grid::new(axes))
+        .collect()
 }
 
 /// The sup error of network `N` over the given points, in `T`.
@@ -278,222 +379,5 @@ impl<T: Clone> Iterator for Grid<T> {
             *k = 0;
         }
         Some(point)
-    }
-}
-
-/// The exact sup error of a 1-D network over its whole domain.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Certified {
-    /// The smallest x where |network − target| is largest.
-    pub worst_x: Exact,
-    /// The network's value at `worst_x`.
-    pub network: Exact,
-    /// The target's value at `worst_x`.
-    pub target: Exact,
-    /// The exact sup over the domain of |network − target|.
-    pub error: Exact,
-    /// The a-priori bound, `INFO.error_bound`.
-    pub bound: Exact,
-    /// Whether `error <= bound`.
-    pub holds: bool,
-    /// Whether `error == bound`: the bound is tight for this network.
-    pub attained: bool,
-    /// The number of intervals swept: the breakpoints of every unit the
-    /// output depends on split the domain, so this is at least the number of
-    /// linear pieces of the network.
-    pub pieces: usize,
-}
-
-/// The exact maximum of |network − target| over the domain [lo, hi] of a
-/// network `N` with one input, and where it is attained.
-///
-/// The network is evaluated symbolically from x0 = lo: the result is the
-/// affine piece a·x + c the network equals on [x0, x1], where x1 is the first
-/// point right of x0 where some unit switches (or hi). On that piece the
-/// error e(x) = p(x) − a·x − c of the target p is extremal at x0, x1 or a
-/// critical point of e inside; then x0 = x1 and the sweep repeats until hi.
-/// All arithmetic is exact, so the result is a proof, not a sample.
-///
-/// For p = p2·x² + p1·x + p0, e′(x) = 2·p2·x + p1 − a vanishes only at
-/// x* = (a − p1)/(2·p2) (for p2 ≠ 0); targets of degree ≤ 1 have no interior
-/// extremum.
-///
-/// ```
-/// # use qrelu_runtime::{CheckError, ConstRational, NetInfo, Network, Scalar, TargetTerm};
-/// use qrelu_runtime::{Exact, certify_1d};
-///
-/// /// x/2 + relu(x − 1/2): the 2-piece interpolant of x² on [0, 1].
-/// struct Square1;
-/// impl Network for Square1 {
-///     const INFO: NetInfo = NetInfo {
-///         inputs: &["x"],
-///         domain: &[(ConstRational::new("0"), ConstRational::new("1"))],
-///         target: &[TargetTerm { coef: ConstRational::new("1"), pow: &[2] }],
-///         error_bound: ConstRational::new("1/16"),
-///         ..qrelu_runtime::__private::STUB_INFO
-///     };
-///     const JSON: &'static str = "{}";
-///     fn eval_at<T: Scalar>(x: &[T]) -> Result<T, CheckError> {
-///         let [x] = qrelu_runtime::__private::inputs::<T, 1>(x)?;
-///         let kink = x.minus(&T::dyadic(1, -1)).relu();
-///         Ok(kink.fma(&T::dyadic(1, -1), &x))
-///     }
-///     fn target_at<T: Scalar>(x: &[T]) -> Result<T, CheckError> {
-///         Self::INFO.target_eval(x)
-///     }
-/// }
-///
-/// let c = certify_1d::<Square1>()?;
-/// assert_eq!(c.error, Exact::ratio(1, 16));
-/// assert_eq!(c.worst_x, Exact::ratio(1, 4));
-/// assert!(c.holds && c.attained);
-/// assert_eq!(c.pieces, 2);
-/// # Ok::<(), CheckError>(())
-/// ```
-///
-/// # Errors
-///
-/// [`CheckError::NotOneDimensional`] unless `N` has one input;
-/// [`CheckError::Unsupported`] for targets of degree 3 or more;
-/// [`CheckError::EmptyGrid`] for an inverted domain;
-/// [`CheckError::NotAffine`] if the network multiplies input-dependent
-/// values; any error of `N::eval_at`.
-pub fn certify_1d<N: Network>() -> Result<Certified, CheckError> {
-    let info = &N::INFO;
-    if info.dim() != 1 {
-        return Err(CheckError::NotOneDimensional { dim: info.dim() });
-    }
-    let target = Quadratic::from_info(info)?;
-    let (lo, hi) = match info.domain.first() {
-        Some((lo, hi)) => (lo.to_exact(), hi.to_exact()),
-        None => return Err(CheckError::Unsupported("a network without a domain")),
-    };
-    if lo > hi {
-        return Err(CheckError::EmptyGrid);
-    }
-    let mut worst: Option<Worst> = None;
-    let mut pieces = 0;
-    let mut x0 = lo;
-    loop {
-        let start = Rc::new(x0);
-        let piece = N::eval_at::<Piece>(&[Piece::input(start.clone())])?;
-        if piece.is_poisoned() {
-            return Err(CheckError::NotAffine);
-        }
-        pieces += 1;
-        let x1 = match piece.end() {
-            Some(end) if *end < hi => end.clone(),
-            _ => hi.clone(),
-        };
-        debug_assert!(
-            *start < x1 || x1 == hi,
-            "a piece must end right of its start"
-        );
-        // Candidates in increasing order, so ties keep the smallest x.
-        let critical = target
-            .critical_point(piece.slope())
-            .filter(|x| *start < *x && *x < x1);
-        for x in [Some(&*start), critical.as_ref(), Some(&x1)]
-            .into_iter()
-            .flatten()
-        {
-            let candidate = Worst::at(x, &piece, &target);
-            if worst
-                .as_ref()
-                .is_none_or(|w| cmp(&candidate.error, &w.error).is_gt())
-            {
-                worst = Some(candidate);
-            }
-        }
-        if x1 >= hi {
-            break;
-        }
-        x0 = x1;
-    }
-    let worst = worst.ok_or(CheckError::EmptyGrid)?;
-    let bound = info.error_bound.to_exact();
-    Ok(Certified {
-        holds: worst.error <= bound,
-        attained: worst.error == bound,
-        worst_x: worst.x,
-        network: worst.network,
-        target: worst.target,
-        error: worst.error,
-        bound,
-        pieces,
-    })
-}
-
-/// The target p(x) = p2·x² + p1·x + p0 of a 1-D network, exactly.
-struct Quadratic {
-    p0: Exact,
-    p1: Exact,
-    p2: Exact,
-}
-
-impl Quadratic {
-    /// Sums the target terms by degree; refuses degree 3 or more (after
-    /// cancellation).
-    fn from_info(info: &NetInfo) -> Result<Self, CheckError> {
-        let mut by_degree: BTreeMap<u32, Exact> = BTreeMap::new();
-        for term in info.target {
-            if term.pow.iter().skip(1).any(|&k| k != 0) {
-                return Err(CheckError::Dimension {
-                    expected: 1,
-                    found: term.pow.len(),
-                });
-            }
-            let degree = term.pow.first().copied().unwrap_or(0);
-            *by_degree.entry(degree).or_insert_with(Zero::zero) += term.coef.to_exact();
-        }
-        if by_degree.range(3..).any(|(_, coef)| !coef.is_zero()) {
-            return Err(CheckError::Unsupported(
-                "certified check of targets of degree 3 or more",
-            ));
-        }
-        let mut coef = |k| by_degree.remove(&k).unwrap_or_else(Zero::zero);
-        Ok(Quadratic {
-            p0: coef(0),
-            p1: coef(1),
-            p2: coef(2),
-        })
-    }
-
-    /// p(x), by Horner's rule.
-    fn at(&self, x: &Exact) -> Exact {
-        let linear = add(&mul(&self.p2, x), &self.p1);
-        add(&mul(&linear, x), &self.p0)
-    }
-
-    /// The zero x* = (a − p1)/(2·p2) of e′(x) = 2·p2·x + p1 − a, the
-    /// derivative of e(x) = p(x) − a·x − c; `None` if e is affine.
-    fn critical_point(&self, a: &Exact) -> Option<Exact> {
-        if self.p2.is_zero() {
-            None
-        } else {
-            Some((a - &self.p1) / (&self.p2 * Exact::from_integer(2.into())))
-        }
-    }
-}
-
-/// The error at one point of a piece.
-struct Worst {
-    x: Exact,
-    network: Exact,
-    target: Exact,
-    error: Exact,
-}
-
-impl Worst {
-    fn at(x: &Exact, piece: &Piece, target: &Quadratic) -> Self {
-        let network = add(&mul(piece.slope(), x), piece.intercept());
-        let target = target.at(x);
-        let error = sub(&network, &target).abs();
-        Worst {
-            x: x.clone(),
-            network,
-            target,
-            error,
-        }
     }
 }

@@ -28,6 +28,7 @@
 
 extern crate alloc;
 
+mod certify;
 pub mod check;
 pub mod info;
 pub mod network;
@@ -35,7 +36,8 @@ mod piece;
 pub mod scalar;
 
 pub use check::{
-    Certified, CheckError, SupError, certify_1d, eval_checked, sup_error, sup_error_on,
+    Certified, CheckError, SupError, certify_1d, eval_checked, sup_error, sup_error_offset,
+    sup_error_on,
 };
 pub use info::{BlockInfo, ConstRational, NetInfo, TargetTerm};
 pub use network::Network;

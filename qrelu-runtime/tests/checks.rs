@@ -1,6 +1,7 @@
 //! The checks of `qrelu_runtime::check` on hand-written networks: checked
-//! evaluation, grid sup errors in f64, f32 and exact arithmetic, and the
-//! certified 1-D sup error.
+//! evaluation, grid sup errors (dyadic and offset) in f64, f32 and exact
+//! arithmetic, and the certified 1-D sup error for targets of degree ≤ 2
+//! (higher degrees: `certify.rs`).
 
 mod common;
 
@@ -8,6 +9,7 @@ use std::sync::LazyLock;
 
 use common::*;
 use proptest::prelude::*;
+use qrelu_runtime::check::sup_error_offset;
 use qrelu_runtime::{
     Certified, CheckError, Exact, Network, Scalar, certify_1d, eval_checked, sup_error,
     sup_error_on,
@@ -161,6 +163,72 @@ fn grids_need_two_points_per_axis() {
 }
 
 #[test]
+fn offset_grids_need_one_point_per_axis() {
+    assert_eq!(
+        sup_error_offset::<Square1, f64>(0),
+        Err(CheckError::EmptyGrid)
+    );
+    assert_eq!(
+        sup_error_offset::<Corner, Exact>(0),
+        Err(CheckError::EmptyGrid)
+    );
+    // one point per axis: a third of the way into the domain
+    let s = sup_error_offset::<Square1, Exact>(1).unwrap();
+    assert_eq!(s.points, 1);
+    assert_eq!(s.worst_point, vec![q(1, 3)]);
+    assert_eq!(s.error, q(1, 6) - q(1, 9));
+}
+
+#[test]
+fn grids_refuse_inverted_domains() {
+    assert_eq!(sup_error::<Inverted, f64>(5), Err(CheckError::EmptyGrid));
+    assert_eq!(
+        sup_error_offset::<Inverted, Exact>(5),
+        Err(CheckError::EmptyGrid)
+    );
+    assert_eq!(certify_1d::<Inverted>(), Err(CheckError::EmptyGrid));
+}
+
+#[test]
+fn offset_grid_sees_what_the_dyadic_grid_misses() {
+    // f_s^3 is exact at every k/8: the dyadic grid reports 0 …
+    let dyadic = sup_error::<Square3, Exact>(9).unwrap();
+    assert_eq!(dyadic.error, q(0, 1));
+    // … the offset grid (k + 1/3)/8 sees the interpolation error
+    // (1/3)(2/3)/64 = 1/288 on every piece, first at 1/24
+    let offset = sup_error_offset::<Square3, Exact>(8).unwrap();
+    assert_eq!(offset.points, 8);
+    assert_eq!(offset.worst_point, vec![q(1, 24)]);
+    assert_eq!(offset.error, q(1, 288));
+    assert!(offset.holds);
+    // every coordinate has the denominator 3
+    for k in 0..8 {
+        let s = sup_error_on::<Square3, Exact, _>(vec![vec![q(3 * k + 1, 24)]]).unwrap();
+        assert_eq!(s.error, q(1, 288));
+        assert!(s.worst_point[0].denom() % 3 == 0.into());
+    }
+    // in f64 too, and below the certified sup
+    let f = sup_error_offset::<Square3, f64>(8).unwrap();
+    assert!(f.error > 0.0 && (f.error - 1.0 / 288.0).abs() < 1e-15);
+    let c = certify_1d::<Square3>().unwrap();
+    assert!(offset.error <= c.error);
+}
+
+#[test]
+fn offset_grid_in_two_dimensions() {
+    // relu(x + y − 1) against x·y: the axes are 1/6, 2/3; the error is 1/9
+    // at (1/6, 2/3) (net 0, target 1/9) and at (2/3, 2/3) (net 1/3, target
+    // 4/9); ties keep the first
+    let s = sup_error_offset::<Corner, Exact>(2).unwrap();
+    assert_eq!(s.points, 4);
+    assert_eq!(s.worst_point, vec![q(1, 6), q(2, 3)]);
+    assert_eq!(s.error, q(1, 9));
+    let s = sup_error_offset::<Corner, f64>(30).unwrap();
+    assert_eq!(s.points, 900);
+    assert!(s.error < 0.25 && s.error > 0.24, "{}", s.error);
+}
+
+#[test]
 fn points_of_the_wrong_dimension_are_errors() {
     assert_eq!(
         sup_error_on::<Corner, f64, _>(vec![vec![0.5, 0.5], vec![0.5]]),
@@ -191,6 +259,9 @@ fn certified_square1_attains_one_sixteenth_at_one_quarter() {
     assert_eq!(c.bound, q(1, 16));
     assert!(c.holds && c.attained);
     assert_eq!(c.pieces, 2);
+    // degree 2: the sup is attained at a rational point, so it is exact
+    assert!(c.exact && !c.refuted());
+    assert_eq!(c.upper, c.error);
 }
 
 #[test]
@@ -202,6 +273,7 @@ fn certified_square_r_matches_prop_1() {
         assert_eq!(c.error, Exact::dyadic(1, -2 * (r + 1)), "r = {r}");
         assert_eq!(c.worst_x, Exact::dyadic(1, -(r + 1)), "r = {r}");
         assert!(c.holds && c.attained, "r = {r}");
+        assert!(c.exact && c.upper == c.error, "r = {r}");
         assert_eq!(c.pieces, 1 << r, "r = {r}");
     }
 }
@@ -221,6 +293,7 @@ fn certified_check_catches_a_wrong_bias() {
     assert_eq!(c.error, q(3, 16));
     assert_eq!(c.worst_x, q(1, 4));
     assert!(!c.holds && !c.attained);
+    assert!(c.exact && c.refuted() && c.upper == c.error);
     assert_eq!(c.pieces, 2);
 }
 
@@ -250,12 +323,6 @@ fn certified_units_switching_at_piece_starts() {
 
 #[test]
 fn certified_check_refuses_what_it_cannot_prove() {
-    assert_eq!(
-        certify_1d::<Cubic>(),
-        Err(CheckError::Unsupported(
-            "certified check of targets of degree 3 or more"
-        ))
-    );
     assert_eq!(certify_1d::<Multiplies>(), Err(CheckError::NotAffine));
     assert_eq!(
         certify_1d::<Corner>(),

@@ -1,0 +1,423 @@
+//! The certified sup error of a 1-D network: sweep the network's exact
+//! affine pieces and bound |target − piece| on each — exactly for targets
+//! of degree ≤ 3 ([`exact`], with [`surd`] for irrational critical points),
+//! by a rigorous enclosure refined by bisection above ([`enclose`]).
+
+mod enclose;
+mod exact;
+mod surd;
+
+use alloc::collections::BTreeMap;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+
+use num_bigint::BigInt;
+use num_traits::{One, Signed, Zero};
+
+use crate::piece::{Piece, add, mul, sub};
+use crate::{CheckError, Exact, NetInfo, Network, Scalar};
+
+/// The certified sup error of a 1-D network over its whole domain: the sup
+/// S of |network(x) − target(x)| for x in [lo, hi], enclosed as
+/// `error` ≤ S ≤ `upper`, with `error` attained at the rational `worst_x`.
+///
+/// - Degree ≤ 2: S is attained at a rational point, so `error == upper`,
+///   `exact` is true and every field is exact (as before degree 3 was
+///   supported).
+/// - Degree 3: S may sit at an irrational critical point x* = u + v·√m.
+///   Then `worst_x` is a short dyadic within about 2^(−72)·|v| of x*,
+///   `upper` a rational with `upper − error` below about 2^(−64)·`error`,
+///   and `exact` false; `holds` and `attained` are decided exactly in Q(√m)
+///   nonetheless.
+/// - Degree ≥ 4: `upper` comes from a rigorous enclosure, refined until
+///   `upper − error ≤ error·2^(−48)` and the bound is proven or refuted
+///   (see [`certify_1d`] for the refinement limits).
+///
+/// Always `holds == (upper <= bound)`: when the bound is proven, `upper` is
+/// the smaller of the enclosure and the bound. Read `holds` as a proof;
+/// `holds == false` with `error > bound` ([`Certified::refuted`]) proves
+/// the bound false, and `holds == false` with `error <= bound` means
+/// undecided — only for degree ≥ 4, when S is within the refinement limit of
+/// the bound or equals it at a point the enclosure cannot pin down (see
+/// [`certify_1d`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Certified {
+    /// The rational point where the largest error was found; among equal
+    /// errors, the smallest such point (of those examined, for degree ≥ 4).
+    pub worst_x: Exact,
+    /// The network's value at `worst_x`.
+    pub network: Exact,
+    /// The target's value at `worst_x`.
+    pub target: Exact,
+    /// |network − target| at `worst_x`: exact, and a lower bound of the sup
+    /// (equal to it when `exact`).
+    pub error: Exact,
+    /// A rigorous rational upper bound of the sup, `upper >= error`; equal to
+    /// `error` exactly when `exact`.
+    pub upper: Exact,
+    /// Whether `error` is proven to be the sup (always for degree ≤ 2).
+    pub exact: bool,
+    /// The a-priori bound, `INFO.error_bound`.
+    pub bound: Exact,
+    /// Whether sup ≤ `bound` is proven.
+    pub holds: bool,
+    /// Whether sup == `bound` is proven: the bound holds and is tight
+    /// (`holds` and `error == bound`).
+    pub attained: bool,
+    /// The number of intervals swept: the breakpoints of every unit the
+    /// output depends on split the domain, so this is at least the number of
+    /// linear pieces of the network.
+    pub pieces: usize,
+}
+
+impl Certified {
+    /// Whether the bound is proven to fail: the error at the rational point
+    /// `worst_x` already exceeds it.
+    pub fn refuted(&self) -> bool {
+        self.error > self.bound
+    }
+}
+
+/// The maximum of |network − target| over the domain [lo, hi] of a network
+/// `N` with one input, certified, for targets of any degree.
+///
+/// **Pieces.** The network is evaluated symbolically from x0 = lo: the
+/// result is the affine piece a·x + c the network equals on [x0, x1], where
+/// x1 is the first point right of x0 where some unit switches (or hi); then
+/// x0 = x1 and the sweep repeats until hi. On each piece the error is
+/// e(x) = p(x) − a·x − c for the target p, and its extremes lie at x0, x1 or
+/// a zero of e′ inside.
+///
+/// **Degree ≤ 2.** e′ is affine with the rational zero (a − p1)/(2·p2), so
+/// every candidate is rational and the result exact, as before.
+///
+/// **Degree 3.** e′(x) = A·x² + B·x + C with A = 3·p3, B = 2·p2,
+/// C = p1 − a. With D = B² − 4AC: no zero if D < 0; the rational zero
+/// −B/(2A) if D = 0; rational zeros if D is the square of a rational;
+/// otherwise x± = u ± v·√m with u = −B/(2A), √D = √m/d (m a non-square
+/// integer) and v = 1/(2|A|·d). Whether x± lies in (x0, x1), the value
+/// e(x±) = α + β·√m and whether |e(x±)| ≤ bound are computed in Q(√m): the
+/// sign of α + β·√m is the sign of the larger of α and β·√m, compared by
+/// squaring (α² ≷ β²·m, never equal). A rational point next to x±
+/// contributes to `error`; rational bounds of √m give `upper` (replaced by
+/// the bound when that is proven and smaller).
+///
+/// **Degree ≥ 4.** Around an end z of an interval of width h, exactly
+/// e(z + s) = e(z) + e′(z)·s + e″(z)/2·s² + Σ_{k≥3} p^(k)(z)/k!·s^k, and
+/// for |s| ≤ h the tail is at most ρ(h)·s² with ρ(h) = Σ_{k≥3} M_k·h^(k−2),
+/// M_k ≥ max |p^(k)/k!| over the domain (from the Taylor coefficients at the
+/// domain's centre). So e lies between the quadratics
+/// e(z) + e′(z)·s + (e″(z)/2 ∓ ρ(h))·s², whose extremes are exact
+/// rationals; the smaller of the bounds from the two ends is kept. It
+/// equals |e(z)| once h is small if the maximum of |e| is at z and e′(z) ≠ 0
+/// or e″(z) ≠ 0 there, and it is within O(h³) of the maximum otherwise.
+/// Intervals are bisected, largest upper bound first, until the largest is
+/// within error·2^(−48) of the best value found at a rational point
+/// (interval ends and midpoints, and the vertices of the quadratics rounded
+/// to 2^(−32) of their interval's width) and decides the bound, or until an
+/// interval has been halved 96 times or 2^18 bisections were spent; then
+/// `upper` is what was reached and `holds` is false unless proven. So the
+/// bound stays undecided only if the sup is so close to it that 96 halvings
+/// cannot separate them, or equals it at a point no bisection pins down —
+/// irrational, not a dyadic point of its piece, or a flat extremum with
+/// e′ = e″ = 0. ρ is rounded up to 64 significant bits, so
+/// the interval arithmetic stays rigorous while denominators grow only by a
+/// bit per bisection; the set-up costs O(n²) for degree n and each interval
+/// O(n).
+///
+/// ```
+/// # use qrelu_runtime::{CheckError, ConstRational, NetInfo, Network, Scalar, TargetTerm};
+/// use qrelu_runtime::{Exact, certify_1d};
+///
+/// /// x/2 + relu(x − 1/2): the 2-piece interpolant of x² on [0, 1].
+/// struct Square1;
+/// impl Network for Square1 {
+///     const INFO: NetInfo = NetInfo {
+///         inputs: &["x"],
+///         domain: &[(ConstRational::new("0"), ConstRational::new("1"))],
+///         target: &[TargetTerm { coef: ConstRational::new("1"), pow: &[2] }],
+///         error_bound: ConstRational::new("1/16"),
+///         ..qrelu_runtime::__private::STUB_INFO
+///     };
+///     const JSON: &'static str = "{}";
+///     fn eval_at<T: Scalar>(x: &[T]) -> Result<T, CheckError> {
+///         let [x] = qrelu_runtime::__private::inputs::<T, 1>(x)?;
+///         let kink = x.minus(&T::dyadic(1, -1)).relu();
+///         Ok(kink.fma(&T::dyadic(1, -1), &x))
+///     }
+///     fn target_at<T: Scalar>(x: &[T]) -> Result<T, CheckError> {
+///         Self::INFO.target_eval(x)
+///     }
+/// }
+///
+/// let c = certify_1d::<Square1>()?;
+/// assert_eq!(c.error, Exact::ratio(1, 16));
+/// assert_eq!(c.worst_x, Exact::ratio(1, 4));
+/// assert!(c.exact && c.upper == c.error);
+/// assert!(c.holds && c.attained);
+/// assert_eq!(c.pieces, 2);
+/// # Ok::<(), CheckError>(())
+/// ```
+///
+/// A cubic whose sup is irrational: x against 3/4·x³ − x/2 on [0, 1] has
+/// e(x) = 3/4·x³ − 3/2·x, extremal at x* = √(2/3) with |e(x*)| = √(2/3).
+///
+/// ```
+/// # use qrelu_runtime::{CheckError, ConstRational, NetInfo, Network, Scalar, TargetTerm};
+/// use qrelu_runtime::{Exact, certify_1d};
+///
+/// struct Cubic;
+/// impl Network for Cubic {
+///     const INFO: NetInfo = NetInfo {
+///         inputs: &["x"],
+///         domain: &[(ConstRational::new("0"), ConstRational::new("1"))],
+///         target: &[
+///             TargetTerm { coef: ConstRational::new("3/4"), pow: &[3] },
+///             TargetTerm { coef: ConstRational::new("-1/2"), pow: &[1] },
+///         ],
+///         // 0.81649658092772603… = √(2/3) lies just above 0.816496580927726.
+///         error_bound: ConstRational::new("816496580927726/1000000000000000"),
+///         ..qrelu_runtime::__private::STUB_INFO
+///     };
+///     const JSON: &'static str = "{}";
+///     fn eval_at<T: Scalar>(x: &[T]) -> Result<T, CheckError> {
+///         let [x] = qrelu_runtime::__private::inputs::<T, 1>(x)?;
+///         Ok(x)
+///     }
+///     fn target_at<T: Scalar>(x: &[T]) -> Result<T, CheckError> {
+///         Self::INFO.target_eval(x)
+///     }
+/// }
+///
+/// let c = certify_1d::<Cubic>()?;
+/// assert!(!c.exact && c.error < c.upper);
+/// // √(2/3) is enclosed to far better than f64 precision …
+/// assert!(&c.upper - &c.error < Exact::ratio(1, 1 << 60));
+/// assert!(&c.error * &c.error < Exact::ratio(2, 3) && &c.upper * &c.upper > Exact::ratio(2, 3));
+/// // … and the bound, 3e-17 below the sup, is refuted exactly.
+/// assert!(!c.holds && !c.attained && c.refuted());
+/// # Ok::<(), CheckError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`CheckError::NotOneDimensional`] unless `N` has one input;
+/// [`CheckError::Dimension`] for a target term with more than one exponent;
+/// [`CheckError::Unsupported`] for a network without a domain or a target
+/// of degree above 1024;
+/// [`CheckError::EmptyGrid`] for an inverted domain;
+/// [`CheckError::NotAffine`] if the network multiplies input-dependent
+/// values; any error of `N::eval_at`.
+pub fn certify_1d<N: Network>() -> Result<Certified, CheckError> {
+    let info = &N::INFO;
+    if info.dim() != 1 {
+        return Err(CheckError::NotOneDimensional { dim: info.dim() });
+    }
+    let target = Poly::from_info(info)?;
+    let (lo, hi) = match info.domain.first() {
+        Some((lo, hi)) => (lo.to_exact(), hi.to_exact()),
+        None => return Err(CheckError::Unsupported("a network without a domain")),
+    };
+    if lo > hi {
+        return Err(CheckError::EmptyGrid);
+    }
+    let bound = info.error_bound.to_exact();
+    if target.degree() <= 3 {
+        let mut check = exact::Exact3::new(&target, &bound);
+        let pieces = sweep::<N>(&lo, &hi, |x0, x1, a, c| check.piece(x0, x1, a, c))?;
+        Ok(check.finish(pieces))
+    } else {
+        let mut check = enclose::Enclosure::new(&target, &lo, &hi, &bound);
+        let pieces = sweep::<N>(&lo, &hi, |x0, x1, a, c| check.piece(x0, x1, a, c))?;
+        Ok(check.finish(pieces))
+    }
+}
+
+/// Calls `visit(x0, x1, a, c)` for every piece [x0, x1] of the 1-D network
+/// `N` on [lo, hi], left to right, where the network equals a·x + c;
+/// returns the number of pieces.
+fn sweep<N: Network>(
+    lo: &Exact,
+    hi: &Exact,
+    mut visit: impl FnMut(&Exact, &Exact, &Exact, &Exact),
+) -> Result<usize, CheckError> {
+    let mut pieces = 0;
+    let mut x0 = lo.clone();
+    loop {
+        let start = Rc::new(x0);
+        let piece = N::eval_at::<Piece>(&[Piece::input(start.clone())])?;
+        if piece.is_poisoned() {
+            return Err(CheckError::NotAffine);
+        }
+        pieces += 1;
+        let x1 = match piece.end() {
+            Some(end) if end < hi => end.clone(),
+            _ => hi.clone(),
+        };
+        debug_assert!(
+            *start < x1 || x1 == *hi,
+            "a piece must end right of its start"
+        );
+        visit(&start, &x1, piece.slope(), piece.intercept());
+        if x1 >= *hi {
+            return Ok(pieces);
+        }
+        x0 = x1;
+    }
+}
+
+/// The largest target degree the certified check accepts: the enclosure's
+/// set-up is quadratic in the degree.
+const MAX_DEGREE: usize = 1024;
+
+/// The target p(x) = Σ p_k·x^k of a 1-D network, exactly, with no zero
+/// leading coefficient.
+pub(crate) struct Poly {
+    /// p_0, p_1, …, p_n.
+    coef: Vec<Exact>,
+}
+
+impl Poly {
+    /// Sums the target terms by degree and drops cancelled leading terms.
+    fn from_info(info: &NetInfo) -> Result<Self, CheckError> {
+        let mut by_degree: BTreeMap<usize, Exact> = BTreeMap::new();
+        for term in info.target {
+            if term.pow.iter().skip(1).any(|&k| k != 0) {
+                return Err(CheckError::Dimension {
+                    expected: 1,
+                    found: term.pow.len(),
+                });
+            }
+            let degree = term.pow.first().map_or(0, |&k| k as usize);
+            *by_degree.entry(degree).or_insert_with(Zero::zero) += term.coef.to_exact();
+        }
+        by_degree.retain(|_, coef| !coef.is_zero());
+        let degree = by_degree.last_key_value().map_or(0, |(&k, _)| k);
+        if degree > MAX_DEGREE {
+            return Err(CheckError::Unsupported(
+                "certified check of targets of degree above 1024",
+            ));
+        }
+        let mut coef = alloc::vec![<Exact as Zero>::zero(); degree + 1];
+        for (k, c) in by_degree {
+            coef[k] = c;
+        }
+        Ok(Poly { coef })
+    }
+
+    /// The degree (0 for the zero polynomial).
+    pub(crate) fn degree(&self) -> usize {
+        self.coef.len() - 1
+    }
+
+    /// p_0, …, p_n.
+    pub(crate) fn coefficients(&self) -> &[Exact] {
+        &self.coef
+    }
+
+    /// p(x), by Horner's rule.
+    pub(crate) fn at(&self, x: &Exact) -> Exact {
+        horner(&self.coef, x)
+    }
+}
+
+// Σ c_k·x^k = (…(c_n·x + c_(n−1))·x + …)·x + c_0
+pub(crate) fn horner(coef: &[Exact], x: &Exact) -> Exact {
+    let mut acc = <Exact as Zero>::zero();
+    for c in coef.iter().rev() {
+        acc = add(&mul(&acc, x), c);
+    }
+    acc
+}
+
+/// 2^k, exactly.
+pub(crate) fn pow2(k: i32) -> Exact {
+    <Exact as Scalar>::dyadic(1, k)
+}
+
+/// x rounded to the nearest multiple of 2^(−k) (k may be negative).
+pub(crate) fn round_to(x: &Exact, k: i64) -> Exact {
+    if k >= 0 {
+        let scale = Exact::from_integer(BigInt::one() << k.unsigned_abs());
+        (x * &scale).round() / scale
+    } else {
+        let scale = Exact::from_integer(BigInt::one() << k.unsigned_abs());
+        (x / &scale).round() * scale
+    }
+}
+
+/// The error at one rational point of a piece.
+#[derive(Clone, Debug)]
+pub(crate) struct Point {
+    x: Exact,
+    network: Exact,
+    target: Exact,
+    error: Exact,
+}
+
+impl Point {
+    /// The error at x of the piece a·x + c against `target`.
+    pub(crate) fn at(x: &Exact, a: &Exact, c: &Exact, target: &Poly) -> Self {
+        let network = add(&mul(a, x), c);
+        let target = target.at(x);
+        let error = sub(&network, &target).abs();
+        Point {
+            x: x.clone(),
+            network,
+            target,
+            error,
+        }
+    }
+
+    /// |network − target| here.
+    pub(crate) fn error(&self) -> &Exact {
+        &self.error
+    }
+
+    /// Whether this point beats `best`: a larger error, or an equal one at
+    /// a smaller x.
+    pub(crate) fn beats(&self, best: Option<&Point>) -> bool {
+        best.is_none_or(|b| match self.error.cmp(&b.error) {
+            core::cmp::Ordering::Greater => true,
+            core::cmp::Ordering::Equal => self.x < b.x,
+            core::cmp::Ordering::Less => false,
+        })
+    }
+
+    /// The result for this worst point and an upper bound of the sup.
+    ///
+    /// `holds` must be proven by the caller: sup ≤ bound. Then sup ==
+    /// bound exactly when `error == bound`, since error ≤ sup.
+    pub(crate) fn certify(
+        self,
+        upper: Exact,
+        bound: Exact,
+        holds: bool,
+        pieces: usize,
+    ) -> Certified {
+        debug_assert!(self.error <= upper);
+        // a proven bound is itself an upper bound of the sup
+        let upper = if holds {
+            upper.min(bound.clone())
+        } else {
+            upper
+        };
+        let attained = holds && self.error == bound;
+        Certified {
+            exact: self.error == upper,
+            worst_x: self.x,
+            network: self.network,
+            target: self.target,
+            error: self.error,
+            upper,
+            bound,
+            holds,
+            attained,
+            pieces,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
