@@ -169,6 +169,22 @@ fn header() {
     print_row(&HEADER.map(str::to_owned));
 }
 
+/// One line: the parts of `INFO.error_bound`.
+fn budget<N: Network>() {
+    let mut spec = spec_of::<N>();
+    spec.domain = N::INFO.domain_exact();
+    spec.r = N::INFO.r;
+    spec.t = N::INFO.t;
+    let parts = qrelu_core::construct::direct::bound_parts(&spec).expect("a direct net");
+    println!(
+        "  {:<44} products {:>10}  coefficients {:>10}  constant {:>10}",
+        target_text::<N>(),
+        sci(&parts.products),
+        sci(&parts.coefficients),
+        sci(&parts.constant)
+    );
+}
+
 /// Table 3: ×′ beside Table 1 (B_×′: width 60, depth 3r + 1) and eq. 8.
 fn product_table() {
     println!(
@@ -298,6 +314,13 @@ fn main() {
         "bound = INFO.error_bound: the lemmas' errors propagated through the product tree \
          (eq. 21), plus coefficient rounding."
     );
+    println!(
+        "where the bounds come from (products: eqs. 3, 8, 21; coefficients: Prop. 3 rounding):"
+    );
+    budget::<SquareL2>();
+    budget::<ProductL2>();
+    budget::<CubicL2>();
+    budget::<MixL2>();
     println!(
         "codebook of MixL4: {:?}",
         MixL4::INFO

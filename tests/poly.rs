@@ -215,3 +215,23 @@ fn bound_adds_up_the_lemmas() {
         (Constant::eval_at(&[q(1, 2)]).unwrap() - q(-7, 3)).abs()
     );
 }
+
+/// The bound's parts add up to `INFO.error_bound`; which lemma dominates
+/// depends on t: Mix is given t = 12, so rounding 1/3 costs more than its
+/// products, while the default t = 2(r + 1) leaves the products dominant.
+#[test]
+fn bound_parts_add_up_and_show_what_dominates() {
+    use qrelu_core::construct::direct::bound_parts;
+    all_nets!(N => {
+        let parts = bound_parts(&spec_of::<N>()).unwrap();
+        assert_eq!(parts.total(), N::INFO.error_bound.to_exact(), "{}", N::INFO.name);
+    });
+    let mix = bound_parts(&spec_of::<Mix>()).unwrap();
+    assert!(mix.coefficients > mix.products);
+    let mut spec = spec_of::<Mix>();
+    spec.t = None;
+    let default_t = bound_parts(&spec).unwrap();
+    assert!(default_t.coefficients < default_t.products);
+    let product = bound_parts(&spec_of::<Product>()).unwrap();
+    assert!(product.coefficients.is_zero() && product.constant.is_zero());
+}

@@ -626,6 +626,74 @@ impl Signal {
     }
 }
 
+/// The a-priori bound of a direct construction, split by where the error
+/// comes from (module docs, "Bound"); the three parts add up to
+/// `INFO.error_bound`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoundParts {
+    /// `Σ |c′_α|·δ_α`: the squares and products (eqs. 3, 8, 21)
+    pub products: Rational,
+    /// `Σ |c_α − c′_α|·R_α`: coefficients rounded to multiples of 2^−t
+    /// (Prop. 3)
+    pub coefficients: Rational,
+    /// `|c_0 − c′_0|`: the constant term rounded to a multiple of 2^−t
+    pub constant: Rational,
+}
+
+impl BoundParts {
+    /// The bound itself.
+    pub fn total(&self) -> Rational {
+        &self.products + &self.coefficients + &self.constant
+    }
+}
+
+/// The realised coefficient `c′` of a term whose signal has exponent
+/// `exp`: `|c|·2^exp` rounded to a multiple of 2^−t (exact when it already
+/// is one, in particular when it is 1).
+fn realised(c: &Rational, exp: u32, t: u32) -> Rational {
+    let m = weight::round_to(&(c.abs() * rational::pow2(i64::from(exp))), t);
+    let value = m * rational::pow2(-i64::from(exp));
+    if c.is_negative() { -value } else { value }
+}
+
+/// The exponent of a plan node's signal (module docs, "Signals").
+fn signal_exp(op: &Op) -> u32 {
+    match op {
+        Op::Square(_) => 0,
+        Op::Input(_) | Op::Mul(..) => 1,
+    }
+}
+
+/// The a-priori bound of `spec` under `structure = direct`, by part,
+/// computed from the plan without building.
+///
+/// # Errors
+/// As [`plan`].
+pub fn bound_parts(spec: &NetSpec) -> Result<BoundParts, CoreError> {
+    let r = spec.r.unwrap_or(1);
+    let t = spec.t_or_default();
+    let plan = plan(&spec.target, &spec.domain, r)?;
+    let mut parts = BoundParts {
+        products: Rational::zero(),
+        coefficients: Rational::zero(),
+        constant: Rational::zero(),
+    };
+    for (exps, c) in spec.target.terms() {
+        if exps.iter().all(|&k| k == 0) {
+            parts.constant += (c - weight::round_to(c, t)).abs();
+            continue;
+        }
+        let id = plan
+            .node(exps)
+            .ok_or_else(|| internal("unplanned monomial"))?;
+        let node = &plan.nodes[id];
+        let c_real = realised(c, signal_exp(&node.op), t);
+        parts.products += c_real.abs() * &node.delta;
+        parts.coefficients += (c - &c_real).abs() * &node.range;
+    }
+    Ok(parts)
+}
+
 /// Builds the network; returns it with its bound and the `r`, `t` used.
 pub(crate) fn build(spec: &NetSpec) -> Result<(Net, Rational, u32, u32), CoreError> {
     let r = spec.r.unwrap_or(1);
@@ -667,14 +735,12 @@ pub(crate) fn build(spec: &NetSpec) -> Result<(Net, Rational, u32, u32), CoreErr
 
     let mut out = LinearForm::default();
     let mut bias = Rational::zero();
-    let mut bound = Rational::zero();
 
     // the constant term first: its bits read the shared constant chain
     let c0 = spec.target.coefficient(&vec![0; spec.inputs.len()]);
     if !c0.is_zero() {
-        let realised = weight::round_to(&c0, t);
-        bound += (&c0 - &realised).abs();
-        bias = constant(spec, &mut b, &realised, &mut out)?;
+        let c0 = weight::round_to(&c0, t);
+        bias = constant(spec, &mut b, &c0, &mut out)?;
     }
 
     for (exps, c) in spec.target.terms() {
@@ -684,13 +750,11 @@ pub(crate) fn build(spec: &NetSpec) -> Result<(Net, Rational, u32, u32), CoreErr
         let id = plan
             .node(exps)
             .ok_or_else(|| internal("unplanned monomial"))?;
-        let node = &plan.nodes[id];
         let signal = &mut signals[id];
         let m = c.abs() * rational::pow2(i64::from(signal.exp));
         let negative = c.is_negative();
-        let realised = if m.is_one() && fits(b.codebook(), &out, &signal.form, negative) {
+        if m.is_one() && fits(b.codebook(), &out, &signal.form, negative) {
             out.add(&signal.form, negative);
-            c.clone()
         } else {
             let m = weight::round_to(&m, t);
             if !m.is_zero() {
@@ -708,14 +772,12 @@ pub(crate) fn build(spec: &NetSpec) -> Result<(Net, Rational, u32, u32), CoreErr
                     out.add(&form, false);
                 }
             }
-            let value = m * rational::pow2(-i64::from(signal.exp));
-            if negative { -value } else { value }
-        };
-        bound += realised.abs() * &node.delta + (c - &realised).abs() * &node.range;
+        }
     }
 
     let net = b.finish(bias, &out)?;
-    Ok((net, bound, r, t))
+    // the realised coefficients are those of `bound_parts` (`realised`)
+    Ok((net, bound_parts(spec)?.total(), r, t))
 }
 
 /// Whether adding `±form` to `out` keeps every merged coefficient zero or

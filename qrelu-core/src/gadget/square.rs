@@ -299,6 +299,24 @@ mod tests {
         }
     }
 
+    /// The claim `bound::square_low` rests on: past 1 the network continues
+    /// its last piece, f(u) = 1 + (2 − 2^−r)(u − 1), so f(u) − u² < 0 there.
+    #[test]
+    fn continues_the_last_piece_past_one() {
+        for r in 1..=8 {
+            let n = net(r);
+            let slope = int(2) - pow2(-i64::from(r));
+            for k in 0..=24 {
+                let u = int(1) + ratio(k, 13);
+                let f = eval(&n, std::slice::from_ref(&u));
+                assert_eq!(f, int(1) + &slope * (&u - int(1)), "r={r} u={u}");
+                assert!(k == 0 || f < &u * &u);
+                let low = crate::bound::square_low(r, &u);
+                assert_eq!(f - &u * &u, low, "r={r} u={u}: e(u) = e_lo(u) past 1");
+            }
+        }
+    }
+
     #[test]
     fn refuses_r_out_of_range() {
         assert!(network(0, Codebook::nonlinear(2, 2).unwrap()).is_err());
