@@ -1,5 +1,6 @@
 //! Evaluation speed of generated code against interpreters of the same IR
-//! (SPEC §9): the unrolled `eval` of f_s^12 and f_s^24, an edge-list
+//! (SPEC §9): the unrolled `eval` of f_s^12, f_s^24 and a 3-variable cubic
+//! (`Mix`, about 1,200 weights), an edge-list
 //! interpreter (`qrelu_core::eval::eval_f64`, which converts exact weights on
 //! the fly), and a CSR interpreter with pre-converted `f64` weights — single
 //! points and batches of 1024.
@@ -16,6 +17,7 @@ use qrelu_core::{Poly, rational};
 qrelu::qrelu! {
     net Square12(x) = x^2 where r = 12;
     net Square24(x) = x^2 where r = 24;
+    net Mix(x, y, z) = x*y*z - 2*x^2 + (y - z)^2/3 where r = 8, t = 12;
 }
 
 /// A compressed-sparse-row copy of a network with `f64` weights.
@@ -53,9 +55,10 @@ impl Csr {
         csr
     }
 
-    fn eval(&self, x: f64, values: &mut Vec<f64>) -> f64 {
+    fn eval(&self, x: &[f64], values: &mut Vec<f64>) -> f64 {
+        debug_assert_eq!(self.inputs, x.len());
         values.clear();
-        values.push(x);
+        values.extend_from_slice(x);
         let rows = self.bias.len();
         for row in 0..rows {
             let mut acc = self.bias[row];
@@ -68,7 +71,6 @@ impl Csr {
                 return acc;
             }
         }
-        debug_assert_eq!(self.inputs, 1);
         0.0
     }
 }
@@ -90,13 +92,13 @@ fn bench(c: &mut Criterion) {
         let mut values = Vec::with_capacity(ir.units.len());
         // the three evaluate the same function
         for &x in &points[..8] {
-            assert_eq!(generated(x), csr.eval(x, &mut values));
+            assert_eq!(generated(x), csr.eval(&[x], &mut values));
             assert_eq!(generated(x), qrelu_core::eval::eval_f64(&ir, &[x]));
         }
         let mut g = c.benchmark_group(format!("f_s^{r} ({} weights)", 11 * r + 8));
         g.bench_function("generated/single", |b| b.iter(|| generated(black_box(0.3))));
         g.bench_function("csr/single", |b| {
-            b.iter(|| csr.eval(black_box(0.3), &mut values))
+            b.iter(|| csr.eval(&[black_box(0.3)], &mut values))
         });
         g.bench_function("edge-list/single", |b| {
             b.iter(|| qrelu_core::eval::eval_f64(&ir, &[black_box(0.3)]))
@@ -108,12 +110,64 @@ fn bench(c: &mut Criterion) {
             b.iter(|| {
                 points
                     .iter()
-                    .map(|&x| csr.eval(black_box(x), &mut values))
+                    .map(|&x| csr.eval(&[black_box(x)], &mut values))
                     .sum::<f64>()
             })
         });
         g.finish();
     }
+
+    // a 3-input polynomial: products, squares, weight chains
+    let mut spec = NetSpec::new(
+        "Mix",
+        &["x", "y", "z"],
+        Poly::from_terms(
+            3,
+            Mix::INFO
+                .target
+                .iter()
+                .map(|t| (t.coef.to_exact(), t.pow.to_vec())),
+        ),
+    );
+    spec.r = Mix::INFO.r;
+    spec.t = Mix::INFO.t;
+    let ir = build(&spec).expect("Mix builds").net;
+    let csr = Csr::new(&ir);
+    let mut values = Vec::with_capacity(ir.units.len());
+    let triples: Vec<[f64; 3]> = points
+        .iter()
+        .map(|&p| [p, 1.0 - p, (p * 7.0) % 1.0])
+        .collect();
+    for t in &triples[..8] {
+        assert_eq!(Mix::eval(t[0], t[1], t[2]), csr.eval(t, &mut values));
+    }
+    let mut g = c.benchmark_group(format!("Mix ({} weights)", Mix::INFO.weights));
+    g.bench_function("generated/single", |b| {
+        b.iter(|| Mix::eval(black_box(0.3), black_box(0.6), black_box(0.1)))
+    });
+    g.bench_function("csr/single", |b| {
+        b.iter(|| csr.eval(&[black_box(0.3), 0.6, 0.1], &mut values))
+    });
+    g.bench_function("edge-list/single", |b| {
+        b.iter(|| qrelu_core::eval::eval_f64(&ir, &[black_box(0.3), 0.6, 0.1]))
+    });
+    g.bench_function("generated/batch1024", |b| {
+        b.iter(|| {
+            triples
+                .iter()
+                .map(|t| Mix::eval(black_box(t[0]), t[1], t[2]))
+                .sum::<f64>()
+        })
+    });
+    g.bench_function("csr/batch1024", |b| {
+        b.iter(|| {
+            triples
+                .iter()
+                .map(|t| csr.eval(black_box(t), &mut values))
+                .sum::<f64>()
+        })
+    });
+    g.finish();
 }
 
 criterion_group!(benches, bench);

@@ -23,6 +23,8 @@ qrelu::qrelu! {
     net Affine(x in [-1, 1], y) = x/3 - y + 1 where r = 2;
     net Constant(x) = -7/3 where r = 3, t = 10;
     net Power(x in [-1, 1]) = (x - 1/2)^5/4 where r = 5, lambda = 2;
+    // large coefficients: integer parts through the doubling ladder
+    net Large(x in [-1, 1], y) = 1000*x*y - 12345/7*y^2 + 98765/3 where r = 6, t = 10, lambda = 3;
 }
 
 /// Runs `$body` with `N` bound to each listed network type.
@@ -34,7 +36,7 @@ macro_rules! each_net {
 
 macro_rules! all_nets {
     ($N:ident => $body:block) => {
-        each_net!($N => $body; Product, Cubic, Mix, SignedCubic, Quartic, Affine, Constant, Power)
+        each_net!($N => $body; Product, Cubic, Mix, SignedCubic, Quartic, Affine, Constant, Power, Large)
     };
 }
 

@@ -38,9 +38,13 @@
 //! ties by the weights of sub-products that no target term needs anyway.
 //! Every sub-monomial is built once and shared. Squares win whenever they
 //! apply (ε < 4ε and one f_s^r instead of three), so `x⁴ = (x²)²`,
-//! `x³ = ×′(x, x²)` and `x²y² = (xy)²`. For multi-indices with more than
-//! [`SPLIT_SEARCH_LIMIT`] sub-indices only the balanced split `⌊α/2⌋` and
-//! single-variable splits are tried.
+//! `x³ = ×′(x, x²)` and `x²y² = (xy)²`. Multi-indices with at most
+//! [`SPLIT_SEARCH_LIMIT`] sub-indices try every split; larger ones try the
+//! square, the balanced split `⌊α/2⌋`, one variable times the rest and every
+//! target monomial dividing α. Candidates are ranked by their bound in
+//! `f64` (only the choice uses floats, which keeps planning fast for targets
+//! with thousands of terms); the chosen tree's bound is then recomputed
+//! exactly.
 //!
 //! # Coefficients
 //!
@@ -83,7 +87,7 @@ use crate::rational::{self, Rational};
 
 /// Multi-indices with more sub-indices than this get the quick split search
 /// (module docs).
-pub const SPLIT_SEARCH_LIMIT: usize = 512;
+pub const SPLIT_SEARCH_LIMIT: usize = 64;
 
 /// How a monomial of the product DAG is computed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -144,12 +148,15 @@ impl Plan {
     }
 }
 
-/// A candidate way to compute one monomial, before it is committed.
+/// A candidate way to compute one monomial, before it is committed. The
+/// search ranks candidates by their bound in `f64` (a heuristic: only the
+/// ranking uses floats); [`commit`] recomputes the chosen tree's bound
+/// exactly.
 #[derive(Clone, Debug)]
 struct Choice {
     op: ChoiceOp,
-    delta: Rational,
-    reach: Rational,
+    delta: f64,
+    reach: f64,
     /// ×′-equivalents of new work below (ties only)
     cost: u64,
 }
@@ -170,6 +177,43 @@ struct Planner<'a> {
     memo: HashMap<Vec<u32>, Choice>,
 }
 
+/// `f64` mirrors of [`bound`]'s formulas, for ranking candidates only.
+mod rank {
+    fn eps(r: u32) -> f64 {
+        (-2.0 * (f64::from(r) + 1.0)).exp2()
+    }
+
+    fn low(r: u32, upper: f64) -> f64 {
+        if upper <= 1.0 {
+            0.0
+        } else {
+            -(upper - 1.0) * (upper - 1.0 + (-f64::from(r)).exp2())
+        }
+    }
+
+    /// `(δ, reach)` of f_s^r(|a′|), as `bound::square_inexact` / `square_reach`.
+    pub(super) fn square(r: u32, range: f64, delta: f64, reach: f64) -> (f64, f64) {
+        let own = eps(r).max(-low(r, reach));
+        let out_reach = if reach <= 1.0 {
+            (reach * reach + eps(r)).min(1.0)
+        } else {
+            1.0 + (2.0 - (-f64::from(r)).exp2()) * (reach - 1.0)
+        };
+        (own + delta * (2.0 * range + delta), out_reach)
+    }
+
+    /// `δ` of ×′(a′, b′), as `bound::mul_propagated` (infinite past 2).
+    pub(super) fn mul(r: u32, a: (f64, f64, f64), b: (f64, f64, f64)) -> f64 {
+        let ((ra, da, ma), (rb, db, mb)) = (a, b);
+        if ma > 2.0 || mb > 2.0 {
+            return f64::INFINITY;
+        }
+        let lo = 2.0 * (low(r, (ma + mb) / 2.0) - 2.0 * eps(r));
+        let hi = 2.0 * (eps(r) - low(r, ma / 2.0) - low(r, mb / 2.0));
+        lo.abs().max(hi.abs()) + ra * db + rb * da + da * db
+    }
+}
+
 impl Planner<'_> {
     fn range(&self, exps: &[u32]) -> Rational {
         exps.iter()
@@ -177,6 +221,13 @@ impl Planner<'_> {
             .fold(Rational::one(), |acc, (&k, m)| {
                 acc * num_traits::pow(m.clone(), k as usize)
             })
+    }
+
+    fn range_f64(&self, exps: &[u32]) -> f64 {
+        exps.iter()
+            .zip(&self.radius)
+            .map(|(&k, m)| rational::to_f64(m).powi(k as i32))
+            .product()
     }
 
     fn best(&mut self, exps: &[u32]) -> Result<Choice, CoreError> {
@@ -188,8 +239,8 @@ impl Planner<'_> {
             let i = exps.iter().position(|&k| k == 1).unwrap_or(0);
             Choice {
                 op: ChoiceOp::Input(i),
-                delta: Rational::zero(),
-                reach: self.radius[i].clone(),
+                delta: 0.0,
+                reach: rational::to_f64(&self.radius[i]),
                 cost: 0,
             }
         } else {
@@ -221,10 +272,9 @@ impl Planner<'_> {
 
     fn evaluate(&mut self, beta: Vec<u32>, gamma: Vec<u32>) -> Result<Choice, CoreError> {
         let b = self.best(&beta)?;
-        let range_b = self.range(&beta);
+        let range_b = self.range_f64(&beta);
         if beta == gamma {
-            let delta = bound::square_inexact(self.r, &range_b, &b.delta, &b.reach);
-            let reach = bound::square_reach(self.r, &b.reach);
+            let (delta, reach) = rank::square(self.r, range_b, b.delta, b.reach);
             let cost = 1 + self.extra_cost(&beta)?;
             return Ok(Choice {
                 op: ChoiceOp::Square(beta),
@@ -234,14 +284,13 @@ impl Planner<'_> {
             });
         }
         let g = self.best(&gamma)?;
-        let range_g = self.range(&gamma);
-        let delta = bound::mul_propagated(
+        let range_g = self.range_f64(&gamma);
+        let delta = rank::mul(
             self.r,
-            (&range_b, &b.delta, &b.reach),
-            (&range_g, &g.delta, &g.reach),
-        )
-        .ok_or_else(|| internal("a product argument may exceed 2 in magnitude"))?;
-        let reach = &range_b * &range_g + &delta;
+            (range_b, b.delta, b.reach),
+            (range_g, g.delta, g.reach),
+        );
+        let reach = range_b * range_g + delta;
         let cost = 3 + self.extra_cost(&beta)? + self.extra_cost(&gamma)?;
         Ok(Choice {
             op: ChoiceOp::Mul(beta, gamma),
@@ -252,14 +301,25 @@ impl Planner<'_> {
     }
 
     /// Candidate splits `(β, α − β)`, each unordered pair once; `β = α − β`
-    /// stands for the square.
+    /// stands for the square. All splits for small multi-indices (at most
+    /// [`SPLIT_SEARCH_LIMIT`] sub-indices), else the square, the balanced
+    /// split `⌊α/2⌋`, one variable times the rest, and every target
+    /// monomial that divides α (so that shared work is found).
     fn splits(&self, exps: &[u32]) -> Vec<(Vec<u32>, Vec<u32>)> {
-        let sub_indices: usize = exps.iter().map(|&k| k as usize + 1).product();
-        let mut out = Vec::new();
+        let sub_indices: usize = exps
+            .iter()
+            .map(|&k| k as usize + 1)
+            .try_fold(1usize, |acc, k| acc.checked_mul(k))
+            .unwrap_or(usize::MAX);
+        let mut out: Vec<(Vec<u32>, Vec<u32>)> = Vec::new();
         let mut push = |beta: Vec<u32>| {
             let gamma: Vec<u32> = exps.iter().zip(&beta).map(|(a, b)| a - b).collect();
-            let (db, dg): (u32, u32) = (beta.iter().sum(), gamma.iter().sum());
-            if db == 0 || dg == 0 || beta > gamma {
+            let (beta, gamma) = if beta > gamma {
+                (gamma, beta)
+            } else {
+                (beta, gamma)
+            };
+            if beta.iter().all(|&k| k == 0) || gamma.iter().all(|&k| k == 0) {
                 return;
             }
             if !out.iter().any(|(b, _)| *b == beta) {
@@ -285,18 +345,17 @@ impl Planner<'_> {
                 }
             }
         }
-        let half: Vec<u32> = exps.iter().map(|k| k / 2).collect();
-        let rest: Vec<u32> = exps.iter().zip(&half).map(|(a, b)| a - b).collect();
-        push(half);
-        push(rest);
+        push(exps.iter().map(|k| k / 2).collect());
         for i in 0..exps.len() {
             if exps[i] > 0 {
                 let mut unit = vec![0; exps.len()];
                 unit[i] = 1;
-                let mut other = exps.to_vec();
-                other[i] -= 1;
                 push(unit);
-                push(other);
+            }
+        }
+        for m in self.needed.iter() {
+            if m.as_slice() != exps && m.iter().zip(exps).all(|(a, b)| a <= b) {
+                push(m.clone());
             }
         }
         out
@@ -342,26 +401,45 @@ pub fn plan(
     Ok(plan)
 }
 
+/// Adds the chosen tree of `exps` to the plan, children first, with its
+/// exact bound (eq. 21 through [`bound`]).
 fn commit(planner: &mut Planner<'_>, plan: &mut Plan, exps: &[u32]) -> Result<usize, CoreError> {
     if let Some(id) = plan.node(exps) {
         return Ok(id);
     }
     let choice = planner.best(exps)?;
-    let op = match &choice.op {
-        ChoiceOp::Input(i) => Op::Input(*i),
-        ChoiceOp::Square(beta) => Op::Square(commit(planner, plan, beta)?),
+    let r = planner.r;
+    let (op, delta, reach) = match &choice.op {
+        ChoiceOp::Input(i) => (Op::Input(*i), Rational::zero(), planner.radius[*i].clone()),
+        ChoiceOp::Square(beta) => {
+            let a = commit(planner, plan, beta)?;
+            let n = &plan.nodes[a];
+            (
+                Op::Square(a),
+                bound::square_inexact(r, &n.range, &n.delta, &n.reach),
+                bound::square_reach(r, &n.reach),
+            )
+        }
         ChoiceOp::Mul(beta, gamma) => {
             let a = commit(planner, plan, beta)?;
             let b = commit(planner, plan, gamma)?;
-            Op::Mul(a, b)
+            let (x, y) = (&plan.nodes[a], &plan.nodes[b]);
+            let delta = bound::mul_propagated(
+                r,
+                (&x.range, &x.delta, &x.reach),
+                (&y.range, &y.delta, &y.reach),
+            )
+            .ok_or_else(|| internal("a product argument may exceed 2 in magnitude"))?;
+            let reach = &x.range * &y.range + &delta;
+            (Op::Mul(a, b), delta, reach)
         }
     };
     plan.nodes.push(PlanNode {
         exps: exps.to_vec(),
         op,
         range: planner.range(exps),
-        delta: choice.delta,
-        reach: choice.reach,
+        delta,
+        reach,
     });
     let id = plan.nodes.len() - 1;
     plan.index.insert(exps.to_vec(), id);
@@ -463,8 +541,10 @@ pub(crate) fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
     let mut outputs: u64 = 0;
     for (exps, c) in spec.target.terms() {
         if exps.iter().all(|&k| k == 0) {
-            let n = integer_part(spec, exps, c, 0)?;
-            outputs += 4 * n + t;
+            // the integer part is 2n halves of a bias-only unit σ(1/2)
+            let n = integer_part(spec, exps, c, 1)?;
+            let (_, integer) = weight::integer_part_cost(n);
+            outputs += integer + t;
             max_const = max_const.max(t);
             continue;
         }
@@ -479,9 +559,10 @@ pub(crate) fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
             continue;
         }
         let n = integer_part(spec, exps, c, exp[i])?;
-        copies[i] = copies[i].max(2 * n + 1);
-        // per sign: the trie (≤ t − 1 nodes) and one read per copy and bit
-        total += signs[i] * (t + 2 * n + t);
+        let (reads, integer) = weight::integer_part_cost(n);
+        copies[i] = copies[i].max(reads + 1);
+        // per sign: the trie (≤ t − 1 nodes), the integer part, one read per bit
+        total += signs[i] * (t + integer + t);
     }
     for i in 0..nodes.len() {
         let (c, f) = (copies[i], form[i]);
@@ -507,9 +588,9 @@ fn integer_part(spec: &NetSpec, exps: &[u32], c: &Rational, exp: u64) -> Result<
                 subject: Subject::Target,
                 message: format!(
                     "the term `{}` has too large a coefficient: integer parts are built \
-                     from copies of units, which allows magnitudes below {} here",
+                     by doubling units, which allows magnitudes below 2^{} here",
                     term.display_with(&names),
-                    (weight::MAX_MULTIPLE + 1) >> exp
+                    weight::MAX_MULTIPLE.trailing_zeros() as u64 - exp
                 ),
             }
         })
@@ -803,15 +884,31 @@ fn constant(
         half.clone()
     };
     let magnitude = c.abs();
-    let n = integer_part(spec, &vec![0; spec.inputs.len()], c, 0)?;
+    // the integer part is read as 2n halves: check 2|c| against the limit
+    integer_part(spec, &vec![0; spec.inputs.len()], c, 1)?;
+    let n = u64::try_from(rational::floor(&magnitude)).map_err(|_| internal("constant"))?;
     let mut frac = &magnitude - Rational::from_integer(n.into());
     if n > 0 {
+        // n = 2n halves of a unit σ(1/2) of its own (not K_1, which the
+        // fraction's bits may read too): copies, or the doubling ladder
         b.begin_block("const");
-        for i in 0..4 * n {
-            let one = b.relu(&format!("c{i}"), half.clone(), &[])?;
-            out.push(one, coef.clone());
-        }
+        let one = b.relu("one", half.clone(), &[]);
         b.end_block();
+        let mut chain = PowerChain::new(
+            one?,
+            CopyRecipe::Rebuild {
+                bias: half.clone(),
+                edges: Vec::new(),
+            },
+        )
+        .copies_in("const");
+        let sign = if c.is_negative() {
+            Sign::Minus
+        } else {
+            Sign::Plus
+        };
+        let form = weight::times(b, &mut chain, &Rational::from_integer((2 * n).into()), sign)?;
+        out.add(&form, false);
     }
     let mut bias = Rational::zero();
     let mut k = 0u32;

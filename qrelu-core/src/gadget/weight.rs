@@ -41,8 +41,18 @@
 //! one level deeper), so that a wide root is paid for once more, not once per
 //! copy.
 //!
+//! **Large integer parts: the doubling ladder.** For `n ≥`
+//! [`LADDER_FROM`], `2n` copies would cost `O(n)`; instead level `j` of a
+//! ladder holds units of value `2^j·x`, each `σ(½(u_1 + u_2 + u_3 + u_4))`
+//! over four units of level `j − 1` (level 0: copies of the root) — weight 2
+//! as the fan-in of four halves, so 16 weights per level (8 for the top),
+//! and `n·x` reads `½ + ½` of two units of level `j` for each binary digit
+//! `j` of `n`: `O(log n)` weights and depth, shared by every multiple taken
+//! on the chain.
+//!
 //! **A multiple ([`times`]).** For `m = n + Σ_{k∈D} 2^−k ≥ 0` (`n` integer,
-//! `D` the positions of the binary digits 1 of the fraction):
+//! `D` the positions of the binary digits 1 of the fraction), for
+//! `n <` [`LADDER_FROM`]:
 //!
 //! ```text
 //! ±m·x = Σ_{i<2n} ±½·copy_i  +  [1 ∈ D] ±½·copy_{2n}  +  Σ_{k∈D, k≥2} ±½·node(k − 1)
@@ -136,8 +146,12 @@ use crate::net::{LinearForm, Net, NetBuilder, UnitId};
 use crate::quantize::Codebook;
 use crate::rational::{self, Rational};
 
-/// Largest integer part `n` [`times`] builds: `2n` copies of the root.
-pub const MAX_MULTIPLE: u64 = 1 << 16;
+/// Largest integer part `n` [`times`] builds (a ladder of 62 doublings).
+pub const MAX_MULTIPLE: u64 = 1 << 62;
+
+/// Integer parts `n` from this value up are built by the doubling ladder
+/// (module docs); below it by `2n` copies of the root.
+pub const LADDER_FROM: u64 = 4;
 
 /// Largest `k` of a trie node `node(k) = 2^−k·x`; [`times`] accepts
 /// fractions with denominators up to `2^(MAX_SHIFT + 1)`.
@@ -225,6 +239,8 @@ pub struct PowerChain {
     nodes: HashMap<u64, UnitId>,
     /// the block kind of new copies
     copy_block: &'static str,
+    /// `ladder[j − 1]`: units of value `2^j·x` (doubling ladder, j ≥ 1)
+    ladder: Vec<Vec<UnitId>>,
 }
 
 impl PowerChain {
@@ -242,6 +258,7 @@ impl PowerChain {
             copies,
             nodes: HashMap::new(),
             copy_block: "weight.copy",
+            ladder: Vec::new(),
         }
     }
 
@@ -346,6 +363,46 @@ impl PowerChain {
                     )?,
                 };
                 self.copies.push(id);
+            }
+            Ok(())
+        })();
+        b.end_block();
+        result
+    }
+
+    /// Makes level `j ≥ 1` of the doubling ladder hold at least `count`
+    /// units of value `2^j·x`, each `σ(½(u_1 + u_2 + u_3 + u_4))` over four
+    /// units of level `j − 1` (level 0: copies of the root).
+    fn ensure_level(
+        &mut self,
+        b: &mut NetBuilder,
+        j: usize,
+        count: usize,
+    ) -> Result<(), CoreError> {
+        if j == 0 {
+            return self.ensure_copies(b, count);
+        }
+        if self.ladder.len() >= j && self.ladder[j - 1].len() >= count {
+            return Ok(());
+        }
+        self.ensure_level(b, j - 1, 4)?;
+        while self.ladder.len() < j {
+            self.ladder.push(Vec::new());
+        }
+        let feed: Vec<(UnitId, Rational)> = if j == 1 {
+            self.copies[..4].to_vec()
+        } else {
+            self.ladder[j - 2][..4].to_vec()
+        }
+        .into_iter()
+        .map(|u| (u, rational::ratio(1, 2)))
+        .collect();
+        b.begin_block("weight.ladder");
+        let result = (|| {
+            while self.ladder[j - 1].len() < count {
+                let role = format!("d{j}_{}", self.ladder[j - 1].len());
+                let id = b.relu(&role, Rational::zero(), &feed)?;
+                self.ladder[j - 1].push(id);
             }
             Ok(())
         })();
@@ -531,25 +588,60 @@ pub fn times(
     let (n, digits) = split(m)?;
     let half = sign.half();
     let first = digits.first() == Some(&1);
-    let n = n as usize;
-    chain.ensure_copies(b, 2 * n + usize::from(first))?;
+    let mut form = LinearForm::default();
+    // the first copy of the root no integer term reads
+    let free_copy = if n < LADDER_FROM {
+        // n·x = Σ_{i<2n} ½·copy_i: weight 1 as fan-in of two halves
+        let n = n as usize;
+        chain.ensure_copies(b, 2 * n + usize::from(first))?;
+        for &c in &chain.copies[..2 * n] {
+            form.push(c, half.clone());
+        }
+        2 * n
+    } else {
+        // n·x = Σ_{bits j of n} 2^j·x, each ½ + ½ of two units of level j
+        let top = (63 - n.leading_zeros()) as usize;
+        for j in 0..=top {
+            let feeds_next = j < top;
+            chain.ensure_level(b, j, if feeds_next { 4 } else { 2 })?;
+        }
+        for j in 0..=top {
+            if n >> j & 1 == 1 {
+                let level = if j == 0 {
+                    &chain.copies
+                } else {
+                    &chain.ladder[j - 1]
+                };
+                form.push(level[0], half.clone());
+                form.push(level[1], half.clone());
+            }
+        }
+        if n & 1 == 1 { 2 } else { 0 }
+    };
     let shifts: Vec<u64> = digits.iter().filter(|&&k| k >= 2).map(|&k| k - 1).collect();
     chain.ensure_nodes(b, &shifts)?;
-
-    let mut form = LinearForm::default();
-    // n·x = Σ_{i<2n} ½·copy_i: weight 1 as fan-in of two halves
-    for &c in &chain.copies[..2 * n] {
-        form.push(c, half.clone());
-    }
-    // 2^−1·x = ½·copy_{2n}
+    // 2^−1·x = ½·copy
     if first {
-        form.push(chain.copies[2 * n], half.clone());
+        chain.ensure_copies(b, free_copy + 1)?;
+        form.push(chain.copies[free_copy], half.clone());
     }
     // 2^−k·x = ½·node(k − 1)
     for &j in &shifts {
         form.push(chain.node_id(j), half.clone());
     }
     Ok(form)
+}
+
+/// For an integer part `n`: how many copies of the root [`times`] reads
+/// (the ladder's level 0 included) and an upper bound on the weights of its
+/// ladder and its integer terms — for size estimates made before building.
+pub fn integer_part_cost(n: u64) -> (u64, u64) {
+    if n < LADDER_FROM {
+        (2 * n, 2 * n)
+    } else {
+        let top = u64::from(63 - n.leading_zeros());
+        (4, 16 * top + 2 * u64::from(n.count_ones()))
+    }
 }
 
 /// `w` rounded to the nearest multiple of `2^−t`, ties to the even multiple
@@ -1209,5 +1301,33 @@ mod tests {
             real.keys().collect::<Vec<_>>()
         );
         eprintln!("our depth > λ(t^(1/(λ−1)) − 1) + 1: {real_depth_breaks:?}");
+    }
+
+    /// Integer parts from LADDER_FROM up use the doubling ladder: exact, and
+    /// O(log n) weights instead of 2n copies.
+    #[test]
+    fn large_multiples_climb_the_ladder() {
+        for (m, max_weights) in [
+            (ratio(4, 1), 40),
+            (ratio(1000, 1), 180),
+            (ratio(49_395, 4), 280),
+            (ratio(1 << 40, 1) + ratio(3, 8), 700),
+        ] {
+            let mut b = NetBuilder::new(Codebook::nonlinear(2, 8).unwrap(), &["x".to_owned()]);
+            let mut chain =
+                PowerChain::build_root(&mut b, "p", Rational::zero(), &[(0, ratio(1, 2))]).unwrap();
+            let form = times(&mut b, &mut chain, &m, Sign::Minus).unwrap();
+            let net = b.finish(Rational::zero(), &form).unwrap();
+            for x in [ratio(2, 3), ratio(5, 1), int(0)] {
+                // the root is x/2
+                assert_eq!(
+                    eval(&net, std::slice::from_ref(&x)),
+                    -(&m * &x / int(2)),
+                    "m={m} x={x}"
+                );
+            }
+            let weights = crate::metrics::metrics(&net).weights;
+            assert!(weights <= max_weights, "m={m}: {weights} weights");
+        }
     }
 }
