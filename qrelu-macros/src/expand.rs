@@ -13,7 +13,15 @@
 //! - when the top-level sequence of statements is longer than
 //!   [`CHUNK_STATEMENTS`], it is split into `chunk` functions that take the
 //!   values they read and return the values later chunks read, so no body
-//!   grows with the network.
+//!   grows with the network. Before the split the steps are reordered by
+//!   demand (depth-first from the output's terms, in summation order), so
+//!   that a value is computed just before its first reader and few values
+//!   cross chunk boundaries;
+//! - the output sum is a run of statements of at most [`SUM_TERMS`] terms
+//!   (one method chain of thousands of links overflows rustc's stack), and
+//!   when `eval` is chunked each chunk adds the terms, in summation order,
+//!   whose sources are defined by then, so values the output alone reads
+//!   never travel back to `eval`.
 //!
 //! Constants are created once per function (`let half = T::dyadic(1, -1);`),
 //! so that every weight in the body is a named codebook value.
@@ -22,7 +30,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use num_traits::{One, ToPrimitive, Zero};
 use proc_macro2::{Ident, Span, TokenStream};
-use qrelu_core::net::{Edge, Net, UnitId, UnitKind};
+use qrelu_core::net::{Edge, Net, Output, UnitId, UnitKind};
 use qrelu_core::rational::{self, Rational};
 use qrelu_core::{Construction, Poly};
 use quote::{format_ident, quote};
@@ -30,9 +38,12 @@ use quote::{format_ident, quote};
 /// Longest top-level statement list before `eval` is split into chunks.
 pub const CHUNK_STATEMENTS: usize = 64;
 
+/// Longest `fma` chain of the output sum in one statement.
+pub const SUM_TERMS: usize = 32;
+
 /// Networks with more weights than this get `#[inline(never)]` block and
-/// chunk functions (smaller ones `#[inline]`, so the optimiser may fuse them)
-/// functions, so that inlining cannot rebuild one huge body.
+/// chunk functions, so that inlining cannot rebuild one huge body; smaller
+/// ones get `#[inline]`, so that the optimiser may fuse them.
 pub const INLINE_LIMIT: usize = 4_000;
 
 /// What the generator needs from the DSL item besides the construction.
@@ -113,23 +124,25 @@ fn affine(
     consts: &mut Consts,
     src: &dyn Fn(UnitId) -> TokenStream,
 ) -> TokenStream {
-    let mut expr: Option<TokenStream> = None;
+    // head and links apart: re-quoting the chain per term is quadratic
+    let mut head: Option<TokenStream> = None;
+    let mut links = Vec::new();
     if !bias.is_zero() {
         let b = consts.get(bias);
-        expr = Some(quote!(#b));
+        head = Some(quote!(#b));
     }
     for e in edges {
         let w = consts.get(&e.weight);
         let s = src(e.src);
-        expr = Some(match expr {
-            None => quote!(#w.times(#s)),
-            Some(acc) => quote!(#acc.fma(&#w, #s)),
-        });
+        match head {
+            None => head = Some(quote!(#w.times(#s))),
+            Some(_) => links.push(quote!(.fma(&#w, #s))),
+        }
     }
-    match expr {
+    match head {
         // a bias alone names a constant local: take a copy of it
-        Some(e) if edges.is_empty() => quote!(#e.clone()),
-        Some(e) => e,
+        Some(h) if edges.is_empty() => quote!(#h.clone()),
+        Some(h) => quote!(#h #(#links)*),
         None => quote!(T::zero()),
     }
 }
@@ -270,6 +283,8 @@ struct Generator<'a> {
     net: &'a Net,
     names: Vec<Ident>,
     const_names: BTreeMap<Rational, Ident>,
+    /// the running output sum of a split output
+    sum: Ident,
 }
 
 impl<'a> Generator<'a> {
@@ -293,6 +308,7 @@ impl<'a> Generator<'a> {
             let name = unique(const_name(&q, i));
             const_names.insert(q, Ident::new(&name, Span::call_site()));
         }
+        let sum = Ident::new(&unique("out_sum".to_owned()), Span::call_site());
         let names = net
             .units
             .iter()
@@ -309,6 +325,7 @@ impl<'a> Generator<'a> {
             net,
             names,
             const_names,
+            sum,
         }
     }
 
@@ -402,6 +419,9 @@ impl<'a> Generator<'a> {
                 }
             }
         }
+        if steps.len() > CHUNK_STATEMENTS {
+            steps = schedule(steps, &self.net.output.inputs);
+        }
         (fns, steps)
     }
 
@@ -472,21 +492,116 @@ impl<'a> Generator<'a> {
     }
 }
 
-/// Splits `steps` into chunk functions when there are too many.
+/// Reorders steps by demand: a depth-first post-order from the output's
+/// sources, in summation order, so that every value is computed just before
+/// its first reader (few values cross chunk boundaries) and the output's
+/// terms become computable in summation order. Steps nothing reaches keep
+/// their relative order at the end.
+fn schedule(steps: Vec<Step>, output: &[Edge]) -> Vec<Step> {
+    let mut step_of: HashMap<UnitId, usize> = HashMap::new();
+    for (i, s) in steps.iter().enumerate() {
+        for &u in &s.defines {
+            step_of.insert(u, i);
+        }
+    }
+    let mut seen = vec![false; steps.len()];
+    let mut order = Vec::with_capacity(steps.len());
+    // iterative: the dependency chains are as long as the network is deep
+    let mut visit = |root: usize, order: &mut Vec<usize>| {
+        if std::mem::replace(&mut seen[root], true) {
+            return;
+        }
+        let mut stack = vec![(root, 0usize)];
+        while let Some((i, k)) = stack.pop() {
+            let next = steps[i].reads[k..]
+                .iter()
+                .position(|r| step_of.get(r).is_some_and(|&j| !seen[j]));
+            match next {
+                Some(p) => {
+                    let j = step_of[&steps[i].reads[k + p]];
+                    seen[j] = true;
+                    stack.push((i, k + p + 1));
+                    stack.push((j, 0));
+                }
+                None => order.push(i),
+            }
+        }
+    };
+    for e in output {
+        if let Some(&i) = step_of.get(&e.src) {
+            visit(i, &mut order);
+        }
+    }
+    for i in 0..steps.len() {
+        visit(i, &mut order);
+    }
+    let mut slots: Vec<Option<Step>> = steps.into_iter().map(Some).collect();
+    order
+        .into_iter()
+        .map(|i| slots[i].take().expect("each step is scheduled once"))
+        .collect()
+}
+
+/// Statements adding `edges`, in order, to the running output sum (`first`:
+/// the sum starts here, from `bias`), at most [`SUM_TERMS`] terms each.
+fn sum_stmts(
+    generator: &Generator,
+    first: bool,
+    bias: &Rational,
+    edges: &[Edge],
+    consts: &mut Consts,
+) -> Vec<TokenStream> {
+    let sum = &generator.sum;
+    let src = |u: UnitId| {
+        let n = &generator.names[u];
+        quote!(&#n)
+    };
+    let mut out = Vec::new();
+    for (g, group) in edges.chunks(SUM_TERMS).enumerate() {
+        let expr = if first && g == 0 {
+            affine(bias, group, consts, &src)
+        } else {
+            let links = group.iter().map(|e| {
+                let w = consts.get(&e.weight);
+                let x = src(e.src);
+                quote!(.fma(&#w, #x))
+            });
+            quote!(#sum #(#links)*)
+        };
+        out.push(quote!(let #sum: T = #expr;));
+    }
+    out
+}
+
+/// `eval`'s body: helper chunk functions, statements and the final
+/// expression. Steps are split into chunk functions when there are too
+/// many; then each chunk adds the output terms that become computable in it
+/// (in summation order) to a running sum it takes and returns.
 fn chunk(
     generator: &Generator,
     steps: Vec<Step>,
-    output_reads: &[UnitId],
+    output: &Output,
     consts: &mut Consts,
     big: bool,
-) -> (Vec<TokenStream>, Vec<TokenStream>) {
+) -> (Vec<TokenStream>, Vec<TokenStream>, TokenStream) {
+    let sum = &generator.sum;
+    let bias = &output.bias;
     if steps.len() <= CHUNK_STATEMENTS {
         for s in &steps {
             for q in &s.consts {
                 consts.get(q);
             }
         }
-        return (Vec::new(), steps.into_iter().map(|s| s.tokens).collect());
+        let mut stmts: Vec<TokenStream> = steps.into_iter().map(|s| s.tokens).collect();
+        if output.inputs.len() <= SUM_TERMS {
+            let out = affine(bias, &output.inputs, consts, &|s| {
+                let n = &generator.names[s];
+                quote!(&#n)
+            });
+            return (Vec::new(), stmts, out);
+        }
+        stmts.extend(sum_stmts(generator, true, bias, &output.inputs, consts));
+        return (Vec::new(), stmts, quote!(#sum));
     }
     let chunks: Vec<&[Step]> = steps.chunks(CHUNK_STATEMENTS).collect();
     let inline = if big {
@@ -494,7 +609,27 @@ fn chunk(
     } else {
         quote!(#[inline])
     };
-    // for every unit, the last chunk that reads it (usize::MAX: the output)
+    let mut definer: HashMap<UnitId, usize> = HashMap::new();
+    for (c, ch) in chunks.iter().enumerate() {
+        for s in ch.iter() {
+            for &u in &s.defines {
+                definer.insert(u, c);
+            }
+        }
+    }
+    // output term k is added by the first chunk after which it and every
+    // earlier term are computable (inputs: chunk 0)
+    let mut terms: Vec<std::ops::Range<usize>> = vec![0..0; chunks.len()];
+    let mut at = 0;
+    for (k, e) in output.inputs.iter().enumerate() {
+        at = at.max(definer.get(&e.src).copied().unwrap_or(0));
+        if terms[at].is_empty() {
+            terms[at] = k..k;
+        }
+        terms[at].end = k + 1;
+    }
+    let first_sum = terms.iter().position(|t| !t.is_empty());
+    // for every unit, the last chunk that reads it
     let mut last_reader: HashMap<UnitId, usize> = HashMap::new();
     for (c, ch) in chunks.iter().enumerate() {
         for s in ch.iter() {
@@ -502,22 +637,20 @@ fn chunk(
                 last_reader.insert(r, c);
             }
         }
-    }
-    for &u in output_reads {
-        last_reader.insert(u, usize::MAX);
+        for e in &output.inputs[terms[c].clone()] {
+            last_reader.insert(e.src, c);
+        }
     }
     let mut fns = Vec::new();
     let mut stmts = Vec::new();
     for (c, ch) in chunks.iter().enumerate() {
+        let edges = &output.inputs[terms[c].clone()];
         let defined: BTreeSet<UnitId> = ch.iter().flat_map(|s| s.defines.iter().copied()).collect();
-        let mut ins: BTreeSet<UnitId> = BTreeSet::new();
-        for s in ch.iter() {
-            for &r in &s.reads {
-                if !defined.contains(&r) {
-                    ins.insert(r);
-                }
-            }
-        }
+        let reads = ch.iter().flat_map(|s| s.reads.iter().copied());
+        let ins: BTreeSet<UnitId> = reads
+            .chain(edges.iter().map(|e| e.src))
+            .filter(|r| !defined.contains(r))
+            .collect();
         let outs: Vec<UnitId> = defined
             .iter()
             .copied()
@@ -526,25 +659,38 @@ fn chunk(
         let name = format_ident!("chunk{}", c + 1);
         let params: Vec<&Ident> = ins.iter().map(|&u| &generator.names[u]).collect();
         let body = ch.iter().map(|s| &s.tokens);
-        let out_names: Vec<&Ident> = outs.iter().map(|&u| &generator.names[u]).collect();
-        let tys = out_names.iter().map(|_| quote!(T));
-        let tys2 = out_names.iter().map(|_| quote!(T));
         // constants used by the inline statements of this chunk
-        let mut consts = Consts::new(&generator.const_names);
+        let mut chunk_consts = Consts::new(&generator.const_names);
         for s in ch.iter() {
             for q in &s.consts {
-                consts.get(q);
+                chunk_consts.get(q);
             }
         }
-        let consts = consts.lets();
+        let first = first_sum == Some(c);
+        let sum_body = if edges.is_empty() {
+            Vec::new()
+        } else {
+            sum_stmts(generator, first, bias, edges, &mut chunk_consts)
+        };
+        let mut out_names: Vec<&Ident> = outs.iter().map(|&u| &generator.names[u]).collect();
+        if !edges.is_empty() {
+            out_names.insert(0, sum);
+        }
+        // the sum comes in by value when an earlier chunk started it
+        let sum_in = (!edges.is_empty() && !first).then_some(sum);
+        let sum_param = sum_in.iter().map(|s| quote!(#s: T,));
+        let sum_arg = sum_in.iter().map(|s| quote!(#s,));
+        let tys: Vec<TokenStream> = out_names.iter().map(|_| quote!(T)).collect();
+        let consts_lets = chunk_consts.lets();
         fns.push(quote! {
             #[doc(hidden)]
             #inline
             #[allow(clippy::too_many_arguments, clippy::type_complexity)]
-            fn #name<T: ::qrelu::Scalar>(#(#params: &T),*) -> (#(#tys,)*) {
-                #consts
+            fn #name<T: ::qrelu::Scalar>(#(#sum_param)* #(#params: &T),*) -> (#(#tys,)*) {
+                #consts_lets
                 #(let #params: T = #params.clone();)*
                 #(#body)*
+                #(#sum_body)*
                 (#(#out_names,)*)
             }
         });
@@ -552,9 +698,15 @@ fn chunk(
             let n = &generator.names[u];
             quote!(&#n)
         });
-        stmts.push(quote!(let (#(#out_names,)*): (#(#tys2,)*) = Self::#name(#(#args),*);));
+        stmts.push(
+            quote!(let (#(#out_names,)*): (#(#tys,)*) = Self::#name(#(#sum_arg)* #(#args),*);),
+        );
     }
-    (fns, stmts)
+    let out = match first_sum {
+        Some(_) => quote!(#sum),
+        None => affine(bias, &[], consts, &|_| quote!()),
+    };
+    (fns, stmts, out)
 }
 
 fn const_rational(q: &Rational) -> TokenStream {
@@ -670,14 +822,9 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     let generator = Generator::new(net, &item.inputs);
     let big = c.metrics.weights > INLINE_LIMIT;
     let (shape_fns, steps) = generator.plan(big);
-    let output_reads: Vec<UnitId> = net.output.inputs.iter().map(|e| e.src).collect();
     // constants named by `eval` itself: the output's, and the inline units' when not chunked
     let mut consts = Consts::new(&generator.const_names);
-    let (chunk_fns, stmts) = chunk(&generator, steps, &output_reads, &mut consts, big);
-    let out_expr = affine(&net.output.bias, &net.output.inputs, &mut consts, &|s| {
-        let n = &generator.names[s];
-        quote!(&#n)
-    });
+    let (chunk_fns, stmts, out_expr) = chunk(&generator, steps, &net.output, &mut consts, big);
     let eval_consts = consts.lets();
 
     let attrs = item.attrs;

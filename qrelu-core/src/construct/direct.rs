@@ -534,16 +534,17 @@ pub(crate) fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
             }
         }
     }
-    // coefficients: direct when the multiplier is 1 (the first such form with
-    // constants; later ones may clash and take the gates), else chains
-    let mut direct_with_constants = false;
+    // coefficients: chains on the gates, or the form itself (below)
+    let sole = spec.target.terms().count() == 1;
     let mut max_const = 2 * r - 1;
     let mut outputs: u64 = 0;
     for (exps, c) in spec.target.terms() {
         if exps.iter().all(|&k| k == 0) {
             // the integer part is 2n halves of a bias-only unit σ(1/2)
-            let n = integer_part(spec, exps, c, 1)?;
-            let (_, integer) = weight::integer_part_cost(n);
+            integer_part(spec, exps, c, 1)?;
+            let realised = weight::round_to(c, spec.t_or_default()).abs();
+            let n = u64::try_from(rational::floor(&realised)).unwrap_or(u64::MAX / 4);
+            let (_, integer) = weight::integer_part_cost(2 * n);
             outputs += integer + t;
             max_const = max_const.max(t);
             continue;
@@ -552,9 +553,11 @@ pub(crate) fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
             .node(exps)
             .ok_or_else(|| internal("unplanned monomial"))?;
         let m = c.abs() * rational::pow2(exp[i] as i64);
-        let clashes = !matches!(nodes[i].op, Op::Input(_));
-        if m.is_one() && !(clashes && direct_with_constants) {
-            direct_with_constants |= clashes;
+        // a multiplier 1 adds the form itself unless it clashes with what the
+        // output already reads (shared constants, gate copies); that is
+        // certain only for a target of one term, so otherwise count the
+        // gates, which cost more
+        if m.is_one() && sole {
             outputs += form[i];
             continue;
         }
@@ -572,11 +575,13 @@ pub(crate) fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
     Ok(total + outputs + max_const)
 }
 
-/// `⌊m⌋` for the multiplier `m = |c|·2^exp` of the term `c·x^α`, refused
+/// `⌊m⌋` for the multiplier `m = |c|·2^exp` (rounded to a multiple of
+/// 2^−t) of the term `c·x^α`, refused
 /// above what fan-in multiplicity builds (the message names the term and
 /// the largest coefficient it could have).
 fn integer_part(spec: &NetSpec, exps: &[u32], c: &Rational, exp: u64) -> Result<u64, CoreError> {
-    let m = c.abs() * rational::pow2(exp as i64);
+    // rounding to a multiple of 2^−t may carry into the integer part
+    let m = weight::round_to(&(c.abs() * rational::pow2(exp as i64)), spec.t_or_default());
     let n = rational::floor(&m);
     u64::try_from(n)
         .ok()
@@ -1071,5 +1076,41 @@ mod tests {
         );
         let (w, bd, m) = check(mix, &["x", "y", "z"], false, 8, Some(12), 3);
         eprintln!("mix: {w} weights, bound {bd}, measured {m}");
+    }
+
+    /// Cases where the estimate once fell below the built size: a form that
+    /// clashes with the output's gate copies, a coefficient whose rounding
+    /// carries into the integer part, a constant rounded before doubling.
+    #[test]
+    fn estimate_is_an_upper_bound_on_past_failures() {
+        let x = Poly::var(1, 0);
+        let cases = [
+            (
+                x.scale(&ratio(-7, 2)).add(&x.pow(3).scale(&ratio(1, 2))),
+                false,
+                5,
+                3,
+            ),
+            (
+                Poly::constant(1, ratio(-7, 3))
+                    .add(&x.pow(2).scale(&ratio(-5, 3)))
+                    .add(&x.pow(4).scale(&ratio(4, 5))),
+                true,
+                7,
+                1,
+            ),
+            (Poly::constant(1, ratio(-9, 5)), false, 5, 1),
+        ];
+        for (target, signed, r, t) in cases {
+            let mut spec = NetSpec::new("T", &["x"], target);
+            if signed {
+                spec.domain = vec![(-Rational::one(), Rational::one())];
+            }
+            spec.r = Some(r);
+            spec.t = Some(t);
+            let built = crate::construct::build(&spec).unwrap().metrics.weights as u64;
+            let estimate = crate::construct::estimate_weights(&spec).unwrap();
+            assert!(estimate >= built, "{estimate} < {built}");
+        }
     }
 }
