@@ -25,6 +25,9 @@ qrelu::qrelu! {
     net Power(x in [-1, 1]) = (x - 1/2)^5/4 where r = 5, lambda = 2;
     // large coefficients: integer parts through the doubling ladder
     net Large(x in [-1, 1], y) = 1000*x*y - 12345/7*y^2 + 98765/3 where r = 6, t = 10, lambda = 3;
+    // `eps` chooses r (t follows as 2(r + 1)); `tune = smallest` chooses r and t
+    net ByEps(x in [-1, 1], y) = x*y - y^2/3 + 1/5 where eps = 1/1000;
+    net Tuned(x in [-1, 1], y) = x*y - y^2/3 + 1/5 where eps = 1/1000, tune = smallest, lambda = 3;
 }
 
 /// Runs `$body` with `N` bound to each listed network type.
@@ -36,7 +39,7 @@ macro_rules! each_net {
 
 macro_rules! all_nets {
     ($N:ident => $body:block) => {
-        each_net!($N => $body; Product, Cubic, Mix, SignedCubic, Quartic, Affine, Constant, Power, Large)
+        each_net!($N => $body; Product, Cubic, Mix, SignedCubic, Quartic, Affine, Constant, Power, Large, ByEps, Tuned)
     };
 }
 
@@ -236,4 +239,42 @@ fn bound_parts_add_up_and_show_what_dominates() {
     assert!(default_t.coefficients < default_t.products);
     let product = bound_parts(&spec_of::<Product>()).unwrap();
     assert!(product.coefficients.is_zero() && product.constant.is_zero());
+}
+
+/// `eps` alone picks the smallest r whose exact bound is within eps;
+/// `tune = smallest` picks r and t for the fewest weights within eps.
+#[test]
+fn eps_chooses_the_precision() {
+    use qrelu_core::construct::direct::bound_parts;
+    let eps = q(1, 1000);
+    for bound in [
+        ByEps::INFO.error_bound.to_exact(),
+        Tuned::INFO.error_bound.to_exact(),
+    ] {
+        assert!(bound <= eps);
+    }
+    // r is the smallest that works: one less does not reach eps
+    let mut spec = spec_of::<ByEps>();
+    let r = ByEps::INFO.r.unwrap();
+    assert_eq!(ByEps::INFO.t, Some(2 * (r + 1)));
+    spec.r = Some(r - 1);
+    spec.t = None;
+    assert!(bound_parts(&spec).unwrap().total() > eps);
+    // tuning never needs more weights than the default precision
+    let mut default = spec_of::<Tuned>();
+    default.eps = Some(eps.clone());
+    default.r = None;
+    default.t = None;
+    let plain = build(&default).unwrap();
+    assert!(Tuned::INFO.weights <= plain.metrics.weights);
+    eprintln!(
+        "eps = 1/1000: default r = {}, t = {}: {} weights; tuned r = {}, t = {}: {} weights",
+        plain.r,
+        plain.t,
+        plain.metrics.weights,
+        Tuned::INFO.r.unwrap(),
+        Tuned::INFO.t.unwrap(),
+        Tuned::INFO.weights
+    );
+    assert!(Tuned::INFO.t.unwrap() < 2 * (Tuned::INFO.r.unwrap() + 1));
 }

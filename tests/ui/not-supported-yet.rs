@@ -2,7 +2,6 @@
 qrelu::qrelu! {
     net Taylor(x) = x^2 where structure = taylor, r = 4;
     net Linear(x) = x^2 where r = 4, quantization = linear;
-    net ByEps(x) = x^2 where eps = 1/100;
 }
 
 fn main() {}

@@ -470,9 +470,14 @@ pub(crate) fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
 /// upper bound that follows the construction gadget by gadget (tests check
 /// it against the built networks), computed without building anything.
 pub(crate) fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
+    let plan = plan(&spec.target, &spec.domain, spec.r.unwrap_or(1))?;
+    estimate_on(spec, &plan)
+}
+
+/// [`estimate_weights`] on a plan made for `spec.r` already.
+pub(crate) fn estimate_on(spec: &NetSpec, plan: &Plan) -> Result<u64, CoreError> {
     let r = u64::from(spec.r.unwrap_or(1));
     let t = u64::from(spec.t_or_default());
-    let plan = plan(&spec.target, &spec.domain, spec.r.unwrap_or(1))?;
     let nodes = &plan.nodes;
     // per node: exponent, signs (1 if nonnegative), form length
     let mut exp = vec![0u64; nodes.len()];
@@ -756,9 +761,13 @@ fn signal_exp(op: &Op) -> u32 {
 /// # Errors
 /// As [`plan`].
 pub fn bound_parts(spec: &NetSpec) -> Result<BoundParts, CoreError> {
-    let r = spec.r.unwrap_or(1);
+    let plan = plan(&spec.target, &spec.domain, spec.r.unwrap_or(1))?;
+    bound_parts_on(spec, &plan)
+}
+
+/// [`bound_parts`] on a plan made for `spec.r` already.
+pub(crate) fn bound_parts_on(spec: &NetSpec, plan: &Plan) -> Result<BoundParts, CoreError> {
     let t = spec.t_or_default();
-    let plan = plan(&spec.target, &spec.domain, r)?;
     let mut parts = BoundParts {
         products: Rational::zero(),
         coefficients: Rational::zero(),

@@ -12,8 +12,8 @@ use crate::error::{CoreError, Subject};
 use crate::metrics::{self, Metrics};
 use crate::net::Net;
 use crate::poly::Poly;
-use crate::quantize::Quantization;
-use crate::rational::Rational;
+use crate::quantize::{Codebook, Quantization};
+use crate::rational::{self, Rational};
 
 /// Default `max_weights`: networks estimated above it are refused.
 pub const DEFAULT_MAX_WEIGHTS: u64 = 200_000;
@@ -147,12 +147,6 @@ fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
             ),
         ));
     }
-    if spec.eps.is_some() {
-        return Err(unsupported(
-            Subject::Param("eps"),
-            "`eps` is not supported yet; give `r` instead".to_owned(),
-        ));
-    }
     if spec.n.is_some() {
         return Err(unsupported(
             Subject::Param("n"),
@@ -165,13 +159,21 @@ fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
             "`N` is not supported yet (it needs `structure = taylor`)".to_owned(),
         ));
     }
-    if spec.tune {
-        return Err(unsupported(
-            Subject::Param("tune"),
-            "`tune` is not supported yet".to_owned(),
-        ));
+    if spec.tune && spec.eps.is_none() {
+        return Err(CoreError::InvalidParameter {
+            subject: Subject::Param("tune"),
+            message: "`tune = smallest` needs `eps`: it searches for the smallest network \
+                      whose bound is at most `eps`"
+                .to_owned(),
+        });
     }
-    if spec.r.is_none() {
+    if spec.tune && spec.r.is_some() {
+        return Err(CoreError::InvalidParameter {
+            subject: Subject::Param("r"),
+            message: "`tune = smallest` chooses `r`; leave `r` out".to_owned(),
+        });
+    }
+    if spec.r.is_none() && spec.eps.is_none() {
         return Err(CoreError::InvalidParameter {
             subject: Subject::Param("r"),
             message: "`r` is required unless `eps` is given".to_owned(),
@@ -180,13 +182,116 @@ fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
     direct::check_supported(spec)
 }
 
-/// Estimates the number of weights before building.
+/// Largest `t` the `eps` searches try.
+pub const MAX_T_SEARCH: u32 = 64;
+
+/// The spec with `r` (and, for `tune = smallest`, `t`) chosen from `eps`:
+///
+/// - `eps` alone: the smallest `r ≤ MAX_R` whose exact a-priori bound (with
+///   `t` as given, or its default `2(r + 1)`) is at most `eps`;
+/// - `eps` and `r`: `r` is kept and the bound must be at most `eps`;
+/// - `eps` and `tune = smallest`: over every `r ≤ MAX_R` and `t ≤`
+///   [`MAX_T_SEARCH`] (or the given `t`), the pair with the fewest weights
+///   by the size estimate whose bound is at most `eps` (for each `r` the
+///   smallest such `t`: a finer `t` never lowers the weights).
+///
+/// Without `eps` the spec is returned as it is.
+///
+/// # Errors
+/// An `eps` no allowed `r` and `t` reach (naming the best bound), or a
+/// given `r` whose bound exceeds `eps`; as [`build`] otherwise.
+pub fn resolve(spec: &NetSpec) -> Result<NetSpec, CoreError> {
+    check_supported(spec)?;
+    let Some(eps) = &spec.eps else {
+        return Ok(spec.clone());
+    };
+    let with = |r: u32, t: Option<u32>| {
+        let mut s = spec.clone();
+        s.r = Some(r);
+        s.t = t;
+        s
+    };
+    let refuse = |subject, message| CoreError::InvalidParameter { subject, message };
+    if let Some(r) = spec.r {
+        let s = with(r, spec.t);
+        let bound = direct::bound_parts(&s)?.total();
+        if bound > *eps {
+            return Err(refuse(
+                Subject::Param("eps"),
+                format!(
+                    "with `r` = {r} the a-priori bound is {} (about {:.3e}), above `eps` = {}; \
+                     raise `r` or leave it out so that `eps` chooses it",
+                    rational::display(&bound),
+                    rational::to_f64(&bound),
+                    rational::display(eps)
+                ),
+            ));
+        }
+        return Ok(s);
+    }
+    let max_r = crate::gadget::square::MAX_R;
+    let mut best_bound: Option<Rational> = None;
+    let mut best: Option<(u64, Rational, NetSpec)> = None;
+    for r in 1..=max_r {
+        let plan = direct::plan(&spec.target, &spec.domain, r)?;
+        let ts: Vec<Option<u32>> = match (spec.tune, spec.t) {
+            (true, None) => (1..=MAX_T_SEARCH).map(Some).collect(),
+            _ => vec![spec.t],
+        };
+        for t in ts {
+            let s = with(r, t);
+            if Codebook::nonlinear(s.lambda, s.t_or_default()).is_err() {
+                continue;
+            }
+            let bound = direct::bound_parts_on(&s, &plan)?.total();
+            if best_bound.as_ref().is_none_or(|b| bound < *b) {
+                best_bound = Some(bound.clone());
+            }
+            if bound > *eps {
+                continue;
+            }
+            if !spec.tune {
+                return Ok(s);
+            }
+            let weights = direct::estimate_on(&s, &plan)?;
+            let better = best
+                .as_ref()
+                .is_none_or(|(w, b, _)| weights < *w || (weights == *w && bound < *b));
+            if better {
+                best = Some((weights, bound, s));
+            }
+            break;
+        }
+    }
+    match best {
+        Some((_, _, s)) => Ok(s),
+        None => Err(refuse(
+            Subject::Param("eps"),
+            format!(
+                "`eps` = {} is below every a-priori bound with `r` ≤ {max_r}{} (the best is about \
+                 {:.3e}); raise `eps`{}",
+                rational::display(eps),
+                match spec.t {
+                    Some(t) => format!(" and `t` = {t}"),
+                    None => String::new(),
+                },
+                best_bound.as_ref().map_or(f64::NAN, rational::to_f64),
+                if spec.t.is_some() {
+                    " or `t` (coefficients are rounded to multiples of 2^-t)"
+                } else {
+                    ""
+                }
+            ),
+        )),
+    }
+}
+
+/// Estimates the number of weights before building (after [`resolve`]).
 ///
 /// # Errors
 /// As [`build`] for unsupported specs.
 pub fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
-    check_supported(spec)?;
-    direct::estimate_weights(spec)
+    direct::estimate_weights(&resolve(spec)?)
 }
 
 /// Builds the network for `spec`.
@@ -205,7 +310,8 @@ pub fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
 /// assert_eq!(c.error_bound, qrelu_core::rational::ratio(1, 1024));
 /// ```
 pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
-    let estimate = estimate_weights(spec)?;
+    let spec = &resolve(spec)?;
+    let estimate = direct::estimate_weights(spec)?;
     if estimate > spec.max_weights {
         return Err(CoreError::TooLarge {
             estimate,
