@@ -76,11 +76,11 @@ use std::collections::{BTreeSet, HashMap};
 
 use num_traits::{One, Signed, Zero};
 
-use super::NetSpec;
+use super::signal::{self, Signal};
+use super::{NetSpec, internal};
 use crate::bound;
 use crate::error::{CoreError, Subject};
 use crate::gadget::weight::{self, CopyRecipe, PowerChain, Sign};
-use crate::gadget::{mul, square};
 use crate::net::{LinearForm, Net, NetBuilder};
 use crate::quantize::Codebook;
 use crate::rational::{self, Rational};
@@ -362,13 +362,6 @@ impl Planner<'_> {
     }
 }
 
-fn internal(what: &str) -> CoreError {
-    CoreError::Unsupported {
-        subject: Subject::Target,
-        message: format!("internal limit: {what}"),
-    }
-}
-
 /// The product DAG for the non-constant terms of `target` (module docs).
 ///
 /// # Errors
@@ -606,117 +599,6 @@ fn integer_part(spec: &NetSpec, exps: &[u32], c: &Rational, exp: u64) -> Result<
         })
 }
 
-/// A value of the network under construction (module docs).
-struct Signal {
-    /// coefficients ±1/2; the signal is `2^exp · form`
-    form: LinearForm,
-    exp: u32,
-    /// the computed value is ≥ 0 exactly (no `N` gate)
-    nonneg: bool,
-    pos: Option<PowerChain>,
-    neg: Option<PowerChain>,
-}
-
-impl Signal {
-    fn new(form: LinearForm, exp: u32, nonneg: bool) -> Self {
-        Signal {
-            form,
-            exp,
-            nonneg,
-            pos: None,
-            neg: None,
-        }
-    }
-
-    /// The gate chain of one sign, built on first use.
-    fn gate(&mut self, b: &mut NetBuilder, negative: bool) -> Result<&mut PowerChain, CoreError> {
-        let slot = if negative {
-            &mut self.neg
-        } else {
-            &mut self.pos
-        };
-        if slot.is_none() {
-            let edges = if negative {
-                self.form.negated().terms
-            } else {
-                self.form.terms.clone()
-            };
-            b.begin_block("abs");
-            let root = b.relu(if negative { "n" } else { "p" }, Rational::zero(), &edges);
-            b.end_block();
-            *slot = Some(
-                PowerChain::new(
-                    root?,
-                    CopyRecipe::Rebuild {
-                        bias: Rational::zero(),
-                        edges,
-                    },
-                )
-                .copies_in("abs"),
-            );
-        }
-        slot.as_mut().ok_or_else(|| internal("gate"))
-    }
-
-    /// `count` copies of each gate, as the form `½Σ P_i + ½Σ N_i` worth
-    /// `count·2^−exp·|s|/2`… i.e. `(count/2)·2^−exp·|s|`.
-    fn gate_form(
-        &mut self,
-        b: &mut NetBuilder,
-        count: usize,
-        negate_neg: bool,
-    ) -> Result<LinearForm, CoreError> {
-        let half = rational::ratio(1, 2);
-        let mut form = LinearForm::default();
-        for negative in [false, true] {
-            if negative && self.nonneg {
-                continue;
-            }
-            let coef = if negative && negate_neg {
-                -&half
-            } else {
-                half.clone()
-            };
-            let chain = self.gate(b, negative)?;
-            // the last copy first, so that all missing copies form one block
-            chain.copy(b, count - 1)?;
-            for i in 0..count {
-                form.push(chain.copy(b, i)?, coef.clone());
-            }
-        }
-        Ok(form)
-    }
-
-    /// Replaces a long form by `½(P_0 + P_1) − ½(N_0 + N_1)` (same value).
-    fn materialize(&mut self, b: &mut NetBuilder) -> Result<(), CoreError> {
-        if self.form.len() > 4 {
-            self.form = self.gate_form(b, 2, true)?;
-        }
-        Ok(())
-    }
-
-    /// A form worth `|s|/2`: `2^(exp−1)(P + N)`.
-    fn half_abs(&mut self, b: &mut NetBuilder) -> Result<LinearForm, CoreError> {
-        self.materialize(b)?;
-        self.gate_form(b, 1 << self.exp, false)
-    }
-
-    /// A form worth `|s|`: `2^exp(P + N)`.
-    fn abs(&mut self, b: &mut NetBuilder) -> Result<LinearForm, CoreError> {
-        self.materialize(b)?;
-        self.gate_form(b, 2 << self.exp, false)
-    }
-
-    /// A form worth `s/2` (for sums).
-    fn half(&mut self, b: &mut NetBuilder) -> Result<LinearForm, CoreError> {
-        self.materialize(b)?;
-        match self.exp {
-            1 => Ok(self.form.clone()),
-            _ => self.gate_form(b, 1, true),
-        }
-    }
-}
-
 /// The a-priori bound of a direct construction, split by where the error
 /// comes from (module docs, "Bound"); the three parts add up to
 /// `INFO.error_bound`.
@@ -805,24 +687,10 @@ pub(crate) fn build(spec: &NetSpec) -> Result<(Net, Rational, u32, u32), CoreErr
                 let form = LinearForm::halves(&[b.input(i)]);
                 Signal::new(form, 1, spec.domain[i].0 >= Rational::zero())
             }
-            Op::Square(a) => {
-                let u = signals[a].abs(&mut b)?;
-                b.begin_block("square");
-                let f = square::square_form(&mut b, &u, r);
-                b.end_block();
-                Signal::new(f?, 0, true)
-            }
+            Op::Square(a) => signal::square(&mut b, &mut signals[a], r)?,
             Op::Mul(x, y) => {
-                let sum = {
-                    let mut s = signals[x].half(&mut b)?;
-                    s.add(&signals[y].half(&mut b)?, false);
-                    let nonneg = signals[x].nonneg && signals[y].nonneg;
-                    Signal::new(s, 1, nonneg).half_abs(&mut b)?
-                };
-                let xh = signals[x].half_abs(&mut b)?;
-                let yh = signals[y].half_abs(&mut b)?;
-                let f = mul::mul(&mut b, &sum, &xh, &yh, r)?;
-                Signal::new(f, 1, false)
+                let (a, c) = signal::pair_mut(&mut signals, x, y)?;
+                signal::product(&mut b, a, c, r)?
             }
         };
         signals.push(signal);

@@ -7,6 +7,7 @@
 //! `max_weights` guard), builds, and returns a [`Construction`].
 
 pub mod direct;
+mod signal;
 
 use crate::error::{CoreError, Subject};
 use crate::metrics::{self, Metrics};
@@ -121,6 +122,14 @@ pub struct Construction {
     pub t: u32,
     /// size metrics
     pub metrics: Metrics,
+}
+
+/// A limit of the construction that valid input should never reach.
+pub(crate) fn internal(what: &str) -> CoreError {
+    CoreError::Unsupported {
+        subject: Subject::Target,
+        message: format!("internal limit: {what}"),
+    }
 }
 
 fn unsupported(subject: Subject, message: String) -> CoreError {

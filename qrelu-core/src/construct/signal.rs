@@ -1,0 +1,174 @@
+//! Signals: values of a network under construction, carried as linear forms
+//! with coefficients ±1/2, and the gadgets that combine them (module docs of
+//! [`super::direct`], "Signals").
+
+use num_traits::Zero;
+
+use super::internal;
+use crate::error::CoreError;
+use crate::gadget::weight::{CopyRecipe, PowerChain};
+use crate::gadget::{mul, square as sq};
+use crate::net::{LinearForm, NetBuilder};
+use crate::rational::{self, Rational};
+
+/// A value of the network under construction (module docs).
+pub(crate) struct Signal {
+    /// coefficients ±1/2; the signal is `2^exp · form`
+    pub(crate) form: LinearForm,
+    pub(crate) exp: u32,
+    /// the computed value is ≥ 0 exactly (no `N` gate)
+    pub(crate) nonneg: bool,
+    pos: Option<PowerChain>,
+    neg: Option<PowerChain>,
+}
+
+impl Signal {
+    pub(crate) fn new(form: LinearForm, exp: u32, nonneg: bool) -> Self {
+        Signal {
+            form,
+            exp,
+            nonneg,
+            pos: None,
+            neg: None,
+        }
+    }
+
+    /// The gate chain of one sign, built on first use.
+    pub(crate) fn gate(
+        &mut self,
+        b: &mut NetBuilder,
+        negative: bool,
+    ) -> Result<&mut PowerChain, CoreError> {
+        let slot = if negative {
+            &mut self.neg
+        } else {
+            &mut self.pos
+        };
+        if slot.is_none() {
+            let edges = if negative {
+                self.form.negated().terms
+            } else {
+                self.form.terms.clone()
+            };
+            b.begin_block("abs");
+            let root = b.relu(if negative { "n" } else { "p" }, Rational::zero(), &edges);
+            b.end_block();
+            *slot = Some(
+                PowerChain::new(
+                    root?,
+                    CopyRecipe::Rebuild {
+                        bias: Rational::zero(),
+                        edges,
+                    },
+                )
+                .copies_in("abs"),
+            );
+        }
+        slot.as_mut().ok_or_else(|| internal("gate"))
+    }
+
+    /// `count` copies of each gate, as the form `½Σ P_i + ½Σ N_i` worth
+    /// `count·2^−exp·|s|/2`… i.e. `(count/2)·2^−exp·|s|`.
+    fn gate_form(
+        &mut self,
+        b: &mut NetBuilder,
+        count: usize,
+        negate_neg: bool,
+    ) -> Result<LinearForm, CoreError> {
+        let half = rational::ratio(1, 2);
+        let mut form = LinearForm::default();
+        for negative in [false, true] {
+            if negative && self.nonneg {
+                continue;
+            }
+            let coef = if negative && negate_neg {
+                -&half
+            } else {
+                half.clone()
+            };
+            let chain = self.gate(b, negative)?;
+            // the last copy first, so that all missing copies form one block
+            chain.copy(b, count - 1)?;
+            for i in 0..count {
+                form.push(chain.copy(b, i)?, coef.clone());
+            }
+        }
+        Ok(form)
+    }
+
+    /// Replaces a long form by `½(P_0 + P_1) − ½(N_0 + N_1)` (same value).
+    pub(crate) fn materialize(&mut self, b: &mut NetBuilder) -> Result<(), CoreError> {
+        if self.form.len() > 4 {
+            self.form = self.gate_form(b, 2, true)?;
+        }
+        Ok(())
+    }
+
+    /// A form worth `|s|/2`: `2^(exp−1)(P + N)`.
+    pub(crate) fn half_abs(&mut self, b: &mut NetBuilder) -> Result<LinearForm, CoreError> {
+        self.materialize(b)?;
+        self.gate_form(b, 1 << self.exp, false)
+    }
+
+    /// A form worth `|s|`: `2^exp(P + N)`.
+    pub(crate) fn abs(&mut self, b: &mut NetBuilder) -> Result<LinearForm, CoreError> {
+        self.materialize(b)?;
+        self.gate_form(b, 2 << self.exp, false)
+    }
+
+    /// A form worth `s/2` (for sums).
+    pub(crate) fn half(&mut self, b: &mut NetBuilder) -> Result<LinearForm, CoreError> {
+        self.materialize(b)?;
+        match self.exp {
+            1 => Ok(self.form.clone()),
+            _ => self.gate_form(b, 1, true),
+        }
+    }
+}
+
+/// Two distinct signals of `v`, mutably.
+pub(crate) fn pair_mut(
+    v: &mut [Signal],
+    i: usize,
+    j: usize,
+) -> Result<(&mut Signal, &mut Signal), CoreError> {
+    if i == j || i.max(j) >= v.len() {
+        return Err(internal("a product of a signal with itself"));
+    }
+    if i < j {
+        let (lo, hi) = v.split_at_mut(j);
+        Ok((&mut lo[i], &mut hi[0]))
+    } else {
+        let (lo, hi) = v.split_at_mut(i);
+        Ok((&mut hi[0], &mut lo[j]))
+    }
+}
+
+/// f_s^r(|s|) (Prop. 1) in a block `square`: the argument `|s|` from
+/// `2^(e+1)` copies of each gate; the result has exponent 0 and is ≥ 0.
+pub(crate) fn square(b: &mut NetBuilder, s: &mut Signal, r: u32) -> Result<Signal, CoreError> {
+    let u = s.abs(b)?;
+    b.begin_block("square");
+    let f = sq::square_form(b, &u, r);
+    b.end_block();
+    Ok(Signal::new(f?, 0, true))
+}
+
+/// ×′(a, c) (Prop. 2, eq. 7) from the gates of `a`, `c` and of their sum;
+/// the result has exponent 1 (the form is worth ×′/2).
+pub(crate) fn product(
+    b: &mut NetBuilder,
+    a: &mut Signal,
+    c: &mut Signal,
+    r: u32,
+) -> Result<Signal, CoreError> {
+    let sum = {
+        let mut s = a.half(b)?;
+        s.add(&c.half(b)?, false);
+        Signal::new(s, 1, a.nonneg && c.nonneg).half_abs(b)?
+    };
+    let ah = a.half_abs(b)?;
+    let ch = c.half_abs(b)?;
+    let f = mul::mul(b, &sum, &ah, &ch, r)?;
+    Ok(Signal::new(f, 1, false))
+}
