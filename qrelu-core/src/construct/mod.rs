@@ -8,6 +8,7 @@
 
 pub mod direct;
 mod signal;
+pub mod taylor;
 
 use crate::error::{CoreError, Subject};
 use crate::metrics::{self, Metrics};
