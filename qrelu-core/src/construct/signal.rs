@@ -6,7 +6,7 @@ use num_traits::Zero;
 
 use super::internal;
 use crate::error::CoreError;
-use crate::gadget::weight::{CopyRecipe, PowerChain};
+use crate::gadget::weight::{self, CopyRecipe, PowerChain, Sign};
 use crate::gadget::{mul, square as sq};
 use crate::net::{LinearForm, NetBuilder};
 use crate::rational::{self, Rational};
@@ -171,4 +171,38 @@ pub(crate) fn product(
     let ch = c.half_abs(b)?;
     let f = mul::mul(b, &sum, &ah, &ch, r)?;
     Ok(Signal::new(f, 1, false))
+}
+
+/// `c·s` through the gates of `s` (Prop. 3: the multiplier `|c|·2^e`
+/// rounded to a multiple of 2^−t, integer part by multiplicity or the
+/// doubling ladder, fraction by the power chain); returns the form to add
+/// to the output and the realised coefficient `c′`.
+///
+/// # Errors
+/// An integer part beyond [`weight::MAX_MULTIPLE`]; builder errors.
+pub(crate) fn scaled(
+    b: &mut NetBuilder,
+    s: &mut Signal,
+    c: &Rational,
+    t: u32,
+) -> Result<(LinearForm, Rational), CoreError> {
+    use num_traits::Signed;
+    let m = weight::round_to(&(c.abs() * rational::pow2(i64::from(s.exp))), t);
+    let mut out = LinearForm::default();
+    if !m.is_zero() {
+        for gate_negative in [false, true] {
+            if gate_negative && s.nonneg {
+                continue;
+            }
+            let sign = if c.is_negative() != gate_negative {
+                Sign::Minus
+            } else {
+                Sign::Plus
+            };
+            let chain = s.gate(b, gate_negative)?;
+            out.add(&weight::times(b, chain, &m, sign)?, false);
+        }
+    }
+    let value = m * rational::pow2(-i64::from(s.exp));
+    Ok((out, if c.is_negative() { -value } else { value }))
 }

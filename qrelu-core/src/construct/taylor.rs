@@ -36,7 +36,7 @@
 //! the network too. In d dimensions `ψ_m = Π_k h(3Nx_k − 3m_k)` (eq. 11)
 //! and `Σ_m ψ_m = Π_k Σ_{m_k} h(·) = 1`.
 
-use num_traits::Zero;
+use num_traits::{One, Zero};
 
 use super::signal::Signal;
 use crate::error::{CoreError, Subject};
@@ -86,6 +86,22 @@ impl Bumps {
         grid: u64,
         m: u64,
     ) -> Result<Signal, CoreError> {
+        Ok(self.bump_and_offset(b, i, grid, m)?.0)
+    }
+
+    /// The bump `h(z)` and the offset `u = z/2 = (3N·x_i − 3m)/2` (a signal
+    /// of exponent 0, in (−1, 1) wherever the bump is positive), sharing
+    /// the gates of `u`.
+    ///
+    /// # Errors
+    /// As [`bump`](Self::bump).
+    pub(crate) fn bump_and_offset(
+        &mut self,
+        b: &mut NetBuilder,
+        i: usize,
+        grid: u64,
+        m: u64,
+    ) -> Result<(Signal, Signal), CoreError> {
         if grid == 0 || m > grid {
             return Err(CoreError::InvalidParameter {
                 subject: Subject::Param("N"),
@@ -115,8 +131,9 @@ impl Bumps {
                 false,
             );
         }
-        // B_abs: |z|/2
-        let abs_half = Signal::new(z, 1, false).half_abs(b)?;
+        // B_abs: |z|/2 = |u|
+        let mut u = Signal::new(z, 0, false);
+        let abs_half = u.abs(b)?;
         // B_h: H_1 = ½σ(|z| − 1), H_2 = ½σ(|z| − 2), two copies each
         b.begin_block("h");
         let result = (|| {
@@ -136,7 +153,286 @@ impl Bumps {
         })();
         b.end_block();
         // h/2 = ½U − ½(H_1 + H_1′) + ½(H_2 + H_2′): exponent 1, h ≥ 0
-        Ok(Signal::new(result?, 1, true))
+        Ok((Signal::new(result?, 1, true), u))
+    }
+}
+
+/// The parameters of Theorem 1's network (the DSL's `n`, `N`, `r`, `t`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TaylorParams {
+    /// Taylor order `n ≥ 1`: terms of order `|ν| < n`
+    pub n: u32,
+    /// grid `N ≥ 1`: points `m/N`, `m ∈ {0, …, N}^d`
+    pub grid: u64,
+    /// squaring depth of every ×′
+    pub r: u32,
+    /// weight precision of every coefficient (Prop. 3)
+    pub t: u32,
+}
+
+/// The a-priori bound of a Taylor network, by part; the parts add up to
+/// the bound.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TaylorBound {
+    /// `max_m (|f − T_m| + |T_m − T′_m|)` over the support of ψ_m: the
+    /// Taylor remainder (exact: the tail of the expansion at m/N, which is
+    /// finite for a polynomial) and the rounding of β to multiples of
+    /// `(1/n)(d/N)^(n−|ν|)` (eqs. 17–18); the ψ_m are a partition of unity,
+    /// so the maximum, not eq. 18's `2^d` times it
+    pub taylor: Rational,
+    /// `2^d · max_m Σ_ν |γ′|·δ_{m,ν}`: the ×′ products (eqs. 21–24)
+    pub products: Rational,
+    /// `2^d · max_m Σ_ν |γ′ − γ|`: the coefficients realised by Prop. 3
+    pub coefficients: Rational,
+}
+
+impl TaylorBound {
+    /// The bound itself.
+    pub fn total(&self) -> Rational {
+        &self.taylor + &self.products + &self.coefficients
+    }
+}
+
+/// Every multi-index of `d` entries with `|ν| < n`, by increasing order
+/// (within one order, in lexicographic order of the exponent vectors).
+fn orders_below(d: usize, n: u32) -> Vec<Vec<u32>> {
+    fn fill(prefix: &mut Vec<u32>, d: usize, left: u32, out: &mut Vec<Vec<u32>>) {
+        if prefix.len() + 1 == d {
+            prefix.push(left);
+            out.push(prefix.clone());
+            prefix.pop();
+            return;
+        }
+        for e in (0..=left).rev() {
+            prefix.push(e);
+            fill(prefix, d, left - e, out);
+            prefix.pop();
+        }
+    }
+    let mut out = Vec::new();
+    for order in 0..n {
+        fill(&mut Vec::new(), d, order, &mut out);
+    }
+    out
+}
+
+/// `q_ν = (1/n)(d/N)^(n − |ν|)` of eq. 17.
+fn beta_step(n: u32, d: usize, grid: u64, order: u32) -> Rational {
+    let ratio = Rational::new((d as u64).into(), grid.into());
+    num_traits::pow(ratio, (n - order) as usize) / Rational::from_integer(n.into())
+}
+
+/// `c` rounded to the nearest multiple of `q` (ties away from zero).
+fn round_to_step(c: &Rational, q: &Rational) -> Rational {
+    let k = (c / q).round();
+    k * q
+}
+
+/// `p(y + a)` as a polynomial in `y`: its coefficients are the Taylor
+/// coefficients `D^ν p(a)/ν!` (eq. 15), exactly.
+fn shifted(p: &crate::Poly, a: &[Rational]) -> crate::Poly {
+    use crate::Poly;
+    let d = p.nvars();
+    let mut out = Poly::zero(d);
+    let mut powers: Vec<Vec<Poly>> = (0..d)
+        .map(|_| vec![Poly::constant(d, Rational::one())])
+        .collect();
+    for (exps, c) in p.terms() {
+        let mut term = Poly::constant(d, c.clone());
+        for (k, &e) in exps.iter().enumerate() {
+            while powers[k].len() <= e as usize {
+                let base = Poly::var(d, k).add(&Poly::constant(d, a[k].clone()));
+                let next = powers[k].last().map(|q| q.mul(&base)).unwrap_or(base);
+                powers[k].push(next);
+            }
+            term = term.mul(&powers[k][e as usize]);
+        }
+        out = out.add(&term);
+    }
+    out
+}
+
+/// Builds Theorem 1's network for the polynomial `target` on `[0, 1]^d`
+/// (module docs): `f′ = Σ_m Σ_{|ν|<n} γ′_{m,ν} ×′(ψ′_m, U_ν)` with
+/// `ψ′_m` the ×′ product of the bumps of `m`, `U_ν` the product of the
+/// offsets `u_k = (3Nx_k − 3m_k)/2` (so `(x − m/N)^ν = (2/(3N))^|ν| u^ν`
+/// and `γ = β·(2/(3N))^|ν|`), and the a-priori bound, by part.
+///
+/// `×′(ψ′_m, ·)` is exactly 0 wherever some bump of `m` is 0 (Prop. 2 (i)),
+/// whatever the offsets are there; where every bump is positive each
+/// `|u_k| < 1`, so every ×′ sees arguments within its bound's range. We
+/// multiply `ψ′_m` once per `m` and then by each `U_ν` — `d − 1 + |ν|`
+/// products per term as in eq. 22, but the `d − 1` of ψ are shared by the
+/// terms of one `m`.
+///
+/// # Errors
+/// `n = 0`, `N = 0`; builder errors.
+pub fn build_taylor(
+    target: &crate::Poly,
+    inputs: &[String],
+    params: TaylorParams,
+    codebook: Codebook,
+) -> Result<(Net, TaylorBound), CoreError> {
+    use crate::bound;
+    use num_traits::Signed;
+    use std::collections::HashMap;
+
+    let TaylorParams { n, grid, r, t } = params;
+    if n == 0 || grid == 0 {
+        return Err(CoreError::InvalidParameter {
+            subject: Subject::Param(if n == 0 { "n" } else { "N" }),
+            message: format!("`n` and `N` must be at least 1, found n = {n}, N = {grid}"),
+        });
+    }
+    let d = target.nvars();
+    let one = Rational::one();
+    let zero = Rational::zero();
+    let rho = Rational::new(2.into(), (3 * grid).into());
+    let orders = orders_below(d, n);
+    let corners = Rational::from_integer((1u64 << d.min(62)).into());
+
+    let mut b = NetBuilder::new(codebook, inputs);
+    let mut bumps = Bumps::new(&mut b)?;
+    let mut arena: Vec<Signal> = Vec::new();
+    // (input, m_k) ↦ (bump, offset) in the arena
+    let mut cached: HashMap<(usize, u64), (usize, usize)> = HashMap::new();
+    let mut out = LinearForm::default();
+    let mut bound = TaylorBound {
+        taylor: zero.clone(),
+        products: zero.clone(),
+        coefficients: zero.clone(),
+    };
+    let unit_box: Vec<(Rational, Rational)> = vec![(-one.clone(), one.clone()); d];
+
+    let mut m = vec![0u64; d];
+    loop {
+        // Taylor coefficients at m/N, the remainder and the β rounding
+        let a: Vec<Rational> = m
+            .iter()
+            .map(|&mk| Rational::new(mk.into(), grid.into()))
+            .collect();
+        let taylor = shifted(target, &a);
+        let mut remainder = zero.clone();
+        for (nu, c) in taylor.terms() {
+            let order: u32 = nu.iter().sum();
+            if order >= n {
+                remainder += c.abs() * num_traits::pow(rho.clone(), order as usize);
+            }
+        }
+        // the bumps and offsets of m
+        let mut hs = Vec::with_capacity(d);
+        let mut us = Vec::with_capacity(d);
+        for (k, &mk) in m.iter().enumerate() {
+            let (h, u) = match cached.get(&(k, mk)) {
+                Some(&pair) => pair,
+                None => {
+                    let (h, u) = bumps.bump_and_offset(&mut b, k, grid, mk)?;
+                    arena.push(h);
+                    arena.push(u);
+                    let pair = (arena.len() - 2, arena.len() - 1);
+                    cached.insert((k, mk), pair);
+                    pair
+                }
+            };
+            hs.push(h);
+            us.push(u);
+        }
+        // ψ′_m = ×′(h_1, ×′(h_2, … h_d)): exact bumps, so δ starts at 0
+        let mut psi = hs[d - 1];
+        let (mut psi_delta, mut psi_reach) = (zero.clone(), one.clone());
+        for k in (0..d - 1).rev() {
+            let (x, y) = super::signal::pair_mut(&mut arena, hs[k], psi)?;
+            let p = super::signal::product(&mut b, x, y, r)?;
+            arena.push(p);
+            psi = arena.len() - 1;
+            psi_delta =
+                bound::mul_propagated(r, (&one, &zero, &one), (&one, &psi_delta, &psi_reach))
+                    .ok_or_else(|| super::internal("ψ out of range"))?;
+            psi_reach = &one + &psi_delta;
+        }
+        let mut products_m = zero.clone();
+        let mut coefficients_m = zero.clone();
+        let mut rounding = zero.clone();
+        // sub-products of the offsets of m, by exponent vector
+        let mut offsets: HashMap<Vec<u32>, (usize, Rational, Rational)> = HashMap::new();
+        for nu in &orders {
+            let order: u32 = nu.iter().sum();
+            let exact = taylor.coefficient(nu);
+            let beta = round_to_step(&exact, &beta_step(n, d, grid, order));
+            rounding += (&exact - &beta).abs() * num_traits::pow(rho.clone(), order as usize);
+            if beta.is_zero() {
+                continue;
+            }
+            let gamma = &beta * num_traits::pow(rho.clone(), order as usize);
+            let (term, delta) = if order == 0 {
+                (psi, psi_delta.clone())
+            } else {
+                let monomial = crate::Poly::from_terms(d, [(one.clone(), nu.clone())]);
+                let plan = super::direct::plan(&monomial, &unit_box, r)?;
+                let mut ids: Vec<usize> = Vec::with_capacity(plan.nodes.len());
+                for node in &plan.nodes {
+                    if let Some((id, _, _)) = offsets.get(&node.exps) {
+                        ids.push(*id);
+                        continue;
+                    }
+                    let id = match node.op {
+                        super::direct::Op::Input(k) => us[k],
+                        super::direct::Op::Square(a) => {
+                            let s = super::signal::square(&mut b, &mut arena[ids[a]], r)?;
+                            arena.push(s);
+                            arena.len() - 1
+                        }
+                        super::direct::Op::Mul(x, y) => {
+                            let (x, y) = super::signal::pair_mut(&mut arena, ids[x], ids[y])?;
+                            let s = super::signal::product(&mut b, x, y, r)?;
+                            arena.push(s);
+                            arena.len() - 1
+                        }
+                    };
+                    offsets.insert(
+                        node.exps.clone(),
+                        (id, node.delta.clone(), node.reach.clone()),
+                    );
+                    ids.push(id);
+                }
+                let top = plan
+                    .nodes
+                    .last()
+                    .ok_or_else(|| super::internal("empty plan"))?;
+                let u_id = ids[ids.len() - 1];
+                let (x, y) = super::signal::pair_mut(&mut arena, psi, u_id)?;
+                let p = super::signal::product(&mut b, x, y, r)?;
+                arena.push(p);
+                let delta = bound::mul_propagated(
+                    r,
+                    (&one, &psi_delta, &psi_reach),
+                    (&one, &top.delta, &top.reach),
+                )
+                .ok_or_else(|| super::internal("a Taylor term out of range"))?;
+                (arena.len() - 1, delta)
+            };
+            let (form, realised) = super::signal::scaled(&mut b, &mut arena[term], &gamma, t)?;
+            out.add(&form, false);
+            products_m += realised.abs() * &delta;
+            coefficients_m += (&realised - &gamma).abs();
+        }
+        bound.taylor = bound.taylor.max(remainder + rounding);
+        bound.products = bound.products.max(&corners * products_m);
+        bound.coefficients = bound.coefficients.max(&corners * coefficients_m);
+        // next grid point (odometer)
+        let mut k = 0;
+        loop {
+            if k == d {
+                let net = b.finish(Rational::zero(), &out)?;
+                return Ok((net, bound));
+            }
+            if m[k] < grid {
+                m[k] += 1;
+                break;
+            }
+            m[k] = 0;
+            k += 1;
+        }
     }
 }
 
@@ -179,7 +475,7 @@ mod tests {
     use super::*;
     use crate::eval::eval;
     use crate::rational::{int, ratio};
-    use num_traits::{One, Signed};
+    use num_traits::Signed;
 
     /// eq. 12, exactly.
     fn h(z: &Rational) -> Rational {
@@ -239,6 +535,121 @@ mod tests {
                     net.codebook.contains(v) || (what == "bias" && v.is_zero())
                 }));
             }
+        }
+    }
+
+    fn smooth() -> crate::Poly {
+        // x³/6 − x²/4 + x/3: every derivative bounded by 1 on [0, 1]
+        let x = crate::Poly::var(1, 0);
+        x.pow(3)
+            .scale(&ratio(1, 6))
+            .sub(&x.pow(2).scale(&ratio(1, 4)))
+            .add(&x.scale(&ratio(1, 3)))
+    }
+
+    /// The exact error on a grid of `den + 1` points per axis (non-dyadic
+    /// for den = 21) never exceeds the a-priori bound.
+    fn check(
+        target: &crate::Poly,
+        params: TaylorParams,
+        lambda: u32,
+        den: i64,
+    ) -> (usize, Rational, Rational) {
+        let d = target.nvars();
+        let names: Vec<String> = (0..d).map(|k| format!("x{k}")).collect();
+        let codebook = Codebook::nonlinear(lambda, params.t).unwrap();
+        let (net, bound) = build_taylor(target, &names, params, codebook).unwrap();
+        let total = bound.total();
+        let mut worst = Rational::zero();
+        let mut idx = vec![0i64; d];
+        loop {
+            let x: Vec<Rational> = idx.iter().map(|&k| ratio(k, den)).collect();
+            let err = (eval(&net, &x) - target.eval(&x)).abs();
+            assert!(
+                err <= total,
+                "{params:?}: error {err} > bound {total} at {x:?}"
+            );
+            worst = worst.max(err);
+            let mut k = 0;
+            loop {
+                if k == d {
+                    return (crate::metrics::metrics(&net).weights, total, worst);
+                }
+                if idx[k] < den {
+                    idx[k] += 1;
+                    break;
+                }
+                idx[k] = 0;
+                k += 1;
+            }
+        }
+    }
+
+    #[test]
+    fn theorem_1_networks_meet_their_bound_in_1d() {
+        let f = smooth();
+        let mut last = None;
+        for n in 1..=3 {
+            for grid in [2u64, 4, 8] {
+                let params = TaylorParams {
+                    n,
+                    grid,
+                    r: 6,
+                    t: 14,
+                };
+                let (w, bound, err) = check(&f, params, 2, 63);
+                eprintln!(
+                    "n={n} N={grid}: {w} weights, bound {:.3e}, measured {:.3e}",
+                    rational::to_f64(&bound),
+                    rational::to_f64(&err)
+                );
+                assert!(err > Rational::zero());
+                last = Some(bound);
+            }
+        }
+        assert!(last.is_some());
+    }
+
+    #[test]
+    fn theorem_1_networks_meet_their_bound_in_2d() {
+        let (x, y) = (crate::Poly::var(2, 0), crate::Poly::var(2, 1));
+        let saddle = x.pow(2).sub(&y.pow(2)).scale(&ratio(1, 4));
+        let params = TaylorParams {
+            n: 2,
+            grid: 4,
+            r: 6,
+            t: 12,
+        };
+        let (w, bound, err) = check(&saddle, params, 3, 21);
+        eprintln!(
+            "saddle: {w} weights, bound {:.3e}, measured {:.3e}",
+            rational::to_f64(&bound),
+            rational::to_f64(&err)
+        );
+    }
+
+    #[test]
+    fn multi_indices_below_n() {
+        assert_eq!(orders_below(1, 3), vec![vec![0], vec![1], vec![2]]);
+        assert_eq!(
+            orders_below(2, 3),
+            vec![
+                vec![0, 0],
+                vec![1, 0],
+                vec![0, 1],
+                vec![2, 0],
+                vec![1, 1],
+                vec![0, 2]
+            ]
+        );
+        // p(y + a) has the Taylor coefficients at a
+        let p = smooth();
+        let q = shifted(&p, &[ratio(1, 2)]);
+        for x in [ratio(1, 3), ratio(-2, 7)] {
+            assert_eq!(
+                q.eval(std::slice::from_ref(&x)),
+                p.eval(&[&x + ratio(1, 2)])
+            );
         }
     }
 }
