@@ -1,10 +1,10 @@
 //! The `qrelu!` procedural macro.
 //!
-//! Pipeline, one named step each: [`ast::parse`] (syntax, spans kept) →
-//! [`valid::validate`] (semantic checks, all errors collected) →
-//! [`lower::lower`] (build the network with qrelu-core) →
-//! [`expand::expand_net`] (emit the items). On any error the macro emits
-//! the errors and a stub of the expected items ([`expand::expand_stub`]),
+//! Pipeline, one named step each: `ast::parse` (syntax, spans kept) →
+//! `valid::validate` (semantic checks, all errors collected) →
+//! `lower::lower` (build the network with qrelu-core) →
+//! `expand::expand_net` (emit the items). On any error the macro emits
+//! the errors and a stub of the expected items (`expand::expand_stub`),
 //! so that one mistake reads as one error. Use the macro through the
 //! `qrelu` facade crate, which documents the DSL.
 #![warn(missing_docs)]

@@ -1,8 +1,10 @@
 //! `structure = taylor`: the function-independent network of Theorem 1
-//! (Section 4.3, eqs. 11–30) — **in progress**: the partition of unity is
-//! built and tested here; the Taylor terms, their products (eq. 22) and the
-//! bound (eqs. 18, 24, 25) are not wired into [`super::build`] yet, which
-//! still refuses `structure = taylor`.
+//! (Section 4.3, eqs. 11–30) — **in progress**: the partition of unity and
+//! the whole network with its exact bound ([`build_taylor`]) are built and
+//! tested here, but not yet reachable from [`super::build`] (which still
+//! refuses `structure = taylor`): the DSL wiring, the F_{d,n} check of
+//! eq. 1, `eps` (eqs. 26–28), `tune` and Table 1's block accounting are
+//! still to come.
 //!
 //! # The bumps h(3Nx − 3m) (eqs. 11–12, blocks B_N, B_abs, B_s, B_h)
 //!
@@ -24,7 +26,7 @@
 //!   (the multiple 3m; block B_N of Table 1). The chains are shared by every
 //!   `m`, so only the reads differ between bumps.
 //! - **B_abs**: `|z|/2 = ½(P_0 + P_1 + N_0 + N_1)` from two copies of each
-//!   gate `σ(±z/2)` (the signal machinery of [`super::signal`]).
+//!   gate `σ(±z/2)` (the signal machinery shared with `structure = direct`).
 //! - **B_h**: `H_1 = σ(|z|/2 − ½) = ½σ(|z| − 1)` and
 //!   `H_2 = σ(|z|/2 − ½ − ½·U) = ½σ(|z| − 2)` with `U = σ(½ + ½A + ½B) = 1`
 //!   built once from two units `A = B = σ(½)`; two copies of each, so that
