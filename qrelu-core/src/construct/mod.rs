@@ -139,14 +139,15 @@ fn unsupported(subject: Subject, message: String) -> CoreError {
 
 /// Refuses what no construction implements yet, naming the part of the spec.
 fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
-    if spec.structure != Structure::Direct {
-        return Err(unsupported(
-            Subject::Param("structure"),
-            format!(
-                "`structure = {}` is not supported yet",
-                spec.structure.name()
-            ),
-        ));
+    match spec.structure {
+        Structure::Direct => {}
+        Structure::Taylor => return taylor::check_supported(spec),
+        Structure::Lipschitz => {
+            return Err(unsupported(
+                Subject::Param("structure"),
+                "`structure = lipschitz` is not supported yet".to_owned(),
+            ));
+        }
     }
     if spec.quantization != Quantization::Nonlinear {
         return Err(unsupported(
@@ -158,16 +159,17 @@ fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
         ));
     }
     if spec.n.is_some() {
-        return Err(unsupported(
-            Subject::Param("n"),
-            "`n` is not supported yet (it needs `structure = taylor`)".to_owned(),
-        ));
+        return Err(CoreError::InvalidParameter {
+            subject: Subject::Param("n"),
+            message: "`n` is the Taylor order of `structure = taylor`; add that or drop `n`"
+                .to_owned(),
+        });
     }
     if spec.grid.is_some() {
-        return Err(unsupported(
-            Subject::Param("N"),
-            "`N` is not supported yet (it needs `structure = taylor`)".to_owned(),
-        ));
+        return Err(CoreError::InvalidParameter {
+            subject: Subject::Param("N"),
+            message: "`N` is the grid of `structure = taylor`; add that or drop `N`".to_owned(),
+        });
     }
     if spec.tune && spec.eps.is_none() {
         return Err(CoreError::InvalidParameter {
@@ -212,6 +214,9 @@ pub const MAX_T_SEARCH: u32 = 64;
 /// given `r` whose bound exceeds `eps`; as [`build`] otherwise.
 pub fn resolve(spec: &NetSpec) -> Result<NetSpec, CoreError> {
     check_supported(spec)?;
+    if spec.structure == Structure::Taylor {
+        return Ok(spec.clone());
+    }
     let Some(eps) = &spec.eps else {
         return Ok(spec.clone());
     };
@@ -301,7 +306,15 @@ pub fn resolve(spec: &NetSpec) -> Result<NetSpec, CoreError> {
 /// # Errors
 /// As [`build`] for unsupported specs.
 pub fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
-    direct::estimate_weights(&resolve(spec)?)
+    estimate_resolved(&resolve(spec)?)
+}
+
+/// [`estimate_weights`] of a spec [`resolve`] has filled in already.
+fn estimate_resolved(spec: &NetSpec) -> Result<u64, CoreError> {
+    match spec.structure {
+        Structure::Taylor => Ok(taylor::estimate_weights(spec)),
+        _ => direct::estimate_weights(spec),
+    }
 }
 
 /// Builds the network for `spec`.
@@ -321,14 +334,29 @@ pub fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
 /// ```
 pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
     let spec = &resolve(spec)?;
-    let estimate = direct::estimate_weights(spec)?;
+    let estimate = estimate_resolved(spec)?;
     if estimate > spec.max_weights {
         return Err(CoreError::TooLarge {
             estimate,
             limit: spec.max_weights,
         });
     }
-    let (net, error_bound, r, t) = direct::build(spec)?;
+    let (net, error_bound, r, t) = match spec.structure {
+        Structure::Taylor => {
+            let r = spec.r.unwrap_or(1);
+            let t = spec.t_or_default();
+            let params = taylor::TaylorParams {
+                n: spec.n.unwrap_or(1),
+                grid: spec.grid.map_or(1, u64::from),
+                r,
+                t,
+            };
+            let codebook = Codebook::nonlinear(spec.lambda, t)?;
+            let (net, bound) = taylor::build_taylor(&spec.target, &spec.inputs, params, codebook)?;
+            (net, bound.total(), r, t)
+        }
+        _ => direct::build(spec)?,
+    };
     let metrics = metrics::metrics(&net);
     Ok(Construction {
         spec: spec.clone(),

@@ -1,10 +1,12 @@
 //! `structure = taylor`: the function-independent network of Theorem 1
-//! (Section 4.3, eqs. 11–30) — **in progress**: the partition of unity and
-//! the whole network with its exact bound ([`build_taylor`]) are built and
-//! tested here, but not yet reachable from [`super::build`] (which still
-//! refuses `structure = taylor`): the DSL wiring, the F_{d,n} check of
-//! eq. 1, `eps` (eqs. 26–28), `tune` and Table 1's block accounting are
-//! still to come.
+//! (Section 4.3, eqs. 11–30), for polynomial targets in F_{d,n} on
+//! `[0, 1]^d` with `n`, `N` and `r` given: the exact partition of unity
+//! (below), the Taylor terms and their products ([`build_taylor`]), the
+//! exact bound ([`TaylorBound`]), the F_{d,n} check of eq. 1
+//! ([`check_smoothness`]) and a size estimate made before building.
+//! **Still to come** (issue 4): `eps` (eqs. 26–28) and `tune` for this
+//! structure, Table 1's per-block accounting side by side, the linear
+//! codebook.
 //!
 //! # The bumps h(3Nx − 3m) (eqs. 11–12, blocks B_N, B_abs, B_s, B_h)
 //!
@@ -38,7 +40,7 @@
 //! the network too. In d dimensions `ψ_m = Π_k h(3Nx_k − 3m_k)` (eq. 11)
 //! and `Σ_m ψ_m = Π_k Σ_{m_k} h(·) = 1`.
 
-use num_traits::{One, Zero};
+use num_traits::{One, Signed, Zero};
 
 use super::signal::Signal;
 use crate::error::{CoreError, Subject};
@@ -438,6 +440,246 @@ pub fn build_taylor(
     }
 }
 
+/// `C(n, k)` as a rational.
+fn binomial(n: u32, k: u32) -> Rational {
+    (0..k).fold(Rational::one(), |acc, i| {
+        acc * Rational::from_integer((n - i).into()) / Rational::from_integer((i + 1).into())
+    })
+}
+
+/// The Bernstein coefficients of `p` on `[0, 1]^d` (degree `k_l` in
+/// variable `l`): `b_i = Σ_{j ≤ i} Π_l C(i_l, j_l)/C(k_l, j_l) · a_j`. Their
+/// range encloses the range of `p` on the box.
+fn bernstein(p: &crate::Poly) -> Vec<Rational> {
+    let d = p.nvars();
+    let k: Vec<u32> = (0..d).map(|l| p.degree_in(l)).collect();
+    let mut out = Vec::new();
+    let mut i = vec![0u32; d];
+    loop {
+        let mut b = Rational::zero();
+        for (j, a) in p.terms() {
+            if j.iter().zip(&i).all(|(jl, il)| jl <= il) {
+                let weight = (0..d).fold(Rational::one(), |acc, l| {
+                    acc * binomial(i[l], j[l]) / binomial(k[l], j[l])
+                });
+                b += weight * a;
+            }
+        }
+        out.push(b);
+        let mut l = 0;
+        loop {
+            if l == d {
+                return out;
+            }
+            if i[l] < k[l] {
+                i[l] += 1;
+                break;
+            }
+            i[l] = 0;
+            l += 1;
+        }
+    }
+}
+
+/// Checks that `target ∈ F_{d,n}` (eq. 1): every derivative of order ≤ n
+/// at most 1 in magnitude on `[0, 1]^d`. A derivative passes when all its
+/// Bernstein coefficients on the box lie in [−1, 1] (a proof: they enclose
+/// its range); it fails when an exact value at a point of the grid
+/// `{0, 1/8, …, 1}^d` exceeds 1 (a proof too). Between the two — the
+/// Bernstein enclosure is loose but no grid point exceeds 1 — the target is
+/// refused as well, saying that the bound could not be shown.
+///
+/// # Errors
+/// [`CoreError::InvalidParameter`] on the target, with the largest value
+/// found and the scale that would fit.
+pub fn check_smoothness(target: &crate::Poly, n: u32, names: &[&str]) -> Result<(), CoreError> {
+    let d = target.nvars();
+    // (value, point, ν) of the largest grid value, and of the loosest enclosure
+    let mut worst: Option<(Rational, Vec<Rational>, Vec<u32>)> = None;
+    let mut loosest: Option<(Rational, Vec<u32>)> = None;
+    for nu in orders_below(d, n + 1) {
+        let mut q = target.clone();
+        for (l, &e) in nu.iter().enumerate() {
+            for _ in 0..e {
+                q = q.derivative(l);
+            }
+        }
+        let enclosure = bernstein(&q)
+            .into_iter()
+            .map(|b| b.abs())
+            .fold(Rational::zero(), Rational::max);
+        if enclosure <= Rational::one() {
+            continue;
+        }
+        if loosest.as_ref().is_none_or(|(e, _)| enclosure > *e) {
+            loosest = Some((enclosure, nu.clone()));
+        }
+        // look for a witness on a grid, exactly
+        let mut idx = vec![0i64; d];
+        'grid: loop {
+            let x: Vec<Rational> = idx
+                .iter()
+                .map(|&k| Rational::new(k.into(), 8.into()))
+                .collect();
+            let v = q.eval(&x).abs();
+            if v > Rational::one() && worst.as_ref().is_none_or(|(w, _, _)| v > *w) {
+                worst = Some((v, x, nu.clone()));
+            }
+            let mut l = 0;
+            loop {
+                if l == d {
+                    break 'grid;
+                }
+                if idx[l] < 8 {
+                    idx[l] += 1;
+                    break;
+                }
+                idx[l] = 0;
+                l += 1;
+            }
+        }
+    }
+    let describe = |nu: &[u32]| {
+        if nu.iter().all(|&e| e == 0) {
+            "the target".to_owned()
+        } else {
+            let parts: Vec<String> = nu
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| **e > 0)
+                .map(|(l, e)| {
+                    if *e == 1 {
+                        format!("d{}", names[l])
+                    } else {
+                        format!("d{}^{e}", names[l])
+                    }
+                })
+                .collect();
+            format!("its derivative {}", parts.join(" "))
+        }
+    };
+    let message = match (worst, loosest) {
+        (Some((v, at, nu)), _) => {
+            let at: Vec<String> = at.iter().map(rational::display).collect();
+            format!(
+                "`structure = taylor` needs every derivative of order <= {n} bounded by 1 on \
+                 [0, 1] (F_{{d,n}}, eq. 1), but {} is {} at ({}); scale the target by 1/{} \
+                 or less",
+                describe(&nu),
+                rational::display(&v),
+                at.join(", "),
+                rational::display(&v)
+            )
+        }
+        (None, Some((e, nu))) => format!(
+            "`structure = taylor` needs every derivative of order <= {n} bounded by 1 on \
+             [0, 1] (F_{{d,n}}, eq. 1); for {} only the bound {} could be shown; scale the \
+             target by 1/{} to be sure",
+            describe(&nu),
+            rational::display(&e),
+            rational::display(&e)
+        ),
+        (None, None) => return Ok(()),
+    };
+    Err(CoreError::InvalidParameter {
+        subject: Subject::Target,
+        message,
+    })
+}
+
+/// Refuses what the Taylor structure cannot build yet, and targets outside
+/// F_{d,n}.
+pub(crate) fn check_supported(spec: &super::NetSpec) -> Result<(), CoreError> {
+    use crate::quantize::Quantization;
+    let unsupported = |subject, message: &str| CoreError::Unsupported {
+        subject,
+        message: message.to_owned(),
+    };
+    let missing = |subject, message: &str| CoreError::InvalidParameter {
+        subject,
+        message: message.to_owned(),
+    };
+    if spec.quantization != Quantization::Nonlinear {
+        return Err(unsupported(
+            Subject::Param("quantization"),
+            "`quantization = linear` is not supported yet",
+        ));
+    }
+    if spec.eps.is_some() {
+        return Err(unsupported(
+            Subject::Param("eps"),
+            "`eps` with `structure = taylor` is not supported yet; give `n`, `N` and `r`",
+        ));
+    }
+    if spec.tune {
+        return Err(unsupported(
+            Subject::Param("tune"),
+            "`tune` with `structure = taylor` is not supported yet",
+        ));
+    }
+    let n = spec.n.ok_or_else(|| {
+        missing(
+            Subject::Param("n"),
+            "`structure = taylor` needs the Taylor order `n`, as in `n = 2`",
+        )
+    })?;
+    if spec.grid.is_none() {
+        return Err(missing(
+            Subject::Param("N"),
+            "`structure = taylor` needs the grid `N`, as in `N = 8`",
+        ));
+    }
+    if spec.r.is_none() {
+        return Err(missing(
+            Subject::Param("r"),
+            "`r` is required unless `eps` is given",
+        ));
+    }
+    for (i, (lo, hi)) in spec.domain.iter().enumerate() {
+        if !lo.is_zero() || !hi.is_one() {
+            return Err(CoreError::Unsupported {
+                subject: Subject::Domain(i),
+                message: format!(
+                    "`structure = taylor` works on [0, 1] (Theorem 1's F_{{d,n}}), not [{}, {}]",
+                    rational::display(lo),
+                    rational::display(hi)
+                ),
+            });
+        }
+    }
+    let names: Vec<&str> = spec.inputs.iter().map(String::as_str).collect();
+    check_smoothness(&spec.target, n, &names)
+}
+
+/// Weights of the Taylor network, estimated before building: an upper
+/// bound assembled from the sizes of its parts (tests check it).
+pub(crate) fn estimate_weights(spec: &super::NetSpec) -> u64 {
+    let n = spec.n.unwrap_or(1);
+    let grid = spec.grid.unwrap_or(1) as u64;
+    let r = u64::from(spec.r.unwrap_or(1));
+    let t = u64::from(spec.t_or_default());
+    let d = spec.inputs.len() as u32;
+    let log = |v: u64| u64::from(64 - v.leading_zeros());
+    // one bump: 3N·x and 3m reads, four gates of them, four h units
+    let bump = 8 * (2 * log(3 * grid) + 8) + 4 * 10 + 16 * log(3 * grid) + 16;
+    // one ×′ of materialised arguments, with its own materialisation
+    let product = 3 * (16 + 6 * r) + 16 * 8 + 4 * (24 + 7 * r) + 8;
+    // one coefficient: two gates' chains, reads and copies
+    let coefficient = 2 * (2 * t + 80) + 4 * (24 + 7 * r);
+    let orders = orders_below(d as usize, n);
+    let products_per_point: u64 = u64::from(d.saturating_sub(1))
+        + orders
+            .iter()
+            .map(|nu| u64::from(nu.iter().sum::<u32>()))
+            .sum::<u64>();
+    let points = (grid + 1).saturating_pow(d);
+    let per_point = products_per_point * product + orders.len() as u64 * coefficient;
+    points
+        .saturating_mul(per_point)
+        .saturating_add((grid + 1) * u64::from(d) * bump)
+        .saturating_add(4 * r + t + 64)
+}
+
 /// A one-input network whose output is `Σ_{m=0..N} h(3Nx − 3m)` — eq. 13's
 /// partition of unity, equal to 1 on [0, 1] — with each bump read through
 /// its gate (weight 1 = two halves of the gate `σ(h/2)·2`). For tests and
@@ -562,6 +804,18 @@ mod tests {
         let codebook = Codebook::nonlinear(lambda, params.t).unwrap();
         let (net, bound) = build_taylor(target, &names, params, codebook).unwrap();
         let total = bound.total();
+        let mut spec = super::super::NetSpec::new(
+            "T",
+            &names.iter().map(String::as_str).collect::<Vec<_>>(),
+            target.clone(),
+        );
+        spec.structure = super::super::Structure::Taylor;
+        spec.n = Some(params.n);
+        spec.grid = Some(params.grid as u32);
+        spec.r = Some(params.r);
+        spec.t = Some(params.t);
+        let built = crate::metrics::metrics(&net).weights as u64;
+        assert!(estimate_weights(&spec) >= built, "estimate below {built}");
         let mut worst = Rational::zero();
         let mut idx = vec![0i64; d];
         loop {
@@ -653,5 +907,20 @@ mod tests {
                 p.eval(&[&x + ratio(1, 2)])
             );
         }
+    }
+
+    #[test]
+    fn smoothness_is_checked_exactly() {
+        let x = crate::Poly::var(1, 0);
+        assert!(check_smoothness(&smooth(), 3, &["x"]).is_ok());
+        // 2x³: the third derivative is 12
+        let err = check_smoothness(&x.pow(3).scale(&int(2)), 3, &["x"]).unwrap_err();
+        assert!(
+            err.to_string().contains("is 12 at") && err.to_string().contains("1/12"),
+            "{err}"
+        );
+        // x²: fine up to order 1 (2x ≤ 2 fails at order 1: 2 at x = 1)
+        assert!(check_smoothness(&x.pow(2).scale(&ratio(1, 2)), 2, &["x"]).is_ok());
+        assert!(check_smoothness(&x.pow(2), 1, &["x"]).is_err());
     }
 }
