@@ -17,6 +17,8 @@ qrelu::qrelu! {
     pub net Smooth3(x) = x^3/6 - x^2/4 + x/3 where structure = taylor, n = 3, N = 4, r = 7, lambda = 4;
     /// A saddle in two variables.
     pub net Saddle(x, y) = (x^2 - y^2)/4 where structure = taylor, n = 2, N = 3, r = 6, lambda = 3;
+    /// N, r and t from eps by the paper's eqs. 26–28 (N = 25, r = 6, t = 11).
+    pub net SmoothEps(x) = x^3/6 - x^2/4 + x/3 where structure = taylor, n = 2, eps = 1/100;
 }
 
 macro_rules! each_net {
@@ -85,4 +87,23 @@ fn the_core_builds_the_same_network() {
             Smooth::eval_at(&[x]).unwrap()
         );
     }
+}
+
+/// `eps` alone: N from eq. 28, r from eq. 26 and t = ⌈log2(nN^n/d^n)⌉;
+/// the exact bound of the network built with them is within eps.
+#[test]
+fn eps_picks_the_papers_parameters() {
+    let info = SmoothEps::INFO;
+    assert_eq!((info.r, info.t), (Some(6), Some(11)));
+    assert!(info.error_bound.to_exact() <= q(1, 100));
+    let s = sup_error_offset::<SmoothEps, Exact>(301).unwrap();
+    assert!(s.holds && s.error > q(0, 1), "{} > {}", s.error, s.bound);
+    // N = 25 is the smallest N with N^2 >= 3·2·1/eps = 600
+    let mut spec = spec_of::<SmoothEps>();
+    spec.n = Some(2);
+    spec.eps = Some(q(1, 100));
+    spec.r = None;
+    spec.t = None;
+    let resolved = qrelu_core::construct::resolve(&spec).unwrap();
+    assert_eq!(resolved.grid, Some(25));
 }

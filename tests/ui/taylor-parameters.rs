@@ -6,7 +6,6 @@ qrelu::qrelu! {
     net Signed(x in [-1, 1]) = x^2/2 where structure = taylor, n = 2, N = 4, r = 4;
     net Steep(x) = 2*x^3 where structure = taylor, n = 3, N = 4, r = 4;
     net OrderWithoutTaylor(x) = x^2 where n = 2, r = 4;
-    net ByEps(x) = x^2/2 where structure = taylor, n = 2, eps = 1/100;
 }
 
 fn main() {}

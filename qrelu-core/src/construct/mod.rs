@@ -215,7 +215,7 @@ pub const MAX_T_SEARCH: u32 = 64;
 pub fn resolve(spec: &NetSpec) -> Result<NetSpec, CoreError> {
     check_supported(spec)?;
     if spec.structure == Structure::Taylor {
-        return Ok(spec.clone());
+        return Ok(taylor::resolve(spec));
     }
     let Some(eps) = &spec.eps else {
         return Ok(spec.clone());
@@ -353,7 +353,20 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
             };
             let codebook = Codebook::nonlinear(spec.lambda, t)?;
             let (net, bound) = taylor::build_taylor(&spec.target, &spec.inputs, params, codebook)?;
-            (net, bound.total(), r, t)
+            let bound = bound.total();
+            if let Some(eps) = spec.eps.as_ref().filter(|eps| bound > **eps) {
+                return Err(CoreError::InvalidParameter {
+                    subject: Subject::Param("eps"),
+                    message: format!(
+                        "with N = {}, r = {r} and t = {t} (eqs. 26-28) the exact a-priori bound \
+                         is about {:.3e}, above `eps` = {}; give `N` and `r` yourself",
+                        params.grid,
+                        rational::to_f64(&bound),
+                        rational::display(eps)
+                    ),
+                });
+            }
+            (net, bound, r, t)
         }
         _ => direct::build(spec)?,
     };

@@ -1,12 +1,12 @@
 //! `structure = taylor`: the function-independent network of Theorem 1
 //! (Section 4.3, eqs. 11–30), for polynomial targets in F_{d,n} on
-//! `[0, 1]^d` with `n`, `N` and `r` given: the exact partition of unity
+//! `[0, 1]^d`, with `n` and either `N` and `r` or `eps` (then `N`, `r`, `t`
+//! follow eqs. 26–28, see `resolve`): the exact partition of unity
 //! (below), the Taylor terms and their products ([`build_taylor`]), the
 //! exact bound ([`TaylorBound`]), the F_{d,n} check of eq. 1
 //! ([`check_smoothness`]) and a size estimate made before building.
-//! **Still to come** (issue 4): `eps` (eqs. 26–28) and `tune` for this
-//! structure, Table 1's per-block accounting side by side, the linear
-//! codebook.
+//! **Still to come** (issue 4): `tune = smallest` for this structure,
+//! Table 1's per-block accounting side by side, the linear codebook.
 //!
 //! # The bumps h(3Nx − 3m) (eqs. 11–12, blocks B_N, B_abs, B_s, B_h)
 //!
@@ -605,12 +605,6 @@ pub(crate) fn check_supported(spec: &super::NetSpec) -> Result<(), CoreError> {
             "`quantization = linear` is not supported yet",
         ));
     }
-    if spec.eps.is_some() {
-        return Err(unsupported(
-            Subject::Param("eps"),
-            "`eps` with `structure = taylor` is not supported yet; give `n`, `N` and `r`",
-        ));
-    }
     if spec.tune {
         return Err(unsupported(
             Subject::Param("tune"),
@@ -623,13 +617,13 @@ pub(crate) fn check_supported(spec: &super::NetSpec) -> Result<(), CoreError> {
             "`structure = taylor` needs the Taylor order `n`, as in `n = 2`",
         )
     })?;
-    if spec.grid.is_none() {
+    if spec.grid.is_none() && spec.eps.is_none() {
         return Err(missing(
             Subject::Param("N"),
-            "`structure = taylor` needs the grid `N`, as in `N = 8`",
+            "`structure = taylor` needs the grid `N`, as in `N = 8`, unless `eps` is given",
         ));
     }
-    if spec.r.is_none() {
+    if spec.r.is_none() && spec.eps.is_none() {
         return Err(missing(
             Subject::Param("r"),
             "`r` is required unless `eps` is given",
@@ -649,6 +643,55 @@ pub(crate) fn check_supported(spec: &super::NetSpec) -> Result<(), CoreError> {
     }
     let names: Vec<&str> = spec.inputs.iter().map(String::as_str).collect();
     check_smoothness(&spec.target, n, &names)
+}
+
+/// The spec with `N`, `r` and `t` chosen from `eps` by the paper's
+/// formulas where they are not given (Section 4.3):
+///
+/// - eq. 28: the smallest `N` with `N^n ≥ 3·2^d·d^n/ε`;
+/// - eq. 26: the smallest `r ≥ 1` with `2^(2(r+1)) ≥ 6N^n(d + n − 1)`
+///   (eq. 26 rounded up);
+/// - `t = ⌈log2(n·N^n/d^n)⌉` (at least 1).
+///
+/// The paper also takes `N = c·d²` so that the offsets `m/N` fall on the
+/// grid of the β; our bumps never round an offset (they compute
+/// `3Nx − 3m`), so that constraint is not needed. After building, the
+/// exact bound is checked against `eps` ([`super::build`] refuses the
+/// choice otherwise, reporting the bound).
+pub(crate) fn resolve(spec: &super::NetSpec) -> super::NetSpec {
+    let mut out = spec.clone();
+    let Some(eps) = &spec.eps else {
+        return out;
+    };
+    let n = spec.n.unwrap_or(1);
+    let d = spec.inputs.len() as u64;
+    let dn = num_traits::pow(Rational::from_integer(d.into()), n as usize);
+    let need = Rational::from_integer((3u64 << d.min(60)).into()) * &dn / eps;
+    let grid = out.grid.unwrap_or_else(|| {
+        // ⌈need^(1/n)⌉, through ⌈need⌉ (the same for an integer N)
+        let ceiling = u64::try_from(-rational::floor(&-need)).unwrap_or(u64::MAX);
+        u32::try_from(rational::ceil_root(ceiling, n)).unwrap_or(u32::MAX)
+    });
+    out.grid = Some(grid);
+    let nn = num_traits::pow(Rational::from_integer(grid.into()), n as usize);
+    let r = out.r.unwrap_or_else(|| {
+        let target = &nn * Rational::from_integer((6 * (d + u64::from(n) - 1)).into());
+        let mut r = 1u32;
+        while rational::pow2(2 * (i64::from(r) + 1)) < target && r < crate::gadget::square::MAX_R {
+            r += 1;
+        }
+        r
+    });
+    out.r = Some(r);
+    if out.t.is_none() {
+        let ratio = Rational::from_integer(n.into()) * &nn / &dn;
+        let mut t = 1u32;
+        while rational::pow2(i64::from(t)) < ratio && t < 64 {
+            t += 1;
+        }
+        out.t = Some(t);
+    }
+    out
 }
 
 /// Weights of the Taylor network, estimated before building: an upper
