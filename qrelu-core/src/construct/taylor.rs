@@ -698,29 +698,37 @@ pub(crate) fn resolve(spec: &super::NetSpec) -> super::NetSpec {
 /// bound assembled from the sizes of its parts (tests check it).
 pub(crate) fn estimate_weights(spec: &super::NetSpec) -> u64 {
     let n = spec.n.unwrap_or(1);
-    let grid = spec.grid.unwrap_or(1) as u64;
+    let grid = u64::from(spec.grid.unwrap_or(1));
     let r = u64::from(spec.r.unwrap_or(1));
     let t = u64::from(spec.t_or_default());
-    let d = spec.inputs.len() as u32;
-    let log = |v: u64| u64::from(64 - v.leading_zeros());
-    // one bump: 3N·x and 3m reads, four gates of them, four h units
-    let bump = 8 * (2 * log(3 * grid) + 8) + 4 * 10 + 16 * log(3 * grid) + 16;
-    // one ×′ of materialised arguments, with its own materialisation
-    let product = 3 * (16 + 6 * r) + 16 * 8 + 4 * (24 + 7 * r) + 8;
-    // one coefficient: two gates' chains, reads and copies
-    let coefficient = 2 * (2 * t + 80) + 4 * (24 + 7 * r);
-    let orders = orders_below(d as usize, n);
-    let products_per_point: u64 = u64::from(d.saturating_sub(1))
-        + orders
-            .iter()
-            .map(|nu| u64::from(nu.iter().sum::<u32>()))
-            .sum::<u64>();
-    let points = (grid + 1).saturating_pow(d);
-    let per_point = products_per_point * product + orders.len() as u64 * coefficient;
+    let d = spec.inputs.len() as u64;
+    let levels = u64::from(64 - (3 * grid).leading_zeros()) + 1;
+    // one bump: its h units, and two copies of each gate of z/2, whose
+    // form reads at most two terms per binary digit of 3N and of 3m
+    let bump = 34 + 16 * levels;
+    // one ×′ with small arguments: three f_s^r and the gates of the sum
+    let product = 18 * r + 32;
+    // the gates of a product's form (7r + 12 terms), up to five copies per
+    // sign for a multiplier below 2 (targets in F_{d,n} have |β| <= 1)
+    let product_gates = 28 * r + 60;
+    // one coefficient: the power chains of two gates and their reads
+    let chains = 4 * t + 16;
+    let psi = (d - 1) * (product + product_gates);
+    let mut per_point = psi;
+    for nu in orders_below(d as usize, n) {
+        let order = u64::from(nu.iter().sum::<u32>());
+        per_point += chains
+            + if order == 0 {
+                if d == 1 { 16 } else { product_gates }
+            } else {
+                order.saturating_sub(1) * (product + product_gates) + product + product_gates
+            };
+    }
+    let points = (grid + 1).saturating_pow(d as u32);
     points
         .saturating_mul(per_point)
-        .saturating_add((grid + 1) * u64::from(d) * bump)
-        .saturating_add(4 * r + t + 64)
+        .saturating_add((grid + 1) * d * bump)
+        .saturating_add(32 * levels + 4 * r + t + 64)
 }
 
 /// A one-input network whose output is `Σ_{m=0..N} h(3Nx − 3m)` — eq. 13's
