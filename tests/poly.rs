@@ -5,12 +5,12 @@
 
 mod common;
 
-use common::{JsonNet, expected_codebook, q};
+use common::{JsonNet, expected_codebook, q, spec_of};
 use num_traits::{Signed, Zero};
 use qrelu::check::{certify_1d, sup_error};
 use qrelu::{Exact, Network, Scalar};
-use qrelu_core::construct::{NetSpec, build};
-use qrelu_core::{Poly, Rational, eval};
+use qrelu_core::construct::build;
+use qrelu_core::{Rational, eval};
 
 qrelu::qrelu! {
     /// The three examples.
@@ -41,24 +41,6 @@ macro_rules! all_nets {
     ($N:ident => $body:block) => {
         each_net!($N => $body; Product, Cubic, Mix, SignedCubic, Quartic, Affine, Constant, Power, Large, ByEps, Tuned)
     };
-}
-
-/// The spec the macro lowered `N` to, rebuilt from `INFO` (target, domain
-/// and parameters), so the core's construction can be compared.
-fn spec_of<N: Network>() -> NetSpec {
-    let info = N::INFO;
-    let target = Poly::from_terms(
-        info.dim(),
-        info.target
-            .iter()
-            .map(|t| (t.coef.to_exact(), t.pow.to_vec())),
-    );
-    let mut spec = NetSpec::new(info.name, info.inputs, target);
-    spec.domain = info.domain_exact();
-    spec.r = info.r;
-    spec.t = info.t;
-    spec.lambda = info.lambda;
-    spec
 }
 
 /// The points of a tensor grid with `den + 1` points per axis over each

@@ -4,11 +4,11 @@
 
 mod common;
 
-use common::{JsonNet, q};
+use common::{JsonNet, q, spec_of};
 use qrelu::check::{certify_1d, sup_error_offset};
 use qrelu::{Exact, Network};
-use qrelu_core::construct::{NetSpec, Structure, build};
-use qrelu_core::{Poly, eval};
+use qrelu_core::construct::build;
+use qrelu_core::eval;
 
 qrelu::qrelu! {
     /// The smooth target, with the grid given.
@@ -25,22 +25,6 @@ macro_rules! each_net {
     ($N:ident => $body:block; $($net:ty),* $(,)?) => {
         $( { type $N = $net; $body } )*
     };
-}
-
-fn spec_of<N: Network>() -> NetSpec {
-    let info = N::INFO;
-    let target = Poly::from_terms(
-        info.dim(),
-        info.target
-            .iter()
-            .map(|t| (t.coef.to_exact(), t.pow.to_vec())),
-    );
-    let mut spec = NetSpec::new(info.name, info.inputs, target);
-    spec.structure = Structure::Taylor;
-    spec.r = info.r;
-    spec.t = info.t;
-    spec.lambda = info.lambda;
-    spec
 }
 
 #[test]

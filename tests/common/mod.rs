@@ -5,7 +5,9 @@
 
 use num_bigint::BigInt;
 use num_traits::{One, Zero};
-use qrelu::{Exact, Scalar};
+use qrelu::{Exact, Network, Scalar};
+use qrelu_core::Poly;
+use qrelu_core::construct::{NetSpec, Structure};
 
 /// `n/d` in the exact type.
 pub fn q(n: i64, d: i64) -> Exact {
@@ -127,4 +129,28 @@ pub fn expected_codebook(lambda: u32, t: u32) -> Vec<Exact> {
     }
     v.sort();
     v
+}
+
+/// The spec the macro lowered `N` to, rebuilt from `INFO` (target, domain,
+/// structure and parameters), so that the core's construction can be
+/// compared with the generated code.
+pub fn spec_of<N: Network>() -> NetSpec {
+    let info = N::INFO;
+    let target = Poly::from_terms(
+        info.dim(),
+        info.target
+            .iter()
+            .map(|t| (t.coef.to_exact(), t.pow.to_vec())),
+    );
+    let mut spec = NetSpec::new(info.name, info.inputs, target);
+    spec.domain = info.domain_exact();
+    spec.structure = match info.structure {
+        "taylor" => Structure::Taylor,
+        "lipschitz" => Structure::Lipschitz,
+        _ => Structure::Direct,
+    };
+    spec.r = info.r;
+    spec.t = info.t;
+    spec.lambda = info.lambda;
+    spec
 }
