@@ -1,8 +1,8 @@
 //! Property tests over random polynomials (`structure = direct`): for d ≤ 3
-//! inputs, degree ≤ 4, coefficients p/q with |p/q| ≤ 4, r ≤ 8 and λ ≤ 5,
+//! inputs, degree ≤ 4, coefficients p/q with |p/q| ≤ 4, r ≤ 8, λ ≤ 9, nonlinear or linear codebooks,
 //!
 //! - every parameter of the exported `qrelu-net/1` JSON is in the codebook
-//!   of eq. 9, recomputed independently;
+//!   (eq. 9, or the linear grid of Section 4.4), recomputed independently;
 //! - the error measured with the JSON's own evaluator, exactly, on a grid
 //!   of non-dyadic and dyadic points never exceeds the a-priori bound;
 //! - f64 evaluation is bit-identical to exact evaluation at dyadic points;
@@ -10,12 +10,13 @@
 
 mod common;
 
-use common::{JsonNet, expected_codebook, q};
+use common::{JsonNet, expected_codebook, expected_linear_codebook, q};
 use num_traits::Signed;
 use proptest::prelude::*;
 use qrelu::Exact;
 use qrelu_core::construct::{NetSpec, build, estimate_weights};
 use qrelu_core::export::json::to_json;
+use qrelu_core::quantize::Quantization;
 use qrelu_core::{Poly, eval};
 
 /// Inputs per random polynomial, at most.
@@ -52,6 +53,7 @@ struct Case {
     r: u32,
     t: Option<u32>,
     lambda: u32,
+    linear: bool,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -61,15 +63,17 @@ fn case() -> impl Strategy<Value = Case> {
             prop::collection::vec(any::<bool>(), dim),
             1u32..=8,
             prop::option::of(1u32..=20),
-            2u32..=5,
+            2u32..=9,
+            any::<bool>(),
         )
-            .prop_map(move |(terms, signed, r, t, lambda)| Case {
+            .prop_map(move |(terms, signed, r, t, lambda, linear)| Case {
                 dim,
                 terms,
                 signed,
                 r,
                 t,
                 lambda,
+                linear,
             })
     })
 }
@@ -91,6 +95,9 @@ impl Case {
         spec.r = Some(self.r);
         spec.t = self.t;
         spec.lambda = self.lambda;
+        if self.linear {
+            spec.quantization = Quantization::Linear;
+        }
         spec.max_weights = u64::MAX;
         spec
     }
@@ -133,10 +140,15 @@ proptest! {
         let c = build(&spec).unwrap();
         prop_assert!(estimate_weights(&spec).unwrap() >= c.metrics.weights as u64);
 
-        // the JSON, read independently: strict codebook of eq. 9
+        // the JSON, read independently: strict codebook of eq. 9 or L_λ
         let json = JsonNet::parse(&to_json(&c));
         json.assert_strict("random");
-        prop_assert_eq!(&json.codebook, &expected_codebook(case.lambda, c.t));
+        let expected = if case.linear {
+            expected_linear_codebook(case.lambda)
+        } else {
+            expected_codebook(case.lambda, c.t)
+        };
+        prop_assert_eq!(&json.codebook, &expected);
 
         // measured error ≤ bound, exactly, off and on the dyadic points
         let mut points = case.grid(7, &[0, 2, 3, 5, 7]);

@@ -8,6 +8,7 @@ use num_traits::{One, Zero};
 use qrelu::{Exact, Network, Scalar};
 use qrelu_core::Poly;
 use qrelu_core::construct::{NetSpec, Structure};
+use qrelu_core::quantize::Quantization;
 
 /// `n/d` in the exact type.
 pub fn q(n: i64, d: i64) -> Exact {
@@ -131,6 +132,21 @@ pub fn expected_codebook(lambda: u32, t: u32) -> Vec<Exact> {
     v
 }
 
+/// The linear codebook of Section 4.4 as documented:
+/// `{−1/2 + k/(λ−1) : k = 0..λ−1}`, computed here independently.
+pub fn expected_linear_codebook(lambda: u32) -> Vec<Exact> {
+    let steps = i64::from(lambda) - 1;
+    (0..=steps).map(|k| q(2 * k - steps, 2 * steps)).collect()
+}
+
+/// The codebook `INFO` promises, recomputed from its quantization, λ, t.
+pub fn expected_codebook_of(info: &qrelu::NetInfo) -> Vec<Exact> {
+    match info.quantization {
+        "linear" => expected_linear_codebook(info.lambda),
+        _ => expected_codebook(info.lambda, info.t.expect("t is set")),
+    }
+}
+
 /// The spec the macro lowered `N` to, rebuilt from `INFO` (target, domain,
 /// structure and parameters), so that the core's construction can be
 /// compared with the generated code.
@@ -152,5 +168,9 @@ pub fn spec_of<N: Network>() -> NetSpec {
     spec.r = info.r;
     spec.t = info.t;
     spec.lambda = info.lambda;
+    spec.quantization = match info.quantization {
+        "linear" => Quantization::Linear,
+        _ => Quantization::Nonlinear,
+    };
     spec
 }

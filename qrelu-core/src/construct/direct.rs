@@ -675,7 +675,7 @@ pub(crate) fn bound_parts_on(spec: &NetSpec, plan: &Plan) -> Result<BoundParts, 
 pub(crate) fn build(spec: &NetSpec) -> Result<(Net, Rational, u32, u32), CoreError> {
     let r = spec.r.unwrap_or(1);
     let t = spec.t_or_default();
-    let codebook = Codebook::nonlinear(spec.lambda, t)?;
+    let codebook = Codebook::new(spec.quantization, spec.lambda, t)?;
     let plan = plan(&spec.target, &spec.domain, r)?;
     let mut b = NetBuilder::new(codebook, &spec.inputs);
 

@@ -149,15 +149,6 @@ fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
             ));
         }
     }
-    if spec.quantization != Quantization::Nonlinear {
-        return Err(unsupported(
-            Subject::Param("quantization"),
-            format!(
-                "`quantization = {}` is not supported yet",
-                spec.quantization.name()
-            ),
-        ));
-    }
     if spec.n.is_some() {
         return Err(CoreError::InvalidParameter {
             subject: Subject::Param("n"),
@@ -255,7 +246,7 @@ pub fn resolve(spec: &NetSpec) -> Result<NetSpec, CoreError> {
         };
         for t in ts {
             let s = with(r, t);
-            if Codebook::nonlinear(s.lambda, s.t_or_default()).is_err() {
+            if Codebook::new(s.quantization, s.lambda, s.t_or_default()).is_err() {
                 continue;
             }
             let bound = direct::bound_parts_on(&s, &plan)?.total();
@@ -351,7 +342,7 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
                 r,
                 t,
             };
-            let codebook = Codebook::nonlinear(spec.lambda, t)?;
+            let codebook = Codebook::new(spec.quantization, spec.lambda, t)?;
             let (net, bound) = taylor::build_taylor(&spec.target, &spec.inputs, params, codebook)?;
             let bound = bound.total();
             if let Some(eps) = spec.eps.as_ref().filter(|eps| bound > **eps) {

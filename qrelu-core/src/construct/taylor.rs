@@ -590,7 +590,6 @@ pub fn check_smoothness(target: &crate::Poly, n: u32, names: &[&str]) -> Result<
 /// Refuses what the Taylor structure cannot build yet, and targets outside
 /// F_{d,n}.
 pub(crate) fn check_supported(spec: &super::NetSpec) -> Result<(), CoreError> {
-    use crate::quantize::Quantization;
     let unsupported = |subject, message: &str| CoreError::Unsupported {
         subject,
         message: message.to_owned(),
@@ -599,12 +598,6 @@ pub(crate) fn check_supported(spec: &super::NetSpec) -> Result<(), CoreError> {
         subject,
         message: message.to_owned(),
     };
-    if spec.quantization != Quantization::Nonlinear {
-        return Err(unsupported(
-            Subject::Param("quantization"),
-            "`quantization = linear` is not supported yet",
-        ));
-    }
     if spec.tune {
         return Err(unsupported(
             Subject::Param("tune"),

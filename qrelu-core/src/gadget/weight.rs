@@ -105,6 +105,21 @@
 //! `λ − 1` radix-`b` digits, not `λ`, and they are not all `b − 1`; the
 //! bound `(λ−1)(b−1) + 1` is attained for λ = 2 (`b = t`, depth `t`).
 //!
+//! # Linear quantization (Section 4.4)
+//!
+//! The linear codebook `L_λ` (see [`Codebook::linear`]) holds ±1/2 and the
+//! powers `2^−e` for `e ≤ B = max(1, v₂(λ − 1))`, so the same network is
+//! built with `E = {1, …, B}`: the greedy trie steps by up to `2^−B`,
+//! `s(k) = ⌈k/B⌉`, and the worst-case depth is
+//! [`linear_depth`] `= 2 + ⌈(t − 2)/B⌉` — §4.4's "depth `t/log λ + 1`"
+//! with `log(λ − 1)` in place of `log λ` when λ − 1 is a power of two
+//! (odd λ spends one of its values on 0), and the gate level on top. The
+//! weights are the same `max(4t + 4, 16)` worst case as for the nonlinear
+//! codebook (one trie node per power, whatever the step), and the width is
+//! at most `B + 2` per signal where §4.4 says `t`. Values of `L_λ` that are
+//! not powers of two (±1/6 for λ = 4) are never used: a weight realised
+//! exactly is a dyadic rational, and no product of them is one.
+//!
 //! # The range claim of the proof, checked
 //!
 //! The proof assumes `r = t^(1/(λ−1))` is an integer; the codebook takes
@@ -788,6 +803,32 @@ pub fn depth(lambda: u32, base: u64, t: u32) -> usize {
         .unwrap_or(0) as usize
 }
 
+/// Our worst-case depth over all `w` for any codebook (it holds ±1/2):
+/// `2 + max_{1≤j≤t−2} s(j)` with `s` the greedy chain length over the
+/// codebook's [`halving_exponents`](Codebook::halving_exponents). Equals
+/// [`depth`] for a nonlinear codebook and [`linear_depth`] for a linear one.
+pub fn depth_in(codebook: &Codebook, t: u32) -> usize {
+    let top = u64::from(t.saturating_sub(2));
+    let exps = exponents(codebook);
+    2 + (1..=top)
+        .map(|j| greedy_length(&exps, j))
+        .max()
+        .unwrap_or(0) as usize
+}
+
+/// Our worst-case depth for the linear codebook `L_λ` (module docs, *Linear
+/// quantization*): `2 + ⌈(t − 2)/B⌉` with `B = max(1, v₂(λ − 1))` (2 for
+/// `t ≤ 2`) — the trie steps by `2^−e`, `e ≤ B`.
+pub fn linear_depth(lambda: u32, t: u32) -> usize {
+    let big_b = lambda.saturating_sub(1).trailing_zeros().clamp(1, 31);
+    2 + t.saturating_sub(2).div_ceil(big_b) as usize
+}
+
+/// Section 4.4's depth of the linear weight sub-network, `t/log2 λ + 1`.
+pub fn paper_linear_depth(lambda: u32, t: u32) -> f64 {
+    f64::from(t) / f64::from(lambda).log2() + 1.0
+}
+
 /// Our worst-case weights over all `w`: `max(4t + 4, 16)`, whatever λ and
 /// `b` (module docs).
 pub fn weights(t: u32) -> u64 {
@@ -888,8 +929,7 @@ mod tests {
         assert_eq!(m.depth, s.depth, "depth w={w} t={t}");
         assert_eq!(m.weights as u64, s.weights, "weights w={w} t={t}");
         assert_eq!(m.units as u64, s.units, "units w={w} t={t}");
-        let (lambda, base) = (codebook.lambda(), codebook.base());
-        assert!(s.depth <= depth(lambda, base, t), "worst depth w={w}");
+        assert!(s.depth <= depth_in(codebook, t), "worst depth w={w}");
         assert!(s.weights <= weights(t), "worst weights w={w}");
         assert!(s.units <= units(t), "worst units w={w}");
     }
@@ -913,6 +953,55 @@ mod tests {
                         check_exact(&net, &w2);
                     }
                 }
+            }
+        }
+    }
+
+    /// The linear codebooks (Section 4.4): the same network, built from
+    /// ±1/2 and the powers `2^−e ∈ L_λ`; exact, in the codebook, of the
+    /// predicted size, with the worst case at [`linear_depth`].
+    #[test]
+    fn linear_codebooks_build_the_same_weights() {
+        let mut rng = Rng(0x5eed_0044);
+        for lambda in [2, 3, 4, 5, 7, 9, 13, 17] {
+            let codebook = Codebook::linear(lambda).unwrap();
+            for t in TS {
+                for i in 0..RANDOM_WEIGHTS / 5 {
+                    let w = rng.weight();
+                    let (net, w2) = network(&w, t, codebook.clone()).unwrap();
+                    assert_eq!(w2, round_to(&w, t));
+                    check_codebook(&net, &codebook);
+                    check_size(&net, &w, t, &codebook);
+                    if i % EVAL_EVERY == 0 {
+                        check_exact(&net, &w2);
+                    }
+                }
+                let worst = int(1) - pow2(-i64::from(t));
+                let (net, _) = network(&worst, t, codebook.clone()).unwrap();
+                let m = metrics(&net);
+                assert_eq!(m.depth, linear_depth(lambda, t), "λ={lambda} t={t}");
+                assert_eq!(m.depth, depth_in(&codebook, t), "λ={lambda} t={t}");
+                assert_eq!(m.weights as u64, weights(t), "λ={lambda} t={t}");
+                // §4.4's t/log λ + 1 with log(λ − 1) for log λ, plus the
+                // gate level, when λ − 1 = 2^B (odd λ spends a value on 0)
+                if (lambda - 1).is_power_of_two() && lambda > 2 {
+                    let log = f64::from(lambda - 1).log2();
+                    assert!(
+                        m.depth as f64 <= f64::from(t) / log + 2.0,
+                        "λ={lambda} t={t}"
+                    );
+                    assert!(
+                        m.depth as f64 >= paper_linear_depth(lambda, t),
+                        "λ={lambda}"
+                    );
+                }
+            }
+        }
+        // the nonlinear formula agrees with the generic one
+        for lambda in LAMBDAS {
+            for t in TS {
+                let cb = Codebook::nonlinear(lambda, t).unwrap();
+                assert_eq!(depth_in(&cb, t), depth(lambda, cb.base(), t));
             }
         }
     }

@@ -12,6 +12,31 @@
 //! up to `λ(b−1)` factors on the longest chain instead of `λ(t^(1/(λ−1))−1)`.
 //! When the ceiling is 1 (t = 1) we use `b = 2`, so that the λ values stay
 //! distinct. For λ = 2 the codebook is {−1/2, 1/2} whatever `t` is.
+//!
+//! **Linear quantization** (Section 4.4): the λ values uniformly spaced on
+//! [−1/2, 1/2], both ends included,
+//!
+//! ```text
+//! L_λ = { −1/2 + k/(λ−1) : k = 0, …, λ−1 }      (step 1/(λ−1))
+//! ```
+//!
+//! — symmetric about 0, inside [−1, 1], the fixed-point grid of a
+//! `log2(λ−1)`-bit signed fraction when λ − 1 is a power of two
+//! (λ = 3: {−1/2, 0, 1/2}; λ = 5: {0, ±1/4, ±1/2}; λ = 9: multiples of 1/8).
+//! The paper states only the resolution ("a minimal resolution of 1/λ");
+//! the step 1/(λ−1) is that resolution up to the factor λ/(λ−1), and pinning
+//! the ends at ±1/2 keeps the weight ±1/2, which every structural block
+//! (f_s^r, ×′, the gates, h) is made of, in every linear codebook. What the
+//! weight sub-network can use besides ±1/2 are the powers 2^−e in L_λ:
+//! 2^−e ∈ L_λ exactly when 2^e divides λ − 1 (e ≥ 1), i.e. for
+//! e = 1, …, max(1, v₂(λ−1)) with v₂ the 2-adic valuation — see
+//! [`Codebook::halving_exponents`] and the weight module for the depth
+//! `⌈(t−2)/v₂(λ−1)⌉ + 2` it gives (the paper's `t/log λ + 1` when
+//! λ − 1 is a power of two). The other values (±1/6 for λ = 4, 0 for odd λ)
+//! are in the codebook, and cost index bits, but no construction needs them:
+//! linear quantization stores `⌈log2 λ⌉` bits per weight for the resolution
+//! of `log2(λ−1)`-bit fixed point, which is why the paper finds it
+//! asymptotically worse than the nonlinear codebook.
 
 use num_traits::{Signed, Zero};
 
@@ -27,7 +52,7 @@ pub const MAX_EXPONENT: u64 = 1022;
 pub enum Quantization {
     /// Powers of two and −1/2 (Prop. 3, eq. 9).
     Nonlinear,
-    /// Uniformly spaced values (Section 4.4); not implemented yet.
+    /// λ values uniformly spaced on [−1/2, 1/2] (Section 4.4, module docs).
     Linear,
 }
 
@@ -106,6 +131,51 @@ impl Codebook {
         })
     }
 
+    /// The linear codebook `L_λ = {−1/2 + k/(λ−1) : k = 0..λ−1}` of
+    /// `lambda ≥ 2` values (module docs). It does not depend on `t`.
+    ///
+    /// # Errors
+    /// `lambda < 2`.
+    ///
+    /// ```
+    /// use qrelu_core::quantize::Codebook;
+    /// use qrelu_core::rational::ratio;
+    /// let cb = Codebook::linear(5).unwrap();
+    /// assert_eq!(cb.values(), &[ratio(-1, 2), ratio(-1, 4), ratio(0, 1), ratio(1, 4), ratio(1, 2)]);
+    /// assert_eq!(cb.halving_exponents(), vec![1, 2]);
+    /// ```
+    pub fn linear(lambda: u32) -> Result<Self, CoreError> {
+        if lambda < 2 {
+            return Err(CoreError::InvalidParameter {
+                subject: Subject::Param("lambda"),
+                message: format!("`lambda` must be at least 2, found {lambda}"),
+            });
+        }
+        let steps = i64::from(lambda) - 1;
+        let values: Vec<Rational> = (0..=steps)
+            .map(|k| rational::ratio(2 * k - steps, 2 * steps))
+            .collect();
+        Ok(Codebook {
+            quantization: Quantization::Linear,
+            lambda,
+            base: 2,
+            values,
+        })
+    }
+
+    /// The codebook of `quantization` with `lambda` values for weight
+    /// precision `t` ([`nonlinear`](Self::nonlinear) or
+    /// [`linear`](Self::linear), which ignores `t`).
+    ///
+    /// # Errors
+    /// Those of the chosen constructor.
+    pub fn new(quantization: Quantization, lambda: u32, t: u32) -> Result<Self, CoreError> {
+        match quantization {
+            Quantization::Nonlinear => Codebook::nonlinear(lambda, t),
+            Quantization::Linear => Codebook::linear(lambda),
+        }
+    }
+
     /// Nonlinear or linear.
     pub fn quantization(&self) -> Quantization {
         self.quantization
@@ -116,7 +186,7 @@ impl Codebook {
         self.lambda
     }
 
-    /// The radix `b` of eq. 9 (nonlinear codebooks).
+    /// The radix `b` of eq. 9 for nonlinear codebooks; 2 for linear ones.
     pub fn base(&self) -> u64 {
         self.base
     }
@@ -197,6 +267,31 @@ mod tests {
                 assert!(cb.contains(&ratio(1, 2)) && cb.contains(&ratio(-1, 2)));
             }
         }
+    }
+
+    #[test]
+    fn linear_codebooks_are_uniform_symmetric_and_hold_one_half() {
+        let third = Codebook::linear(4).unwrap();
+        assert_eq!(
+            third.values(),
+            &[ratio(-1, 2), ratio(-1, 6), ratio(1, 6), ratio(1, 2)]
+        );
+        for lambda in 2..=40u32 {
+            let cb = Codebook::linear(lambda).unwrap();
+            let v = cb.values();
+            assert_eq!(v.len(), lambda as usize);
+            let step = ratio(1, i64::from(lambda) - 1);
+            assert!(v.windows(2).all(|w| &w[1] - &w[0] == step), "λ={lambda}");
+            assert!(v.iter().zip(v.iter().rev()).all(|(a, b)| a == &-b));
+            assert!(cb.contains(&ratio(1, 2)) && cb.contains(&ratio(-1, 2)));
+            // 2^−e ∈ L_λ exactly for e ≤ max(1, v₂(λ−1))
+            let top = (lambda - 1).trailing_zeros().max(1);
+            let expected: Vec<u64> = (1..=u64::from(top)).collect();
+            assert_eq!(cb.halving_exponents(), expected, "λ={lambda}");
+            assert_eq!(cb.quantization(), Quantization::Linear);
+            assert_eq!(Codebook::new(Quantization::Linear, lambda, 9).unwrap(), cb);
+        }
+        assert!(Codebook::linear(1).is_err());
     }
 
     #[test]
