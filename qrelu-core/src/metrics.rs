@@ -74,10 +74,9 @@ pub fn levels(net: &Net) -> (Vec<usize>, usize) {
 /// in-degree (`⌈log2 (max in-degree + 1)⌉`) — a CSR encoding of the DAG. The
 /// codebook itself (λ powers of two) is not counted, as in the paper.
 pub fn honest_bits(net: &Net) -> u64 {
-    let lambda = u64::from(net.codebook.lambda());
-    let weight_bits = u64::from(rational::ceil_log2(lambda));
+    let weight_bits = u64::from(net.codebook.index_bits());
     let src_bits = u64::from(rational::ceil_log2(net.units.len() as u64));
-    let bias_bits = u64::from(rational::ceil_log2(lambda + 1));
+    let bias_bits = u64::from(net.codebook.bias_bits());
     let max_deg = net
         .hidden()
         .map(|(_, _, e)| e.len())

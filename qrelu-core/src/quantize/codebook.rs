@@ -38,6 +38,7 @@
 //! of `log2(λ−1)`-bit fixed point, which is why the paper finds it
 //! asymptotically worse than the nonlinear codebook.
 
+use num_bigint::BigInt;
 use num_traits::{Signed, Zero};
 
 use crate::error::{CoreError, Subject};
@@ -54,6 +55,12 @@ pub enum Quantization {
     Nonlinear,
     /// λ values uniformly spaced on [−1/2, 1/2] (Section 4.4, module docs).
     Linear,
+    /// The grid `{kη : |kη| ≤ B}` of uniform quantization `Q_η` (the Gonon
+    /// slides), made by [`Codebook::uniform`]; not a DSL choice.
+    Uniform,
+    /// No codebook: any rational weight, the unquantized reference
+    /// networks; made by [`Codebook::unquantized`]; not a DSL choice.
+    Unquantized,
 }
 
 impl Quantization {
@@ -62,6 +69,8 @@ impl Quantization {
         match self {
             Quantization::Nonlinear => "nonlinear",
             Quantization::Linear => "linear",
+            Quantization::Uniform => "uniform",
+            Quantization::Unquantized => "unquantized",
         }
     }
 }
@@ -73,8 +82,10 @@ pub struct Codebook {
     quantization: Quantization,
     lambda: u32,
     base: u64,
-    /// ascending
+    /// ascending (finite codebooks; empty for a grid or no codebook)
     values: Vec<Rational>,
+    /// `(η, B, levels)` of a uniform grid
+    grid: Option<(Rational, Rational, BigInt)>,
 }
 
 impl Codebook {
@@ -128,6 +139,7 @@ impl Codebook {
             lambda,
             base,
             values,
+            grid: None,
         })
     }
 
@@ -160,7 +172,66 @@ impl Codebook {
             lambda,
             base: 2,
             values,
+            grid: None,
         })
+    }
+
+    /// The grid of uniform quantization with step `eta > 0` and bound
+    /// `bound ≥ 0`: the `2⌊B/η⌋ + 1` values `kη`, `|kη| ≤ B`, zero
+    /// included. `λ` ([`lambda`](Self::lambda)) saturates at `u32::MAX`;
+    /// [`index_bits`](Self::index_bits) is exact. The values are not
+    /// listed ([`values`](Self::values) is empty); membership is
+    /// arithmetic.
+    ///
+    /// # Errors
+    /// `eta ≤ 0` or `bound < 0`.
+    ///
+    /// ```
+    /// use qrelu_core::quantize::Codebook;
+    /// use qrelu_core::rational::ratio;
+    /// let cb = Codebook::uniform(ratio(1, 8), ratio(3, 2)).unwrap();
+    /// assert_eq!(cb.lambda(), 25);
+    /// assert_eq!(cb.index_bits(), 5);
+    /// assert!(cb.contains(&ratio(-11, 8)) && !cb.contains(&ratio(1, 16)) && !cb.contains(&ratio(13, 8)));
+    /// ```
+    pub fn uniform(eta: Rational, bound: Rational) -> Result<Self, CoreError> {
+        if !eta.is_positive() || bound.is_negative() {
+            return Err(CoreError::InvalidParameter {
+                subject: Subject::Param("eta"),
+                message: format!(
+                    "a uniform grid needs a step > 0 and a bound >= 0, found step {} and bound {}",
+                    rational::display(&eta),
+                    rational::display(&bound)
+                ),
+            });
+        }
+        let levels = rational::floor(&(&bound / &eta)) * 2 + 1;
+        let lambda = u32::try_from(&levels).unwrap_or(u32::MAX);
+        Ok(Codebook {
+            quantization: Quantization::Uniform,
+            lambda,
+            base: 2,
+            values: Vec::new(),
+            grid: Some((eta, bound, levels)),
+        })
+    }
+
+    /// No codebook at all: every rational is a weight and a bias (the
+    /// unquantized reference networks). `λ` is 0 and a weight is counted
+    /// as an `f64`, 64 bits ([`index_bits`](Self::index_bits)).
+    pub fn unquantized() -> Self {
+        Codebook {
+            quantization: Quantization::Unquantized,
+            lambda: 0,
+            base: 2,
+            values: Vec::new(),
+            grid: None,
+        }
+    }
+
+    /// The step `η` and bound `B` of a uniform grid.
+    pub fn grid(&self) -> Option<(&Rational, &Rational)> {
+        self.grid.as_ref().map(|(eta, bound, _)| (eta, bound))
     }
 
     /// The codebook of `quantization` with `lambda` values for weight
@@ -173,6 +244,13 @@ impl Codebook {
         match quantization {
             Quantization::Nonlinear => Codebook::nonlinear(lambda, t),
             Quantization::Linear => Codebook::linear(lambda),
+            Quantization::Uniform | Quantization::Unquantized => Err(CoreError::InvalidParameter {
+                subject: Subject::Param("quantization"),
+                message: format!(
+                    "`quantization = {}` is made from a network, not from λ and t",
+                    quantization.name()
+                ),
+            }),
         }
     }
 
@@ -191,14 +269,19 @@ impl Codebook {
         self.base
     }
 
-    /// The values, ascending.
+    /// The values, ascending; empty for a uniform grid (listed by
+    /// [`grid`](Self::grid)) and for no codebook.
     pub fn values(&self) -> &[Rational] {
         &self.values
     }
 
-    /// Whether `w` is a codebook value.
+    /// Whether `w` is a codebook value (always, for no codebook).
     pub fn contains(&self, w: &Rational) -> bool {
-        self.values.binary_search(w).is_ok()
+        match (&self.grid, self.quantization) {
+            (Some((eta, bound, _)), _) => rational::abs(w) <= *bound && (w / eta).is_integer(),
+            (None, Quantization::Unquantized) => true,
+            (None, _) => self.values.binary_search(w).is_ok(),
+        }
     }
 
     /// Whether `b` is an allowed bias: zero or a codebook value.
@@ -222,9 +305,33 @@ impl Codebook {
         out
     }
 
-    /// Bits to store one weight index, `⌈log2 λ⌉`.
+    /// Bits to store one weight index, `⌈log2 λ⌉` (for a uniform grid with
+    /// its exact number of levels; 64, an `f64`, for no codebook).
     pub fn index_bits(&self) -> u32 {
-        rational::ceil_log2(u64::from(self.lambda))
+        match (&self.grid, self.quantization) {
+            (Some((_, _, levels)), _) => ceil_log2_big(levels),
+            (None, Quantization::Unquantized) => 64,
+            (None, _) => rational::ceil_log2(u64::from(self.lambda)),
+        }
+    }
+
+    /// Bits to store one bias: a codebook value or zero, `⌈log2 (λ + 1)⌉`
+    /// (a uniform grid holds zero already: its index bits; no codebook: 64).
+    pub fn bias_bits(&self) -> u32 {
+        match (&self.grid, self.quantization) {
+            (Some(_), _) | (None, Quantization::Unquantized) => self.index_bits(),
+            (None, _) => rational::ceil_log2(u64::from(self.lambda) + 1),
+        }
+    }
+}
+
+/// `⌈log2 n⌉` for `n ≥ 1`.
+fn ceil_log2_big(n: &BigInt) -> u32 {
+    let below: BigInt = n - 1;
+    if below.is_zero() {
+        0
+    } else {
+        u32::try_from(below.bits()).unwrap_or(u32::MAX)
     }
 }
 
@@ -292,6 +399,30 @@ mod tests {
             assert_eq!(Codebook::new(Quantization::Linear, lambda, 9).unwrap(), cb);
         }
         assert!(Codebook::linear(1).is_err());
+    }
+
+    #[test]
+    fn uniform_grids_and_no_codebook() {
+        let cb = Codebook::uniform(ratio(1, 3), ratio(1, 1)).unwrap();
+        assert_eq!((cb.lambda(), cb.index_bits(), cb.bias_bits()), (7, 3, 3));
+        for k in -3..=3 {
+            assert!(cb.contains(&ratio(k, 3)) && cb.allows_bias(&ratio(k, 3)));
+        }
+        assert!(!cb.contains(&ratio(4, 3)) && !cb.contains(&ratio(1, 6)));
+        // 2^40 + 1 levels: λ saturates, the bits do not
+        let fine = Codebook::uniform(pow2(-40), ratio(1, 2)).unwrap();
+        assert_eq!((fine.lambda(), fine.index_bits()), (u32::MAX, 41));
+        assert_eq!(
+            Codebook::uniform(ratio(1, 2), ratio(0, 1))
+                .unwrap()
+                .index_bits(),
+            0
+        );
+        assert!(Codebook::uniform(ratio(0, 1), ratio(1, 1)).is_err());
+        let free = Codebook::unquantized();
+        assert!(free.contains(&ratio(22, 7)) && free.allows_bias(&ratio(-5, 3)));
+        assert_eq!((free.index_bits(), free.bias_bits()), (64, 64));
+        assert!(Codebook::new(Quantization::Uniform, 2, 4).is_err());
     }
 
     #[test]

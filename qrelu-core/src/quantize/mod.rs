@@ -2,4 +2,6 @@
 
 pub mod codebook;
 
+pub mod uniform;
+
 pub use codebook::{Codebook, Quantization};
