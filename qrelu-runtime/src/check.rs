@@ -13,7 +13,7 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-pub use crate::certify::{Certified, certify_1d};
+pub use crate::certify::{Certified, Evaluate, certify_1d, certify_1d_with};
 use crate::{Exact, Network, Scalar};
 
 /// Why a check or a checked evaluation could not run.

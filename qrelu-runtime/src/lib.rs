@@ -36,8 +36,8 @@ mod piece;
 pub mod scalar;
 
 pub use check::{
-    Certified, CheckError, SupError, certify_1d, eval_checked, sup_error, sup_error_offset,
-    sup_error_on,
+    Certified, CheckError, Evaluate, SupError, certify_1d, certify_1d_with, eval_checked,
+    sup_error, sup_error_offset, sup_error_on,
 };
 pub use info::{BlockInfo, ConstRational, NetInfo, TargetTerm};
 pub use network::Network;

@@ -219,25 +219,95 @@ pub fn certify_1d<N: Network>() -> Result<Certified, CheckError> {
         Some((lo, hi)) => (lo.to_exact(), hi.to_exact()),
         None => return Err(CheckError::Unsupported("a network without a domain")),
     };
+    certify(
+        &Generated::<N>(core::marker::PhantomData),
+        target,
+        &lo,
+        &hi,
+        &info.error_bound.to_exact(),
+    )
+}
+
+/// A one-input function the certified check can sweep: anything that
+/// evaluates with every [`Scalar`] and is piecewise affine in its input
+/// (a ReLU network). Lets [`certify_1d_with`] check networks that are not
+/// generated types — a network built at run time, a quantized copy.
+pub trait Evaluate {
+    /// The function at `x` (one entry).
+    ///
+    /// # Errors
+    /// Whatever the evaluation reports; it is passed on.
+    fn eval<T: Scalar>(&self, x: &[T]) -> Result<T, CheckError>;
+}
+
+/// A generated network as an [`Evaluate`].
+struct Generated<N>(core::marker::PhantomData<N>);
+
+impl<N: Network> Evaluate for Generated<N> {
+    fn eval<T: Scalar>(&self, x: &[T]) -> Result<T, CheckError> {
+        N::eval_at(x)
+    }
+}
+
+/// [`certify_1d`] for any [`Evaluate`]: the certified sup of
+/// |f(x) − p(x)| over [lo, hi] for the target `p(x) = Σ c·x^k` given as
+/// `(c, k)` terms, against `bound`.
+///
+/// ```
+/// use qrelu_runtime::{CheckError, Evaluate, Exact, Scalar, certify_1d_with, relu};
+///
+/// /// x/2 + relu(x − 1/2): the 2-piece interpolant of x² on [0, 1].
+/// struct Square1;
+/// impl Evaluate for Square1 {
+///     fn eval<T: Scalar>(&self, x: &[T]) -> Result<T, CheckError> {
+///         Ok(x[0].times(&T::ratio(1, 2)).plus(&relu(x[0].minus(&T::ratio(1, 2)))))
+///     }
+/// }
+/// let one = Exact::from_integer(1.into());
+/// let c = certify_1d_with(&Square1, &[(one.clone(), 2)], &Exact::from_integer(0.into()), &one, &Exact::new(1.into(), 16.into()))?;
+/// assert!(c.holds && c.attained);
+/// # Ok::<(), CheckError>(())
+/// ```
+///
+/// # Errors
+/// As [`certify_1d`]: an inverted domain, a target above degree 1024, a
+/// function that is not piecewise affine, errors of `f`.
+pub fn certify_1d_with<F: Evaluate>(
+    f: &F,
+    target: &[(Exact, u32)],
+    lo: &Exact,
+    hi: &Exact,
+    bound: &Exact,
+) -> Result<Certified, CheckError> {
+    certify(f, Poly::from_terms(target)?, lo, hi, bound)
+}
+
+fn certify<F: Evaluate>(
+    f: &F,
+    target: Poly,
+    lo: &Exact,
+    hi: &Exact,
+    bound: &Exact,
+) -> Result<Certified, CheckError> {
     if lo > hi {
         return Err(CheckError::EmptyGrid);
     }
-    let bound = info.error_bound.to_exact();
     if target.degree() <= 3 {
-        let mut check = exact::Exact3::new(&target, &bound);
-        let pieces = sweep::<N>(&lo, &hi, |x0, x1, a, c| check.piece(x0, x1, a, c))?;
+        let mut check = exact::Exact3::new(&target, bound);
+        let pieces = sweep(f, lo, hi, |x0, x1, a, c| check.piece(x0, x1, a, c))?;
         Ok(check.finish(pieces))
     } else {
-        let mut check = enclose::Enclosure::new(&target, &lo, &hi, &bound);
-        let pieces = sweep::<N>(&lo, &hi, |x0, x1, a, c| check.piece(x0, x1, a, c))?;
+        let mut check = enclose::Enclosure::new(&target, lo, hi, bound);
+        let pieces = sweep(f, lo, hi, |x0, x1, a, c| check.piece(x0, x1, a, c))?;
         Ok(check.finish(pieces))
     }
 }
 
-/// Calls `visit(x0, x1, a, c)` for every piece [x0, x1] of the 1-D network
-/// `N` on [lo, hi], left to right, where the network equals a·x + c;
-/// returns the number of pieces.
-fn sweep<N: Network>(
+/// Calls `visit(x0, x1, a, c)` for every piece [x0, x1] of the 1-D function
+/// `f` on [lo, hi], left to right, where it equals a·x + c; returns the
+/// number of pieces.
+fn sweep<F: Evaluate>(
+    f: &F,
     lo: &Exact,
     hi: &Exact,
     mut visit: impl FnMut(&Exact, &Exact, &Exact, &Exact),
@@ -246,7 +316,7 @@ fn sweep<N: Network>(
     let mut x0 = lo.clone();
     loop {
         let start = Rc::new(x0);
-        let piece = N::eval_at::<Piece>(&[Piece::input(start.clone())])?;
+        let piece = f.eval::<Piece>(&[Piece::input(start.clone())])?;
         if piece.is_poisoned() {
             return Err(CheckError::NotAffine);
         }
@@ -281,7 +351,7 @@ pub(crate) struct Poly {
 impl Poly {
     /// Sums the target terms by degree and drops cancelled leading terms.
     fn from_info(info: &NetInfo) -> Result<Self, CheckError> {
-        let mut by_degree: BTreeMap<usize, Exact> = BTreeMap::new();
+        let mut terms = Vec::with_capacity(info.target.len());
         for term in info.target {
             if term.pow.iter().skip(1).any(|&k| k != 0) {
                 return Err(CheckError::Dimension {
@@ -289,8 +359,17 @@ impl Poly {
                     found: term.pow.len(),
                 });
             }
-            let degree = term.pow.first().map_or(0, |&k| k as usize);
-            *by_degree.entry(degree).or_insert_with(Zero::zero) += term.coef.to_exact();
+            terms.push((term.coef.to_exact(), term.pow.first().copied().unwrap_or(0)));
+        }
+        Self::from_terms(&terms)
+    }
+
+    /// Sums `(c, k)` terms `c·x^k` by degree and drops cancelled leading
+    /// terms.
+    fn from_terms(terms: &[(Exact, u32)]) -> Result<Self, CheckError> {
+        let mut by_degree: BTreeMap<usize, Exact> = BTreeMap::new();
+        for (coef, k) in terms {
+            *by_degree.entry(*k as usize).or_insert_with(Zero::zero) += coef;
         }
         by_degree.retain(|_, coef| !coef.is_zero());
         let degree = by_degree.last_key_value().map_or(0, |(&k, _)| k);
