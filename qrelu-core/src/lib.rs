@@ -32,7 +32,7 @@ pub mod poly;
 pub mod quantize;
 pub mod rational;
 
-pub use construct::{Construction, NetSpec, Structure, build};
+pub use construct::{Construction, NetSpec, Structure, build, build_unquantized};
 pub use error::{CoreError, Subject};
 pub use net::{Net, NetBuilder};
 pub use poly::Poly;

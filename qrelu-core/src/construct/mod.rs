@@ -5,8 +5,11 @@
 //! [`build`] is the single entry point the macro and the studies call. It
 //! checks what is supported, estimates the size *before* building (the
 //! `max_weights` guard), builds, and returns a [`Construction`].
+//! [`build_unquantized`] does the same for the unquantized reference
+//! networks of [`free`] (same spec, free exact weights).
 
 pub mod direct;
+pub mod free;
 mod signal;
 pub mod taylor;
 
@@ -368,6 +371,78 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
         error_bound,
         r,
         t,
+        metrics,
+    })
+}
+
+/// Builds the **unquantized reference network** for `spec` ([`free`]):
+/// the same construction as [`build`] — `structure = direct` or `taylor`,
+/// `r`, `n`, `N` and `eps` resolved the same way ([`free::resolve`]: for
+/// `direct`, the smallest `r` whose *free* bound meets `eps`; for
+/// `taylor`, eqs. 26–28) and the same `max_weights` guard
+/// ([`free::estimate_weights`]) — with every weight and bias a free exact
+/// rational: the codebook is [`Codebook::unquantized`], the returned
+/// spec says `quantization = unquantized`, and `t` is 0 (no weight is
+/// rounded; `spec.t` and `spec.lambda` are ignored). The bound is exact and
+/// a-priori: `Σ_α |c_α|·δ_α` (eqs. 3, 8, 21) for `direct`, the exact Taylor
+/// tail plus the ×′ part of eqs. 21–24 for `taylor`.
+///
+/// # Errors
+/// As [`build`].
+///
+/// ```
+/// use qrelu_core::{construct::{build, build_unquantized, NetSpec}, Poly};
+/// let mut spec = NetSpec::new("Square", &["x"], Poly::var(1, 0).pow(2));
+/// spec.r = Some(4);
+/// let free = build_unquantized(&spec).unwrap();
+/// let quantized = build(&spec).unwrap();
+/// // the same function, so the same bound (eq. 3) with fewer weights and levels
+/// assert_eq!(free.error_bound, quantized.error_bound);
+/// assert_eq!((free.metrics.weights, free.metrics.depth), (23, 5));
+/// assert_eq!((quantized.metrics.weights, quantized.metrics.depth), (52, 8));
+/// ```
+pub fn build_unquantized(spec: &NetSpec) -> Result<Construction, CoreError> {
+    let mut spec = free::resolve(spec)?;
+    let estimate = free::estimate_weights(&spec)?;
+    if estimate > spec.max_weights {
+        return Err(CoreError::TooLarge {
+            estimate,
+            limit: spec.max_weights,
+        });
+    }
+    let r = spec.r.unwrap_or(1);
+    let (net, error_bound) = match spec.structure {
+        Structure::Taylor => {
+            let n = spec.n.unwrap_or(1);
+            let grid = spec.grid.unwrap_or(1);
+            let (net, bound) =
+                free::build_taylor(&spec.target, &spec.inputs, n, u64::from(grid), r)?;
+            let bound = bound.total();
+            if let Some(eps) = spec.eps.as_ref().filter(|eps| bound > **eps) {
+                return Err(CoreError::InvalidParameter {
+                    subject: Subject::Param("eps"),
+                    message: format!(
+                        "with N = {grid} and r = {r} (eqs. 26-28) the exact a-priori bound of \
+                         the unquantized network is about {:.3e}, above `eps` = {}; give `N` \
+                         and `r` yourself",
+                        rational::to_f64(&bound),
+                        rational::display(eps)
+                    ),
+                });
+            }
+            (net, bound)
+        }
+        _ => free::build_direct(&spec)?,
+    };
+    spec.quantization = Quantization::Unquantized;
+    spec.t = None;
+    let metrics = metrics::metrics(&net);
+    Ok(Construction {
+        spec,
+        net,
+        error_bound,
+        r,
+        t: 0,
         metrics,
     })
 }

@@ -126,12 +126,9 @@ impl Signal {
     }
 }
 
-/// Two distinct signals of `v`, mutably.
-pub(crate) fn pair_mut(
-    v: &mut [Signal],
-    i: usize,
-    j: usize,
-) -> Result<(&mut Signal, &mut Signal), CoreError> {
+/// Two distinct elements of `v`, mutably (signals here, and the
+/// unquantized signals of [`super::free`]).
+pub(crate) fn pair_mut<T>(v: &mut [T], i: usize, j: usize) -> Result<(&mut T, &mut T), CoreError> {
     if i == j || i.max(j) >= v.len() {
         return Err(internal("a product of a signal with itself"));
     }

@@ -199,7 +199,8 @@ impl TaylorBound {
 
 /// Every multi-index of `d` entries with `|ν| < n`, by increasing order
 /// (within one order, in lexicographic order of the exponent vectors).
-fn orders_below(d: usize, n: u32) -> Vec<Vec<u32>> {
+/// Shared with the unquantized Theorem 1 network of [`super::free`].
+pub(crate) fn orders_below(d: usize, n: u32) -> Vec<Vec<u32>> {
     fn fill(prefix: &mut Vec<u32>, d: usize, left: u32, out: &mut Vec<Vec<u32>>) {
         if prefix.len() + 1 == d {
             prefix.push(left);
@@ -233,8 +234,8 @@ fn round_to_step(c: &Rational, q: &Rational) -> Rational {
 }
 
 /// `p(y + a)` as a polynomial in `y`: its coefficients are the Taylor
-/// coefficients `D^ν p(a)/ν!` (eq. 15), exactly.
-fn shifted(p: &crate::Poly, a: &[Rational]) -> crate::Poly {
+/// coefficients `D^ν p(a)/ν!` (eq. 15), exactly. Shared with [`super::free`].
+pub(crate) fn shifted(p: &crate::Poly, a: &[Rational]) -> crate::Poly {
     use crate::Poly;
     let d = p.nvars();
     let mut out = Poly::zero(d);

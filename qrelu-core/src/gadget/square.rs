@@ -127,7 +127,9 @@ pub fn square(b: &mut NetBuilder, x: UnitId, r: u32) -> Result<LinearForm, CoreE
     square_form(b, &u, r)
 }
 
-fn check_r(r: u32) -> Result<(), CoreError> {
+/// Refuses `r = 0` and `r > MAX_R` (shared with the unquantized square of
+/// [`crate::construct::free`]).
+pub(crate) fn check_r(r: u32) -> Result<(), CoreError> {
     if r == 0 || r > MAX_R {
         return Err(CoreError::InvalidParameter {
             subject: crate::error::Subject::Param("r"),
