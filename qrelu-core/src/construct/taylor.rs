@@ -39,6 +39,26 @@
 //! nonzero and they sum to 1: `Σ_m h(3Nx − 3m) = 1` (eq. 13), exactly in
 //! the network too. In d dimensions `ψ_m = Π_k h(3Nx_k − 3m_k)` (eq. 11)
 //! and `Σ_m ψ_m = Π_k Σ_{m_k} h(·) = 1`.
+//!
+//! # Size
+//!
+//! The network has `(N + 1)^d` grid points, each with its Taylor terms and
+//! their ×′ chains, and eq. 28 asks `N ≥ (3·2^d·d^n/ε)^(1/n)`, so it grows
+//! like `(1/ε)^(d/n)` times a log. The finest `eps = 1/k` whose estimate
+//! passes the default `max_weights` ([`super::DEFAULT_MAX_WEIGHTS`] =
+//! 200,000), λ = 2 — the same for every target, since N, r, t and the
+//! estimate depend on d, n and `eps` only; the built sizes are those of
+//! the targets of `examples/theorem1.rs`, about half the estimate:
+//!
+//! | d | n = 1 | n = 2 | n = 3 |
+//! | --- | --- | --- | --- |
+//! | 1 | 1/111 (N = 666, built 95,654) | 1/8066 (N = 220, built 105,338) | 1/102354 (N = 85, built 97,613) |
+//! | 2 | none: 1/2 needs N = 48 | 1/2 (N = 10, built 77,822) | 1/2 (N = 6, built 89,488) |
+//! | 3 | none | none: 1/2 needs N = 21 | none: 1/2 needs N = 11 |
+//!
+//! Beyond that, raise `max_weights` or give `N` and `r` (the bound of the
+//! result is usually several times below the `eps` eqs. 26–28 were
+//! chosen for).
 
 use num_traits::{One, Signed, Zero};
 
