@@ -39,10 +39,15 @@ use qrelu_core::construct::{Construction, NetSpec, Structure, build, build_unqua
 use qrelu_core::net::{Net, UnitKind};
 use qrelu_core::quantize::uniform::{Rounding, eta_for, lipschitz, uniform};
 use qrelu_core::rational::{self, Rational, pow2, ratio};
-use qrelu_core::{Codebook, Poly, eval, metrics};
+use qrelu_core::{Codebook, Poly, metrics};
 
 /// Networks above this many weights are not built.
 const MAX_WEIGHTS: u64 = 1_000_000;
+
+/// One-input networks up to this many units are certified (a sweep
+/// evaluates the whole network once per linear piece); larger ones are
+/// measured on the grid, like two-input ones.
+const CERTIFY_UNITS: usize = 4_000;
 
 /// One target of the study.
 struct Target {
@@ -137,7 +142,7 @@ fn spec_for(t: &Target, eps: &Rational) -> NetSpec {
 /// The measured sup error of `net` against the target: certified in 1-D,
 /// an `f64` grid in 2-D. Returns (error, certified).
 fn measure(t: &Target, net: &Net) -> (f64, bool) {
-    if t.inputs.len() == 1 {
+    if t.inputs.len() == 1 && net.units.len() <= CERTIFY_UNITS {
         let terms: Vec<(Exact, u32)> = t
             .poly
             .terms()
@@ -149,22 +154,69 @@ fn measure(t: &Target, net: &Net) -> (f64, bool) {
         (rational::to_f64(&c.upper), true)
     } else {
         let mut worst = 0f64;
-        let axis = |(lo, hi): &(Rational, Rational), k: usize| {
+        let axis = |(lo, hi): &(Rational, Rational), k: usize, m: usize| {
             let (lo, hi) = (rational::to_f64(lo), rational::to_f64(hi));
-            lo + (hi - lo) * ((k as f64 + 1.0 / 3.0) / 33.0)
+            lo + (hi - lo) * ((k as f64 + 1.0 / 3.0) / m as f64)
         };
-        for i in 0..33 {
-            for j in 0..33 {
-                let x = [axis(&t.domain[0], i), axis(&t.domain[1], j)];
-                let xq: Vec<Rational> = x
-                    .iter()
-                    .map(|v| Rational::from_float(*v).expect("finite"))
-                    .collect();
-                let target = rational::to_f64(&t.poly.eval(&xq));
-                worst = worst.max((eval::eval_f64(net, &x) - target).abs());
-            }
+        // 33 × 33 points in 2-D, 1089 in 1-D
+        let points: Vec<Vec<f64>> = if t.inputs.len() == 1 {
+            (0..1089).map(|k| vec![axis(&t.domain[0], k, 1089)]).collect()
+        } else {
+            (0..33 * 33)
+                .map(|k| vec![axis(&t.domain[0], k / 33, 33), axis(&t.domain[1], k % 33, 33)])
+                .collect()
+        };
+        let flat = Flat::new(net);
+        for x in &points {
+            let xq: Vec<Rational> = x
+                .iter()
+                .map(|v| Rational::from_float(*v).expect("finite"))
+                .collect();
+            let target = rational::to_f64(&t.poly.eval(&xq));
+            worst = worst.max((flat.eval(x) - target).abs());
         }
         (worst, false)
+    }
+}
+
+/// `net` with its parameters converted to `f64` once, for grids over
+/// large networks (`eval::eval_f64` converts them at every point).
+struct Flat {
+    /// per unit: `None` for input `i`, else the bias and the edges
+    units: Vec<Result<(f64, Vec<(usize, f64)>), usize>>,
+    output: (f64, Vec<(usize, f64)>),
+}
+
+impl Flat {
+    fn new(net: &Net) -> Flat {
+        let edges = |e: &[qrelu_core::net::Edge]| -> Vec<(usize, f64)> {
+            e.iter().map(|e| (e.src, rational::to_f64(&e.weight))).collect()
+        };
+        let units = net
+            .units
+            .iter()
+            .map(|u| match &u.kind {
+                UnitKind::Input { index } => Err(*index),
+                UnitKind::Relu { bias, inputs } => Ok((rational::to_f64(bias), edges(inputs))),
+            })
+            .collect();
+        let output = (rational::to_f64(&net.output.bias), edges(&net.output.inputs));
+        Flat { units, output }
+    }
+
+    /// The same sums in the same order as `eval::eval_f64`.
+    fn eval(&self, x: &[f64]) -> f64 {
+        let affine = |(b, e): &(f64, Vec<(usize, f64)>), v: &[f64]| {
+            e.iter().fold(*b, |acc, (s, w)| acc + w * v[*s])
+        };
+        let mut v = Vec::with_capacity(self.units.len());
+        for u in &self.units {
+            v.push(match u {
+                Err(i) => x[*i],
+                Ok(a) => affine(a, &v).max(0.0),
+            });
+        }
+        affine(&self.output, &v)
     }
 }
 

@@ -175,7 +175,8 @@ impl Series {
     fn log_factor(&self, inv_eps: f64) -> f64 {
         let power = match self.quantization {
             Quantization::Nonlinear => 1.0 / f64::from(self.lambda - 1) + 1.0,
-            Quantization::Linear => 2.0,
+            // the study builds only the two codebooks of the paper
+            Quantization::Linear | Quantization::Uniform | Quantization::Unquantized => 2.0,
         };
         self.log_arg(inv_eps).powf(power)
     }

@@ -1,11 +1,13 @@
-//! A tour of qrelu, in four tables:
+//! A tour of qrelu, in six tables:
 //!
 //! 1. the squaring network f_s^r of Prop. 1 for r = 1..=12, weights ±1/2;
 //! 2. polynomials compiled by `qrelu!` (`structure = direct`): x², x·y,
 //!    3/4·x³ − x/2 + 1/8 and a 3-variable cubic, each with λ ∈ {2, 3, 4};
 //! 3. the multiplication ×′ of Prop. 2 beside Table 1 and eq. 8;
 //! 4. the weight sub-network of Prop. 3 beside the counts of its proof;
-//! 5. Theorem 1's function-independent networks (`structure = taylor`).
+//! 5. Theorem 1's function-independent networks (`structure = taylor`);
+//! 6. two of them block by block (`INFO.parts`) beside Table 1's widths and
+//!    depths, and their totals beside the leading terms of eqs. 29–30.
 //!
 //! For each network it prints the size the compiler reports in `INFO`, the
 //! a-priori bound and the measured error: *certified* for one input (the
@@ -288,6 +290,105 @@ fn weight_table() {
     );
 }
 
+/// Table 1's row for the part `name`: what it does, its width and its
+/// depth, evaluated for `t`, `λ`, `N` and `r` (`t^(1/(λ−1))` real, `log`
+/// base 2).
+fn table_1_row(name: &str, t: f64, lambda: f64, grid: f64, r: f64) -> (&'static str, f64, f64) {
+    match name {
+        "B_w" => (
+            "construct weights",
+            t,
+            lambda * (t.powf(1.0 / (lambda - 1.0)) - 1.0) + 1.0,
+        ),
+        "B_N" => ("construct 1/N, …, (N-1)/N", 2.0 * grid, 1.0),
+        "B_abs" => ("get absolute values", 4.0, 1.0),
+        "B_s" => ("scale by 3N", 4.0, (3.0 * grid / 2.0).log2()),
+        "B_h" => ("implement h(x)", 12.0, 1.0),
+        "B_mul" => ("implement ×′(x, y)", 60.0, 3.0 * r + 1.0),
+        _ => ("weighted sum of the terms", f64::NAN, f64::NAN),
+    }
+}
+
+/// A Table 1 value: an integer as such, else two decimals.
+fn t1(v: f64) -> String {
+    if v.is_nan() {
+        "-".to_owned()
+    } else if v.fract() == 0.0 {
+        format!("{v}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+/// Table 6: one Taylor network's `INFO.parts` beside Table 1, and its
+/// totals beside the leading terms of eqs. 29–30 (O-forms, so ratios).
+fn parts_table<N: Network>(n: u32, grid: u32) {
+    let info = N::INFO;
+    let (r, t) = (info.r.unwrap_or(1), info.t.unwrap_or(1));
+    let d = info.dim();
+    println!(
+        "{} = {} (d = {d}, n = {n}, N = {grid}, r = {r}, t = {t}, λ = {})\n",
+        info.name,
+        target_text::<N>(),
+        info.lambda
+    );
+    println!(
+        "{:<7} {:<27} {:>5} {:>6} {:>7} {:>13} {:>13}",
+        "block", "function", "inst", "units", "weights", "width / T1", "depth / T1"
+    );
+    let (tf, lf, nf, rf) = (
+        f64::from(t),
+        f64::from(info.lambda),
+        f64::from(grid),
+        f64::from(r),
+    );
+    for p in info.parts {
+        let (what, width, depth) = table_1_row(p.name, tf, lf, nf, rf);
+        let name = if p.name == "B_mul" { "B_×′" } else { p.name };
+        let ours = |v: usize, t: f64| {
+            if t.is_nan() {
+                "-".to_owned()
+            } else {
+                format!("{v} / {}", t1(t))
+            }
+        };
+        println!(
+            "{:<7} {:<27} {:>5} {:>6} {:>7} {:>13} {:>13}",
+            name,
+            what,
+            p.instances,
+            p.units,
+            p.weights,
+            ours(p.width, width),
+            ours(p.depth, depth)
+        );
+    }
+    let units: usize = info.parts.iter().map(|p| p.units).sum();
+    let weights: usize = info.parts.iter().map(|p| p.weights).sum();
+    assert_eq!(weights, info.weights, "the parts partition the weights");
+    println!(
+        "{:<7} {:<27} {:>5} {:>6} {:>7} {:>13} {:>13}",
+        "total", "the network", "", units, weights, info.width, info.depth
+    );
+    // eqs. 29–30 before inserting t and N: N_w = O(λ t^(1/(λ−1)+1) N^d),
+    // N_d = O(λ t^(1/(λ−1)) + log N)
+    let root = tf.powf(1.0 / (lf - 1.0));
+    let n_w = lf * root * tf * nf.powi(d as i32);
+    let n_d = lf * root + nf.log2();
+    println!(
+        "eq. 30: N_w = {} weights against λ·t^(1/(λ-1)+1)·N^d = {:.0}: ratio {:.2}",
+        info.weights,
+        n_w,
+        info.weights as f64 / n_w
+    );
+    println!(
+        "eq. 29: N_d = {} layers against λ·t^(1/(λ-1)) + log N = {:.2}: ratio {:.2}\n",
+        info.depth,
+        n_d,
+        info.depth as f64 / n_d
+    );
+}
+
 fn main() {
     println!("qrelu tour: quantized ReLU networks of Ding, Liu & Shi, built at compile time\n");
     println!("1. the squaring network f_s^r of Prop. 1, weights ±1/2 only\n");
@@ -358,6 +459,20 @@ fn main() {
         "the direct structure builds x^3/6 - x^2/4 + x/3 exactly from its monomials; Theorem 1's \
          network does not use\nthe target's form, only its Taylor coefficients at the grid points \
          — hence its size (issue 4 adds eps)."
+    );
+
+    println!(
+        "\n6. Table 1 block by block (INFO.parts): instances, units, weights, and the width and \
+         depth of the\nlargest instance beside Table 1's (T1, for this network's t, λ, N, r; \
+         log base 2)\n"
+    );
+    parts_table::<SmoothN2>(2, 8);
+    parts_table::<Saddle>(2, 4);
+    println!(
+        "width = most units of one instance on one layer, depth = layers one instance spans. \
+         B_×′ counts the f_s^r\nof a product (its |·| are B_abs, its constants K_j B_N); B_N \
+         is every constant unit, the K_j included;\nB_s scales x once per input, not |x - m/N| \
+         once per bump. N_w and N_d: eqs. 29-30 are O-forms, so only the ratio is reported."
     );
 
     println!("\nthis tour writes no pictures.");

@@ -177,6 +177,9 @@ fn info_reports_sizes_and_the_product_tree_is_shared() {
         assert_eq!(info.bits, info.weights as u64 * index_bits, "{}", info.name);
         let block_weights: usize = info.blocks.iter().map(|b| b.weights).sum();
         assert_eq!(block_weights, info.weights, "{}: blocks partition the weights", info.name);
+        let part_weights: usize = info.parts.iter().map(|p| p.weights).sum();
+        assert_eq!(part_weights, info.weights, "{}: Table 1 parts partition the weights", info.name);
+        assert!(info.part("B_s").is_none() && info.part("B_h").is_none(), "{}", info.name);
     });
     // Mix = xyz − 2x² + (y² − 2yz + z²)/3: three squares, and y·z is built
     // once and reused by x·y·z, so two ×′ blocks

@@ -183,6 +183,11 @@ fn info_matches_the_derived_formulas() {
         assert!(info.honest_bits > info.bits);
         let block_weights: usize = info.blocks.iter().map(|b| b.weights).sum();
         assert_eq!(block_weights, info.weights, "{}: blocks partition the weights", info.name);
+        // one f_s^r: one B_×′ of 2r units, its |x| (B_abs), its K_j (B_N)
+        let names: Vec<&str> = info.parts.iter().map(|p| p.name).collect();
+        assert_eq!(names, ["B_N", "B_abs", "B_mul", "output"], "{}", info.name);
+        let mul = info.part("B_mul").unwrap();
+        assert_eq!((mul.instances, mul.units), (1, 2 * r), "{}", info.name);
     }; S1, S2, S7, S12, S24, L3, L4, L6);
 }
 

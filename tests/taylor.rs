@@ -91,3 +91,69 @@ fn eps_picks_the_papers_parameters() {
     let resolved = qrelu_core::construct::resolve(&spec).unwrap();
     assert_eq!(resolved.grid, Some(25));
 }
+
+/// Table 1's accounting reaches the generated code: `INFO.parts` is the
+/// core's, every part is there, and the parts add up to the network.
+#[test]
+fn info_carries_table_1_parts() {
+    each_net!(N => {
+        let info = N::INFO;
+        let names: Vec<&str> = info.parts.iter().map(|p| p.name).collect();
+        assert_eq!(names, ["B_w", "B_N", "B_abs", "B_s", "B_h", "B_mul", "output"], "{}", info.name);
+        let weights: usize = info.parts.iter().map(|p| p.weights).sum();
+        assert_eq!(weights, info.weights, "{}: the parts partition the weights", info.name);
+        // one B_h per bump, one B_s per input, one B_N
+        let d = info.dim();
+        let bumps = info.part("B_h").unwrap().instances;
+        assert_eq!(bumps % d, 0, "{}", info.name);
+        assert_eq!(info.part("B_s").unwrap().instances, d, "{}", info.name);
+        assert_eq!(info.part("B_N").unwrap().instances, 1, "{}", info.name);
+        assert_eq!(info.part("output").unwrap().weights, JsonNet::parse(N::JSON).output.1.len());
+    }; Smooth, Smooth3, Saddle, SmoothEps);
+    // the core says the same, field by field
+    let mut spec = spec_of::<Saddle>();
+    spec.n = Some(2);
+    spec.grid = Some(3);
+    let c = build(&spec).unwrap();
+    assert_eq!(c.metrics.parts.len(), Saddle::INFO.parts.len());
+    for (core, info) in c.metrics.parts.iter().zip(Saddle::INFO.parts) {
+        assert_eq!(
+            (
+                core.name.as_str(),
+                core.instances,
+                core.units,
+                core.weights,
+                core.width,
+                core.depth
+            ),
+            (
+                info.name,
+                info.instances,
+                info.units,
+                info.weights,
+                info.width,
+                info.depth
+            )
+        );
+    }
+    // N = 3: one B_h per bump, d(N + 1) bumps
+    assert_eq!(Saddle::INFO.part("B_h").unwrap().instances, 2 * 4);
+}
+
+/// Every hidden unit of the JSON names its part, and counting units per
+/// part in the JSON gives `INFO.parts`.
+#[test]
+fn json_units_name_their_part() {
+    let v: serde_json::Value = serde_json::from_str(Smooth::JSON).unwrap();
+    let mut count: std::collections::BTreeMap<String, usize> = Default::default();
+    for u in v["units"].as_array().unwrap() {
+        if u["kind"] == "relu" {
+            *count
+                .entry(u["part"].as_str().unwrap().to_owned())
+                .or_default() += 1;
+        }
+    }
+    for p in Smooth::INFO.parts.iter().filter(|p| p.name != "output") {
+        assert_eq!(count.get(p.name).copied(), Some(p.units), "{}", p.name);
+    }
+}

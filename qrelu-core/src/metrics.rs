@@ -1,5 +1,6 @@
 //! Size metrics of a network: weights, biases, units, depth, width, and
-//! storage in bits, overall and per block kind.
+//! storage in bits, overall, per block kind and per block of the paper's
+//! Table 1 ([`parts`]).
 //!
 //! Levels: an input unit has level 0; a hidden unit has level
 //! `1 + max(level of its sources)`, so a constant unit (no sources) has
@@ -11,7 +12,7 @@ use std::collections::BTreeMap;
 
 use num_traits::Zero;
 
-use crate::net::{BlockId, Net, UnitKind};
+use crate::net::{BlockId, Net, Part, UnitKind};
 use crate::rational;
 
 /// Size and storage of one network.
@@ -33,6 +34,8 @@ pub struct Metrics {
     pub honest_bits: u64,
     /// per block kind, in order of first appearance
     pub blocks: Vec<BlockMetrics>,
+    /// per block of Table 1, see [`parts`]
+    pub parts: Vec<PartMetrics>,
 }
 
 /// Size of the units of one block kind.
@@ -48,6 +51,32 @@ pub struct BlockMetrics {
     pub depth: usize,
     /// largest number of units of one instance on one level
     pub width: usize,
+}
+
+/// Size of one block of the paper's Table 1 in a network (a [`Part`]):
+/// how many instances it has, their units and weights in total, and the
+/// largest width and depth of one instance — the numbers Table 1 lists per
+/// instance (width, depth) and eqs. 29–30 add up (weights).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartMetrics {
+    /// the part's name, [`Part::kind`] (`"B_mul"`), or `"output"` (the
+    /// output unit and its edges), or `"other"` (units outside every part,
+    /// only in hand-built networks)
+    pub name: String,
+    /// the part, `None` for `"output"` and `"other"`
+    pub part: Option<Part>,
+    /// instances opened (one for `"output"` and `"other"`); a B_w instance
+    /// may hold no unit (see [`part_instances`])
+    pub instances: usize,
+    /// hidden units in all instances (1 for `"output"`: the output unit)
+    pub units: usize,
+    /// edges entering those units, in all instances (the output's edges for
+    /// `"output"`)
+    pub weights: usize,
+    /// largest number of units of one instance on one level
+    pub width: usize,
+    /// largest level span of one instance (last level − first level + 1)
+    pub depth: usize,
 }
 
 /// The level of every unit and of the output (module docs).
@@ -105,7 +134,8 @@ fn within(net: &Net, mut b: BlockId, ancestor: BlockId) -> bool {
 /// The size of one block instance *with its nested blocks* (a ×′ block
 /// holds three squaring blocks): hidden units, the edges entering them,
 /// the level span and the largest number of its units on one level.
-/// Shared units built elsewhere (the constant chain) are not counted.
+/// Shared units built elsewhere (the constant chain, which always lies in
+/// the B_N part) are not counted.
 pub fn instance(net: &Net, block: BlockId) -> BlockMetrics {
     let (level, _) = levels(net);
     let mut m = BlockMetrics {
@@ -137,6 +167,128 @@ pub fn instances(net: &Net, kind: &str) -> Vec<BlockMetrics> {
         .filter(|&b| net.blocks[b].kind == kind)
         .map(|b| instance(net, b))
         .collect()
+}
+
+/// Units, weights, width and level span of a set of units (one instance).
+fn measure(name: &str, units: &[usize], net: &Net, level: &[usize]) -> BlockMetrics {
+    let mut count: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut weights = 0;
+    for &i in units {
+        if let UnitKind::Relu { inputs, .. } = &net.units[i].kind {
+            weights += inputs.len();
+        }
+        *count.entry(level[i]).or_default() += 1;
+    }
+    let depth = match (count.keys().next(), count.keys().next_back()) {
+        (Some(lo), Some(hi)) => hi - lo + 1,
+        _ => 0,
+    };
+    BlockMetrics {
+        name: name.to_owned(),
+        units: units.len(),
+        weights,
+        depth,
+        width: count.values().copied().max().unwrap_or(0),
+    }
+}
+
+/// The hidden units of every part instance, by instance (root block id;
+/// `None` for units outside every part), each list in unit order; every
+/// part instance has an entry, even one that built no unit.
+fn units_by_part_block(net: &Net) -> BTreeMap<Option<BlockId>, Vec<usize>> {
+    // the root of every block, memoised (parents always precede children)
+    let mut root: Vec<BlockId> = Vec::with_capacity(net.blocks.len());
+    for (b, block) in net.blocks.iter().enumerate() {
+        let r = block.parent.map_or(b, |p| root[p]);
+        root.push(r);
+    }
+    let mut out: BTreeMap<Option<BlockId>, Vec<usize>> = net
+        .blocks
+        .iter()
+        .enumerate()
+        .filter(|(_, block)| block.parent.is_none() && block.part().is_some())
+        .map(|(b, _)| (Some(b), Vec::new()))
+        .collect();
+    for (i, _, _) in net.hidden() {
+        let r = root[net.units[i].block];
+        let key = net.blocks[r].part().map(|_| r);
+        out.entry(key).or_default().push(i);
+    }
+    out
+}
+
+/// Every instance of `part`, in the order they were opened, each measured
+/// like [`instance`]: its units (nested blocks included; a unit belongs to
+/// the part open when it was built, net module docs), their edges, their
+/// largest number on one level and their level span. An instance may hold
+/// no unit: a coefficient whose weight sub-network is only the gate it
+/// reads (B_w) adds output edges and nothing else.
+pub fn part_instances(net: &Net, part: Part) -> Vec<BlockMetrics> {
+    let (level, _) = levels(net);
+    units_by_part_block(net)
+        .into_iter()
+        .filter_map(|(b, units)| {
+            b.filter(|&b| net.blocks[b].part() == Some(part))
+                .map(|_| units)
+        })
+        .map(|units| measure(part.kind(), &units, net, &level))
+        .collect()
+}
+
+/// The accounting of Table 1: one entry per [`Part`] that holds a unit, in
+/// the order of Table 1, then `"other"` if some hidden unit lies outside
+/// every part (never for the constructions of [`crate::construct`]), then
+/// `"output"`. The `units` of all entries add up to the hidden units plus
+/// one (the output), their `weights` to the network's weights.
+///
+/// ```
+/// use qrelu_core::{construct::{build, NetSpec}, metrics, Poly};
+/// let mut spec = NetSpec::new("Square", &["x"], Poly::var(1, 0).pow(2));
+/// spec.r = Some(3);
+/// let c = build(&spec).unwrap();
+/// let parts = metrics::parts(&c.net);
+/// let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+/// assert_eq!(names, ["B_N", "B_abs", "B_mul", "output"]);
+/// assert_eq!(parts.iter().map(|p| p.weights).sum::<usize>(), c.metrics.weights);
+/// ```
+pub fn parts(net: &Net) -> Vec<PartMetrics> {
+    let (level, _) = levels(net);
+    let mut per_part: BTreeMap<Option<Part>, PartMetrics> = BTreeMap::new();
+    for (b, units) in units_by_part_block(net) {
+        let part = b.and_then(|b| net.blocks[b].part());
+        let name = part.map_or("other", Part::kind);
+        let one = measure(name, &units, net, &level);
+        let m = per_part.entry(part).or_insert(PartMetrics {
+            name: name.to_owned(),
+            part,
+            instances: 0,
+            units: 0,
+            weights: 0,
+            width: 0,
+            depth: 0,
+        });
+        // units outside every part count as one pseudo-instance
+        m.instances += 1;
+        m.units += one.units;
+        m.weights += one.weights;
+        m.width = m.width.max(one.width);
+        m.depth = m.depth.max(one.depth);
+    }
+    let mut out: Vec<PartMetrics> = Part::ALL
+        .into_iter()
+        .filter_map(|p| per_part.remove(&Some(p)))
+        .collect();
+    out.extend(per_part.remove(&None));
+    out.push(PartMetrics {
+        name: "output".to_owned(),
+        part: None,
+        instances: 1,
+        units: 1,
+        weights: net.output.inputs.len(),
+        width: 1,
+        depth: 1,
+    });
+    out
 }
 
 /// All metrics of `net`.
@@ -206,5 +358,74 @@ pub fn metrics(net: &Net) -> Metrics {
         bits,
         honest_bits: honest_bits(net),
         blocks,
+        parts: parts(net),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// The invariants of Table 1's accounting that every construction keeps
+    /// (net module docs): every hidden unit lies in exactly one part, the
+    /// parts add up to the network, part blocks hold gadget blocks only (so
+    /// the generated names do not change), and B_N holds exactly the units
+    /// whose value does not depend on the input (no path from an input).
+    pub(crate) fn assert_parts_partition(net: &Net) {
+        let m = metrics(net);
+        assert!(
+            m.parts.iter().all(|p| p.name != "other"),
+            "a unit outside every part: {:?}",
+            m.parts
+        );
+        assert_eq!(m.parts.iter().map(|p| p.weights).sum::<usize>(), m.weights);
+        assert_eq!(m.parts.iter().map(|p| p.units).sum::<usize>(), m.units + 1);
+        let mut constant = vec![false; net.units.len()];
+        for (i, _, edges) in net.hidden() {
+            constant[i] = edges.iter().all(|e| constant[e.src]);
+            assert!(
+                net.blocks[net.units[i].block].part().is_none(),
+                "unit {i} sits directly in a part block"
+            );
+            assert_eq!(
+                net.part_of(i) == Some(Part::Constants),
+                constant[i],
+                "unit {i} ({}): B_N must hold exactly the constant units",
+                net.units[i].role
+            );
+        }
+    }
+
+    #[test]
+    fn a_hand_built_net_has_units_outside_every_part() {
+        use crate::net::{LinearForm, NetBuilder};
+        use crate::quantize::Codebook;
+        use crate::rational::ratio;
+        let mut b = NetBuilder::new(Codebook::nonlinear(2, 4).unwrap(), &["x".to_owned()]);
+        b.begin_block("gadget");
+        let u = b.relu("u", ratio(0, 1), &[(0, ratio(1, 2))]).unwrap();
+        b.end_block();
+        let k = b.pow2_const(2).unwrap();
+        let w = b
+            .in_part(Part::Weights, |b| {
+                b.begin_block("weight.chain");
+                let w = b.relu("w", ratio(0, 1), &[(u, ratio(1, 2)), (k, ratio(1, 2))]);
+                b.end_block();
+                w
+            })
+            .unwrap();
+        let net = b.finish(ratio(0, 1), &LinearForm::halves(&[w])).unwrap();
+        let parts = parts(&net);
+        let names: Vec<&str> = parts.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["B_w", "B_N", "other", "output"]);
+        let units: Vec<usize> = parts.iter().map(|p| p.units).collect();
+        assert_eq!(units, [1, 2, 1, 1]);
+        assert_eq!(net.part_of(u), None);
+        assert_eq!(net.part_of(k), Some(Part::Constants));
+        assert_eq!(net.part_of(w), Some(Part::Weights));
+        // the constant chain is B_N even when a gadget of another part asks
+        // for it: w reads K_2 but K_1, K_2 are one B_N instance
+        assert_eq!(part_instances(&net, Part::Constants).len(), 1);
+        assert_eq!(part_instances(&net, Part::Weights)[0].weights, 2);
     }
 }

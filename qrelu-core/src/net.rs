@@ -6,6 +6,22 @@
 //! give the generated code its names and its function boundaries, and give
 //! `NetInfo` its per-block accounting.
 //!
+//! # Parts: the blocks of Table 1
+//!
+//! Above the gadget blocks sit **parts**, the blocks of the paper's Table 1
+//! (Section 4.3): B_w, B_N, B_abs, B_s, B_h and B_×′ ([`Part`]). A part
+//! instance is a block of kind [`Part::kind`] that is always a *root* of
+//! the block forest (its `parent` is `None`, whatever is open when it
+//! starts); the gadget blocks opened inside it nest under it as before, so
+//! the per-kind accounting and the generated names do not change. A unit
+//! belongs to the part at the root of its block's ancestry, so it belongs
+//! to at most one part, and a part opened while another is open (the gates
+//! a ×′ needs, the constants a square needs) takes the units built until
+//! it closes — *the part open when a unit is built owns it*. A part
+//! instance may be reopened ([`NetBuilder::reopen`]): the builder keeps
+//! one B_N instance for every constant unit ([`NetBuilder::in_constants`]),
+//! and a signal keeps one B_abs instance for its gates.
+//!
 //! Networks are only made by [`NetBuilder`], which *refuses* (returns a
 //! [`CoreError`], never panics on user data) any edge weight outside the
 //! codebook, any bias outside codebook ∪ {0}, any edge from a unit that does
@@ -83,11 +99,75 @@ pub struct Block {
 }
 
 impl Block {
+    /// The Table 1 part this block is an instance of, if it is a part block
+    /// (module docs).
+    pub fn part(&self) -> Option<Part> {
+        Part::from_kind(&self.kind)
+    }
+
     /// A short identifier-friendly name: last kind segment plus instance
     /// (`tent3`).
     pub fn short_name(&self) -> String {
         let last = self.kind.rsplit('.').next().unwrap_or(&self.kind);
         format!("{}{}", last, self.instance)
+    }
+}
+
+/// A block of the paper's Table 1 (Section 4.3, Fig. 2): what a part of
+/// Theorem 1's network is for. Each is a block kind ([`Part::kind`]); see
+/// the module docs for how units are attributed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Part {
+    /// B_w, "construct weights": the weight sub-networks of Prop. 3 that
+    /// realise the coefficients β (eq. 17) — trie nodes, doubling ladders
+    /// and the copies their integer parts read.
+    Weights,
+    /// B_N, "construct 1/N, …, (N−1)/N": every unit whose value does not
+    /// depend on the input — the σ(½) chain and its multiples 3m/2 (the
+    /// offsets), `U = 1`, the constants `K_j = 2^−j` of f_s^r and the
+    /// constant term of a direct polynomial.
+    Constants,
+    /// B_abs, "get absolute values": the gates `σ(±s)` of a signal
+    /// (`|s| = P + N`) and the copies the sums and |·| read.
+    Abs,
+    /// B_s, "scale by 3N": the gate `σ(½x)` of an input and its multiple
+    /// `3N·x/2` (copies or the doubling ladder).
+    Scale,
+    /// B_h, "implement h(x)": the four units of one bump `h` (eq. 12).
+    Bump,
+    /// B_×′, "implement ×′(x, y)": the three f_s^r of one product (eq. 7),
+    /// or the one f_s^r of a square.
+    Mul,
+}
+
+impl Part {
+    /// Every part, in the order of Table 1.
+    pub const ALL: [Part; 6] = [
+        Part::Weights,
+        Part::Constants,
+        Part::Abs,
+        Part::Scale,
+        Part::Bump,
+        Part::Mul,
+    ];
+
+    /// The block kind of the part's instances, and its name in `NetInfo`:
+    /// `"B_w"`, `"B_N"`, `"B_abs"`, `"B_s"`, `"B_h"`, `"B_mul"` (the
+    /// paper's B_×′).
+    pub fn kind(self) -> &'static str {
+        match self {
+            Part::Weights => "B_w",
+            Part::Constants => "B_N",
+            Part::Abs => "B_abs",
+            Part::Scale => "B_s",
+            Part::Bump => "B_h",
+            Part::Mul => "B_mul",
+        }
+    }
+
+    /// The part whose kind is `kind`, if any.
+    pub fn from_kind(kind: &str) -> Option<Part> {
+        Part::ALL.into_iter().find(|p| p.kind() == kind)
     }
 }
 
@@ -121,6 +201,21 @@ impl Net {
                 UnitKind::Relu { bias, inputs } => Some((i, bias, inputs.as_slice())),
                 UnitKind::Input { .. } => None,
             })
+    }
+
+    /// The part instance (a root block whose kind is a [`Part`]) that block
+    /// `b` lies in, if any (module docs).
+    pub fn part_block(&self, mut b: BlockId) -> Option<BlockId> {
+        while let Some(p) = self.blocks[b].parent {
+            b = p;
+        }
+        self.blocks[b].part().map(|_| b)
+    }
+
+    /// The part unit `u` belongs to, if any.
+    pub fn part_of(&self, u: UnitId) -> Option<Part> {
+        self.part_block(self.units[u].block)
+            .and_then(|b| self.blocks[b].part())
     }
 
     /// Every edge weight and every bias, output included (for checks).
@@ -209,6 +304,8 @@ pub struct NetBuilder {
     pow2_chain: Vec<UnitId>,
     /// instances opened so far, per block kind (keeps `begin_block` O(1))
     instances: HashMap<String, usize>,
+    /// the one B_N instance, once opened
+    constants: Option<BlockId>,
 }
 
 impl NetBuilder {
@@ -238,6 +335,7 @@ impl NetBuilder {
             block_stack: vec![0],
             pow2_chain: Vec::new(),
             instances: HashMap::new(),
+            constants: None,
         }
     }
 
@@ -254,10 +352,70 @@ impl NetBuilder {
     /// Opens a new instance of block `kind`; units added until the matching
     /// [`end_block`](Self::end_block) belong to it.
     pub fn begin_block(&mut self, kind: &str) -> BlockId {
+        let parent = self.block_stack.last().copied().filter(|&b| b != 0);
+        self.open(kind, parent)
+    }
+
+    /// Opens a new instance of the Table 1 block `part` as a root block
+    /// (module docs): units added until the matching
+    /// [`end_block`](Self::end_block) belong to it, whatever part or block
+    /// was open before.
+    pub fn begin_part(&mut self, part: Part) -> BlockId {
+        self.open(part.kind(), None)
+    }
+
+    /// Opens block `block` again (an instance opened before, typically a
+    /// part): units added until the matching [`end_block`](Self::end_block)
+    /// belong to it. An unknown id is ignored (units go to the block open
+    /// now), and `end_block` still closes it.
+    pub fn reopen(&mut self, block: BlockId) {
+        let top = self.block_stack.last().copied().unwrap_or(0);
+        self.block_stack.push(if block < self.net.blocks.len() {
+            block
+        } else {
+            top
+        });
+    }
+
+    /// Runs `build` inside a new instance of `part`, closing it afterwards
+    /// even on error.
+    ///
+    /// # Errors
+    /// Those of `build`.
+    pub fn in_part<T>(
+        &mut self,
+        part: Part,
+        build: impl FnOnce(&mut Self) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        self.begin_part(part);
+        let result = build(self);
+        self.end_block();
+        result
+    }
+
+    /// Runs `build` inside the network's one B_N instance ([`Part::Constants`],
+    /// opened on first use): every unit whose value does not depend on the
+    /// input is built this way.
+    ///
+    /// # Errors
+    /// Those of `build`.
+    pub fn in_constants<T>(
+        &mut self,
+        build: impl FnOnce(&mut Self) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        match self.constants {
+            Some(id) => self.reopen(id),
+            None => self.constants = Some(self.begin_part(Part::Constants)),
+        }
+        let result = build(self);
+        self.end_block();
+        result
+    }
+
+    fn open(&mut self, kind: &str, parent: Option<BlockId>) -> BlockId {
         let count = self.instances.entry(kind.to_owned()).or_default();
         *count += 1;
         let instance = *count;
-        let parent = self.block_stack.last().copied().filter(|&b| b != 0);
         self.net.blocks.push(Block {
             kind: kind.to_owned(),
             instance,
@@ -332,7 +490,8 @@ impl NetBuilder {
     }
 
     /// A constant unit of value 2^−j (j ≥ 1), from one chain shared by every
-    /// gadget of the net, in block `"const"`: `K_1 = relu(1/2)` and
+    /// gadget of the net, in block `"const"` of the B_N part (whatever part
+    /// asks first, [`in_constants`](Self::in_constants)): `K_1 = relu(1/2)` and
     /// `K_j = relu(2^−c·K_{j−c})` with `c` the largest exponent of a positive
     /// codebook value `2^−c` (1, b, b², … of eq. 9) with `c ≤ j − 1`. One
     /// unit and one weight per power; `K_j` sits on level `1 + s(j − 1)`
@@ -345,9 +504,17 @@ impl NetBuilder {
     pub fn pow2_const(&mut self, j: u32) -> Result<UnitId, CoreError> {
         let j = j.max(1) as usize;
         if self.pow2_chain.len() < j {
-            let half = crate::rational::ratio(1, 2);
-            let steps = self.net.codebook.halving_exponents();
-            self.begin_block("const");
+            self.in_constants(|b| b.extend_pow2_chain(j))?;
+        }
+        Ok(self.pow2_chain[j - 1])
+    }
+
+    /// Builds `K_1..K_j` where missing, in one `"const"` block.
+    fn extend_pow2_chain(&mut self, j: usize) -> Result<(), CoreError> {
+        let half = crate::rational::ratio(1, 2);
+        let steps = self.net.codebook.halving_exponents();
+        self.begin_block("const");
+        let result = (|| {
             while self.pow2_chain.len() < j {
                 let next = self.pow2_chain.len() + 1;
                 let role = format!("k{next}");
@@ -366,9 +533,10 @@ impl NetBuilder {
                 };
                 self.pow2_chain.push(id);
             }
-            self.end_block();
-        }
-        Ok(self.pow2_chain[j - 1])
+            Ok(())
+        })();
+        self.end_block();
+        result
     }
 
     /// Finishes the network with the output `bias + form`.

@@ -791,6 +791,12 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
         let (n, u, w, d, wd) = (&b.name, b.units, b.weights, b.depth, b.width);
         quote!(::qrelu::BlockInfo { name: #n, units: #u, weights: #w, depth: #d, width: #wd })
     });
+    let parts = m.parts.iter().map(|p| {
+        let (n, i, u, w, wd, d) = (&p.name, p.instances, p.units, p.weights, p.width, p.depth);
+        quote!(::qrelu::PartInfo {
+            name: #n, instances: #i, units: #u, weights: #w, width: #wd, depth: #d
+        })
+    });
     quote! {
         ::qrelu::NetInfo {
             name: #name,
@@ -812,6 +818,7 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
             honest_bits: #honest,
             error_bound: #bound,
             blocks: &[#(#blocks),*],
+            parts: &[#(#parts),*],
         }
     }
 }

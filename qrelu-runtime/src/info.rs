@@ -1,6 +1,6 @@
 //! What a compiled network says about itself: [`NetInfo`] and the
 //! compile-time constants it is built from ([`ConstRational`],
-//! [`TargetTerm`], [`BlockInfo`]).
+//! [`TargetTerm`], [`BlockInfo`], [`PartInfo`]).
 
 use alloc::vec::Vec;
 use core::fmt;
@@ -145,6 +145,55 @@ pub struct BlockInfo {
     pub width: usize,
 }
 
+/// The size of one block of the paper's Table 1 (Section 4.3) in a network:
+/// how many instances it has, their units and weights in total, and the
+/// width and depth of the largest instance — what Table 1 lists per
+/// instance.
+///
+/// Every hidden unit belongs to exactly one part, so over
+/// [`NetInfo::parts`] the `weights` add up to [`NetInfo::weights`]. The
+/// names are those of Table 1:
+///
+/// | name | Table 1 | what it holds |
+/// | --- | --- | --- |
+/// | `"B_w"` | B_w, construct weights | the weight sub-networks of Prop. 3, one instance per coefficient |
+/// | `"B_N"` | B_N, construct 1/N, …, (N−1)/N | every constant unit (offsets, `U = 1`, the constants of f_s^r), one instance |
+/// | `"B_abs"` | B_abs, get absolute values | the gates `σ(±s)` of one signal and their copies |
+/// | `"B_s"` | B_s, scale by 3N | `σ(½x)` of one input and its multiple `3N·x/2` |
+/// | `"B_h"` | B_h, implement h(x) | the units of one bump `h(3Nx − 3m)` |
+/// | `"B_mul"` | B_×′, implement ×′(x, y) | the f_s^r of one product or square |
+/// | `"output"` | — | the output unit (1 unit, 1 instance) and its edges |
+///
+/// A unit built lazily and shared (a constant, a gate) belongs to the part
+/// that built it first. `"B_s"` and `"B_h"` appear only in
+/// `structure = taylor` networks.
+///
+/// ```
+/// use qrelu_runtime::PartInfo;
+///
+/// const H: PartInfo = PartInfo { name: "B_h", instances: 9, units: 36, weights: 162, width: 4, depth: 1 };
+/// assert_eq!(H.units / H.instances, 4);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PartInfo {
+    /// The part's name: `"B_w"`, `"B_N"`, `"B_abs"`, `"B_s"`, `"B_h"`,
+    /// `"B_mul"` or `"output"` (see the type's documentation).
+    pub name: &'static str,
+    /// Instances of the part: coefficients for `"B_w"`, bumps for `"B_h"`,
+    /// products and squares for `"B_mul"`, …
+    pub instances: usize,
+    /// Units (neurons) in all instances.
+    pub units: usize,
+    /// Weights (edges) ending in those units, in all instances.
+    pub weights: usize,
+    /// The largest number of units of one instance on one layer (Table 1's
+    /// "width").
+    pub width: usize,
+    /// The largest number of layers one instance spans, first to last
+    /// (Table 1's "depth").
+    pub depth: usize,
+}
+
 /// Everything a compiled network states about itself: its target, its shape,
 /// its quantization, its storage cost and its a-priori error bound.
 ///
@@ -212,6 +261,10 @@ pub struct NetInfo {
     pub error_bound: ConstRational,
     /// Per-block accounting, in construction order.
     pub blocks: &'static [BlockInfo],
+    /// Per-block accounting by the blocks of the paper's Table 1 (B_w, B_N,
+    /// B_abs, B_s, B_h, B_×′ and the output), in that order, each present
+    /// part once; see [`PartInfo`].
+    pub parts: &'static [PartInfo],
 }
 
 impl NetInfo {
@@ -260,6 +313,23 @@ impl NetInfo {
             sum = sum.plus(&monomial);
         }
         Ok(sum)
+    }
+
+    /// The part named `name` (`"B_mul"`, …; see [`PartInfo`]), if the
+    /// network has it.
+    ///
+    /// ```
+    /// use qrelu_runtime::{NetInfo, PartInfo};
+    ///
+    /// const INFO: NetInfo = NetInfo {
+    ///     parts: &[PartInfo { name: "output", instances: 1, units: 1, weights: 13, width: 1, depth: 1 }],
+    ///     ..qrelu_runtime::__private::STUB_INFO
+    /// };
+    /// assert_eq!(INFO.part("output").map(|p| p.weights), Some(13));
+    /// assert_eq!(INFO.part("B_h"), None);
+    /// ```
+    pub fn part(&self, name: &str) -> Option<&'static PartInfo> {
+        self.parts.iter().find(|p| p.name == name)
     }
 
     /// Whether `q` is one of the codebook values. Zero is a codebook value

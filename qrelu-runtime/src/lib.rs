@@ -39,7 +39,7 @@ pub use check::{
     Certified, CheckError, Evaluate, SupError, certify_1d, certify_1d_with, eval_checked,
     sup_error, sup_error_offset, sup_error_on,
 };
-pub use info::{BlockInfo, ConstRational, NetInfo, TargetTerm};
+pub use info::{BlockInfo, ConstRational, NetInfo, PartInfo, TargetTerm};
 pub use network::Network;
 pub use num_bigint::BigInt;
 pub use scalar::{Scalar, relu};
@@ -56,8 +56,8 @@ pub type Exact = num_rational::BigRational;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::{
-        BigInt, BlockInfo, CheckError, ConstRational, Exact, NetInfo, Network, Scalar, TargetTerm,
-        relu,
+        BigInt, BlockInfo, CheckError, ConstRational, Exact, NetInfo, Network, PartInfo, Scalar,
+        TargetTerm, relu,
     };
 
     /// The `NetInfo` of the stub items the macro emits after a compile error:
@@ -82,6 +82,7 @@ pub mod __private {
         honest_bits: 0,
         error_bound: ConstRational::new("0"),
         blocks: &[],
+        parts: &[],
     };
 
     /// Splits an input slice into exactly `N` owned inputs, or reports the

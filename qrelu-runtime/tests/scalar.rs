@@ -6,7 +6,7 @@ use num_traits::Signed;
 use proptest::prelude::*;
 use qrelu_runtime::__private::{STUB_INFO, inputs};
 use qrelu_runtime::{
-    BlockInfo, CheckError, ConstRational, Exact, NetInfo, Scalar, TargetTerm, relu,
+    BlockInfo, CheckError, ConstRational, Exact, NetInfo, PartInfo, Scalar, TargetTerm, relu,
 };
 
 fn q(n: i64, d: u64) -> Exact {
@@ -219,6 +219,24 @@ const INFO: NetInfo = NetInfo {
         depth: 2,
         width: 2,
     }],
+    parts: &[
+        PartInfo {
+            name: "B_mul",
+            instances: 1,
+            units: 3,
+            weights: 6,
+            width: 2,
+            depth: 2,
+        },
+        PartInfo {
+            name: "output",
+            instances: 1,
+            units: 1,
+            weights: 4,
+            width: 1,
+            depth: 1,
+        },
+    ],
     ..STUB_INFO
 };
 
@@ -242,6 +260,9 @@ fn net_info_helpers() {
     assert!(!INFO.in_codebook(&q(1, 4)));
     assert!(!INFO.in_codebook(&Exact::zero()));
     assert_eq!(INFO.blocks[0].name, "square.tent");
+    assert_eq!(INFO.part("B_mul").map(|p| p.units), Some(3));
+    assert_eq!(INFO.part("B_w"), None);
+    assert!(STUB_INFO.parts.is_empty());
 }
 
 #[test]

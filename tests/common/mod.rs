@@ -176,4 +176,5 @@ pub fn spec_of<N: Network>() -> NetSpec {
 }
 
 mod core_net;
+#[allow(unused_imports)]
 pub use core_net::CoreNet;

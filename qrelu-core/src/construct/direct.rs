@@ -58,6 +58,15 @@
 //! 2^−1 is the output bias ±1/2, and each bit 2^−k (k ≥ 2) reads the shared
 //! constant `K_{k−1}` with ±1/2.
 //!
+//! # Table 1's parts
+//!
+//! The vocabulary of Theorem 1's network applies here too, so `NetInfo`
+//! reports the same parts for both structures (net module docs): each
+//! square or product is one B_×′ instance, the gates of each signal one
+//! B_abs instance, each coefficient realised through Prop. 3 one B_w
+//! instance, and every constant unit (the constant term, the `K_j` of
+//! f_s^r) lies in the one B_N instance. There is no B_s or B_h.
+//!
 //! # Bound
 //!
 //! `INFO.error_bound = Σ_α (|c′_α|·δ_α + |c_α − c′_α|·R_α) + |c_0 − c′_0|`
@@ -81,7 +90,7 @@ use super::{NetSpec, internal};
 use crate::bound;
 use crate::error::{CoreError, Subject};
 use crate::gadget::weight::{self, CopyRecipe, PowerChain, Sign};
-use crate::net::{LinearForm, Net, NetBuilder};
+use crate::net::{LinearForm, Net, NetBuilder, Part};
 use crate::quantize::Codebook;
 use crate::rational::{self, Rational};
 
@@ -721,19 +730,23 @@ pub(crate) fn build(spec: &NetSpec) -> Result<(Net, Rational, u32, u32), CoreErr
         } else {
             let m = weight::round_to(&m, t);
             if !m.is_zero() {
-                for gate_negative in [false, true] {
-                    if gate_negative && signal.nonneg {
-                        continue;
+                // one B_w instance per coefficient (Table 1)
+                b.in_part(Part::Weights, |b| {
+                    for gate_negative in [false, true] {
+                        if gate_negative && signal.nonneg {
+                            continue;
+                        }
+                        let chain = signal.gate(b, gate_negative)?;
+                        let sign = if negative != gate_negative {
+                            Sign::Minus
+                        } else {
+                            Sign::Plus
+                        };
+                        let form = weight::times(b, chain, &m, sign)?;
+                        out.add(&form, false);
                     }
-                    let chain = signal.gate(&mut b, gate_negative)?;
-                    let sign = if negative != gate_negative {
-                        Sign::Minus
-                    } else {
-                        Sign::Plus
-                    };
-                    let form = weight::times(&mut b, chain, &m, sign)?;
-                    out.add(&form, false);
-                }
+                    Ok(())
+                })?;
             }
         }
     }
@@ -772,24 +785,27 @@ fn constant(
     let mut frac = &magnitude - Rational::from_integer(n.into());
     if n > 0 {
         // n = 2n halves of a unit σ(1/2) of its own (not K_1, which the
-        // fraction's bits may read too): copies, or the doubling ladder
-        b.begin_block("const");
-        let one = b.relu("one", half.clone(), &[]);
-        b.end_block();
-        let mut chain = PowerChain::new(
-            one?,
-            CopyRecipe::Rebuild {
-                bias: half.clone(),
-                edges: Vec::new(),
-            },
-        )
-        .copies_in("const");
-        let sign = if c.is_negative() {
-            Sign::Minus
-        } else {
-            Sign::Plus
-        };
-        let form = weight::times(b, &mut chain, &Rational::from_integer((2 * n).into()), sign)?;
+        // fraction's bits may read too): copies, or the doubling ladder;
+        // constant units, so B_N of Table 1
+        let form = b.in_constants(|b| {
+            b.begin_block("const");
+            let one = b.relu("one", half.clone(), &[]);
+            b.end_block();
+            let mut chain = PowerChain::new(
+                one?,
+                CopyRecipe::Rebuild {
+                    bias: half.clone(),
+                    edges: Vec::new(),
+                },
+            )
+            .copies_in("const");
+            let sign = if c.is_negative() {
+                Sign::Minus
+            } else {
+                Sign::Plus
+            };
+            weight::times(b, &mut chain, &Rational::from_integer((2 * n).into()), sign)
+        })?;
         out.add(&form, false);
     }
     let mut bias = Rational::zero();
@@ -988,6 +1004,68 @@ mod tests {
             let built = crate::construct::build(&spec).unwrap().metrics.weights as u64;
             let estimate = crate::construct::estimate_weights(&spec).unwrap();
             assert!(estimate >= built, "{estimate} < {built}");
+        }
+    }
+
+    /// Table 1's vocabulary for `structure = direct` (module docs): every
+    /// unit in one part, B_N exactly the constants, one B_×′ per square or
+    /// product of the plan, one B_w per coefficient built through Prop. 3,
+    /// no B_s or B_h.
+    #[test]
+    fn direct_networks_are_accounted_by_table_1_parts() {
+        use crate::metrics::{self, part_instances};
+        use crate::net::Part;
+        let (x, y, z) = (Poly::var(3, 0), Poly::var(3, 1), Poly::var(3, 2));
+        let mix = x
+            .mul(&y)
+            .mul(&z)
+            .sub(&x.pow(2).scale(&ratio(2, 1)))
+            .add(&y.sub(&z).pow(2).scale(&ratio(1, 3)));
+        let u = Poly::var(1, 0);
+        // 3/4·u³ − u/2 + 1/8: −u/2 is the input's own form (no B_w), the
+        // constant 1/8 the chain K_2 (B_N); −7/3 + …: an integer part of
+        // constant units
+        let cubic = u
+            .pow(3)
+            .scale(&ratio(3, 4))
+            .sub(&u.scale(&ratio(1, 2)))
+            .add(&Poly::constant(1, ratio(1, 8)));
+        let big_constant = Poly::constant(1, ratio(-7, 3)).add(&u.pow(2).scale(&ratio(-5, 3)));
+        let cases = [
+            (mix, false, None),
+            (cubic, false, Some(1)),
+            (big_constant, true, Some(1)),
+        ];
+        for (target, signed, weights) in cases {
+            let d = target.nvars();
+            let names: Vec<String> = (0..d).map(|k| format!("x{k}")).collect();
+            let mut spec = NetSpec::new(
+                "T",
+                &names.iter().map(String::as_str).collect::<Vec<_>>(),
+                target.clone(),
+            );
+            if signed {
+                spec.domain = vec![(-Rational::one(), Rational::one()); d];
+            }
+            spec.r = Some(5);
+            let c = crate::construct::build(&spec).unwrap();
+            crate::metrics::tests::assert_parts_partition(&c.net);
+            let plan = plan(&target, &spec.domain, 5).unwrap();
+            let mul = part_instances(&c.net, Part::Mul);
+            assert_eq!(mul.len(), plan.squares() + plan.products());
+            // a square is one f_s^r (2r units), a product three
+            assert!(mul.iter().all(|m| m.units == 10 || m.units == 30));
+            let names: Vec<String> = metrics::parts(&c.net).into_iter().map(|p| p.name).collect();
+            assert!(!names.iter().any(|n| n == "B_s" || n == "B_h"), "{names:?}");
+            let terms = target
+                .terms()
+                .filter(|(e, _)| e.iter().any(|&k| k > 0))
+                .count();
+            let w = part_instances(&c.net, Part::Weights).len();
+            assert!(w <= terms);
+            if let Some(expected) = weights {
+                assert_eq!(w, expected);
+            }
         }
     }
 }

@@ -1,6 +1,13 @@
 //! Signals: values of a network under construction, carried as linear forms
 //! with coefficients ±1/2, and the gadgets that combine them (module docs of
 //! [`super::direct`], "Signals").
+//!
+//! Table 1's parts (net module docs): the gates of a signal and the copies
+//! that sums and |·| read are its own B_abs instance, reopened whenever more
+//! are needed; [`square`] and [`product`] are one B_×′ instance each (their
+//! f_s^r only: the |·| they read are B_abs, the constants `K_j` B_N);
+//! [`scaled`] is one B_w instance (the trie, ladder and copies of Prop. 3;
+//! the gates it reads are B_abs).
 
 use num_traits::Zero;
 
@@ -8,7 +15,7 @@ use super::internal;
 use crate::error::CoreError;
 use crate::gadget::weight::{self, CopyRecipe, PowerChain, Sign};
 use crate::gadget::{mul, square as sq};
-use crate::net::{LinearForm, NetBuilder};
+use crate::net::{BlockId, LinearForm, NetBuilder, Part};
 use crate::rational::{self, Rational};
 
 /// A value of the network under construction (module docs).
@@ -20,6 +27,8 @@ pub(crate) struct Signal {
     pub(crate) nonneg: bool,
     pos: Option<PowerChain>,
     neg: Option<PowerChain>,
+    /// this signal's B_abs instance, once opened
+    abs_part: Option<BlockId>,
 }
 
 impl Signal {
@@ -30,15 +39,45 @@ impl Signal {
             nonneg,
             pos: None,
             neg: None,
+            abs_part: None,
         }
     }
 
-    /// The gate chain of one sign, built on first use.
+    /// Runs `build` inside this signal's B_abs instance (opened on first
+    /// use, reopened after).
+    fn in_abs<T>(
+        &mut self,
+        b: &mut NetBuilder,
+        build: impl FnOnce(&mut Self, &mut NetBuilder) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        match self.abs_part {
+            Some(id) => b.reopen(id),
+            None => self.abs_part = Some(b.begin_part(Part::Abs)),
+        }
+        let result = build(self, b);
+        b.end_block();
+        result
+    }
+
+    /// The gate chain of one sign, built on first use (in B_abs).
     pub(crate) fn gate(
         &mut self,
         b: &mut NetBuilder,
         negative: bool,
     ) -> Result<&mut PowerChain, CoreError> {
+        let built = if negative { &self.neg } else { &self.pos };
+        if built.is_none() {
+            self.in_abs(b, |s, b| s.build_gate(b, negative))?;
+        }
+        let slot = if negative {
+            &mut self.neg
+        } else {
+            &mut self.pos
+        };
+        slot.as_mut().ok_or_else(|| internal("gate"))
+    }
+
+    fn build_gate(&mut self, b: &mut NetBuilder, negative: bool) -> Result<(), CoreError> {
         let slot = if negative {
             &mut self.neg
         } else {
@@ -64,12 +103,22 @@ impl Signal {
                 .copies_in("abs"),
             );
         }
-        slot.as_mut().ok_or_else(|| internal("gate"))
+        Ok(())
     }
 
     /// `count` copies of each gate, as the form `½Σ P_i + ½Σ N_i` worth
-    /// `count·2^−exp·|s|/2`… i.e. `(count/2)·2^−exp·|s|`.
+    /// `count·2^−exp·|s|/2`… i.e. `(count/2)·2^−exp·|s|`; every unit it
+    /// builds is B_abs.
     fn gate_form(
+        &mut self,
+        b: &mut NetBuilder,
+        count: usize,
+        negate_neg: bool,
+    ) -> Result<LinearForm, CoreError> {
+        self.in_abs(b, |s, b| s.gate_form_here(b, count, negate_neg))
+    }
+
+    fn gate_form_here(
         &mut self,
         b: &mut NetBuilder,
         count: usize,
@@ -141,39 +190,45 @@ pub(crate) fn pair_mut<T>(v: &mut [T], i: usize, j: usize) -> Result<(&mut T, &m
     }
 }
 
-/// f_s^r(|s|) (Prop. 1) in a block `square`: the argument `|s|` from
-/// `2^(e+1)` copies of each gate; the result has exponent 0 and is ≥ 0.
+/// f_s^r(|s|) (Prop. 1) in a block `square`, one B_×′ instance: the
+/// argument `|s|` from `2^(e+1)` copies of each gate (B_abs); the result
+/// has exponent 0 and is ≥ 0.
 pub(crate) fn square(b: &mut NetBuilder, s: &mut Signal, r: u32) -> Result<Signal, CoreError> {
-    let u = s.abs(b)?;
-    b.begin_block("square");
-    let f = sq::square_form(b, &u, r);
-    b.end_block();
-    Ok(Signal::new(f?, 0, true))
+    b.in_part(Part::Mul, |b| {
+        let u = s.abs(b)?;
+        b.begin_block("square");
+        let f = sq::square_form(b, &u, r);
+        b.end_block();
+        Ok(Signal::new(f?, 0, true))
+    })
 }
 
-/// ×′(a, c) (Prop. 2, eq. 7) from the gates of `a`, `c` and of their sum;
-/// the result has exponent 1 (the form is worth ×′/2).
+/// ×′(a, c) (Prop. 2, eq. 7) from the gates of `a`, `c` and of their sum
+/// (B_abs), one B_×′ instance; the result has exponent 1 (the form is worth
+/// ×′/2).
 pub(crate) fn product(
     b: &mut NetBuilder,
     a: &mut Signal,
     c: &mut Signal,
     r: u32,
 ) -> Result<Signal, CoreError> {
-    let sum = {
-        let mut s = a.half(b)?;
-        s.add(&c.half(b)?, false);
-        Signal::new(s, 1, a.nonneg && c.nonneg).half_abs(b)?
-    };
-    let ah = a.half_abs(b)?;
-    let ch = c.half_abs(b)?;
-    let f = mul::mul(b, &sum, &ah, &ch, r)?;
-    Ok(Signal::new(f, 1, false))
+    b.in_part(Part::Mul, |b| {
+        let sum = {
+            let mut s = a.half(b)?;
+            s.add(&c.half(b)?, false);
+            Signal::new(s, 1, a.nonneg && c.nonneg).half_abs(b)?
+        };
+        let ah = a.half_abs(b)?;
+        let ch = c.half_abs(b)?;
+        let f = mul::mul(b, &sum, &ah, &ch, r)?;
+        Ok(Signal::new(f, 1, false))
+    })
 }
 
 /// `c·s` through the gates of `s` (Prop. 3: the multiplier `|c|·2^e`
 /// rounded to a multiple of 2^−t, integer part by multiplicity or the
-/// doubling ladder, fraction by the power chain); returns the form to add
-/// to the output and the realised coefficient `c′`.
+/// doubling ladder, fraction by the power chain), one B_w instance; returns
+/// the form to add to the output and the realised coefficient `c′`.
 ///
 /// # Errors
 /// An integer part beyond [`weight::MAX_MULTIPLE`]; builder errors.
@@ -187,18 +242,21 @@ pub(crate) fn scaled(
     let m = weight::round_to(&(c.abs() * rational::pow2(i64::from(s.exp))), t);
     let mut out = LinearForm::default();
     if !m.is_zero() {
-        for gate_negative in [false, true] {
-            if gate_negative && s.nonneg {
-                continue;
+        b.in_part(Part::Weights, |b| {
+            for gate_negative in [false, true] {
+                if gate_negative && s.nonneg {
+                    continue;
+                }
+                let sign = if c.is_negative() != gate_negative {
+                    Sign::Minus
+                } else {
+                    Sign::Plus
+                };
+                let chain = s.gate(b, gate_negative)?;
+                out.add(&weight::times(b, chain, &m, sign)?, false);
             }
-            let sign = if c.is_negative() != gate_negative {
-                Sign::Minus
-            } else {
-                Sign::Plus
-            };
-            let chain = s.gate(b, gate_negative)?;
-            out.add(&weight::times(b, chain, &m, sign)?, false);
-        }
+            Ok(())
+        })?;
     }
     let value = m * rational::pow2(-i64::from(s.exp));
     Ok((out, if c.is_negative() { -value } else { value }))

@@ -5,8 +5,8 @@
 //! (below), the Taylor terms and their products ([`build_taylor`]), the
 //! exact bound ([`TaylorBound`]), the F_{d,n} check of eq. 1
 //! ([`check_smoothness`]) and a size estimate made before building.
-//! **Still to come** (issue 4): `tune = smallest` for this structure,
-//! Table 1's per-block accounting side by side, the linear codebook.
+//! Every codebook works, the linear one of Section 4.4 included (its
+//! weight tries use the powers of two it holds).
 //!
 //! # The bumps h(3Nx − 3m) (eqs. 11–12, blocks B_N, B_abs, B_s, B_h)
 //!
@@ -40,6 +40,52 @@
 //! the network too. In d dimensions `ψ_m = Π_k h(3Nx_k − 3m_k)` (eq. 11)
 //! and `Σ_m ψ_m = Π_k Σ_{m_k} h(·) = 1`.
 //!
+//! # Table 1's parts (Section 4.3, Fig. 2)
+//!
+//! Every unit lies in exactly one block of Table 1 ([`Part`]; the rule, a
+//! unit belongs to the part open when it is built, is in the net module
+//! docs), and `NetInfo::parts` reports them. One instance of each, derived
+//! from the construction (the tests check each claim; `L = ⌊log2 3N⌋`,
+//! and `|k|` is the number of terms `weight::times` reads for the integer
+//! `k`: `2k` below 4, two per binary digit from 4 on):
+//!
+//! | part | instances | one instance | Table 1: width, depth |
+//! | --- | --- | --- | --- |
+//! | B_w | one per β_{m,ν} ≠ 0 | the trie, ladder and copies of Prop. 3 on the gates of the term | t, λ(t^(1/(λ−1)) − 1) + 1 |
+//! | B_N | 1 | every constant: σ(½), its copies and the multiples 3m/2, `U = 1`, the `K_j` of f_s^r | 2N, 1 |
+//! | B_abs | one per signal whose gates are built | `σ(±s)` and one copy each: width ≤ 4, depth 1; a bump's offset has 4 units and 4(\|3N\| + \|3m\|) weights | 4, 1 |
+//! | B_s | d, one per input | σ(½x), three copies and the ladder up to `2^L·x/2`: 4L + 2 units, 16L − 4 weights, width 4, depth L + 1 (N = 1: six copies, width 6, depth 1) | 4, log(3N/2) |
+//! | B_h | d(N + 1), one per bump | H_1, H_1′, H_2, H_2′: 4 units, 18 weights, width 4, depth 1 | 12, 1 |
+//! | B_×′ | per m: d − 1 for ψ_m, one per distinct sub-product or square of the offsets, one per ν with β_{m,ν} ≠ 0 and \|ν\| ≥ 1 | the three f_s^r of eq. 7: 6r units, 2(s + p + q) + 18(r − 1) weights for arguments of s, p, q terms (a square: 2r units) | 60, 3r + 1 |
+//!
+//! For d = 1, n = 2 each ×′(h, u) has 6r units, 18r − 2 weights, width 6
+//! and depth r + 3; for d = 2 the ψ_m = ×′(h_1, h_2) have 18r − 6 weights
+//! and the ×′(ψ_m, u_k) 18r + 2.
+//!
+//! Where ours differ from Table 1, and why:
+//!
+//! - **B_s** scales `x` once per input (`3N·x/2`, then subtracts the
+//!   constant `3m/2`), where the paper scales `|x − m/N|` once per bump:
+//!   d instances instead of d(N + 1), one level deeper than the paper's
+//!   `log(3N/2)` and more (`L + 1 − log2(3N/2) ∈ (1, 2]`): the gate σ(½x)
+//!   is a level, and the integer multiple 3N needs the ladder's level
+//!   `2^L`. For N = 1, `3N = 3` is six copies (width 6), not a ladder.
+//! - **B_N** holds every constant unit, the chain `K_j = 2^−j` of f_s^r
+//!   (2r − 1 units, depth 2r − 1 for λ = 2) included, which Table 1 lists
+//!   nowhere: its depth is that chain's or the ladder of the largest 3m,
+//!   never 1, and its width exceeds 2N for N ≤ 3. The offsets m/N
+//!   themselves are never rounded (no concatenated weight networks).
+//! - **B_×′** counts the f_s^r only: the |·| it reads are B_abs (shared by
+//!   every consumer of a signal) and its constants B_N. Its depth is the
+//!   level span of its three squares, `r + 1` plus the level gap between
+//!   its arguments' gates: it exceeds `3r + 1` when that gap exceeds 2r
+//!   (ψ_m against u_k for d = 2, r = 2).
+//! - **B_h** needs 4 units, not 12: the input of h is `|z|/2 ≥ 0`, so
+//!   `h = 1 − σ(|z| − 1) + σ(|z| − 2)` (Section 4.3), each σ twice for gain.
+//! - The largest share of the weights is **B_abs**, not B_w as in the
+//!   paper's count (eq. 30): the gates of a ×′ result read its whole form
+//!   (up to `7r + 12` terms), while our B_w shares one trie per gate.
+//!
 //! # Size
 //!
 //! The network has `(N + 1)^d` grid points, each with its Taylor terms and
@@ -65,7 +111,7 @@ use num_traits::{One, Signed, Zero};
 use super::signal::Signal;
 use crate::error::{CoreError, Subject};
 use crate::gadget::weight::{self, PowerChain, Sign};
-use crate::net::{LinearForm, Net, NetBuilder, UnitId};
+use crate::net::{LinearForm, Net, NetBuilder, Part, UnitId};
 use crate::quantize::Codebook;
 use crate::rational::{self, Rational};
 
@@ -74,24 +120,27 @@ use crate::rational::{self, Rational};
 pub(crate) struct Bumps {
     half: PowerChain,
     one: UnitId,
-    inputs: Vec<Option<PowerChain>>,
+    /// per input: the gate chain of `σ(½x)` and the form `3N·x/2` (B_s)
+    inputs: Vec<Option<(PowerChain, LinearForm)>>,
 }
 
 impl Bumps {
-    /// Builds the constant units (block `const`).
+    /// Builds the constant units (block `const`, part B_N).
     pub(crate) fn new(b: &mut NetBuilder) -> Result<Self, CoreError> {
         let half = rational::ratio(1, 2);
-        b.begin_block("const");
-        let result = (|| {
-            let mut chain =
-                PowerChain::build_root(b, "half", half.clone(), &[])?.copies_in("const");
-            let a = chain.copy(b, 1)?;
-            let c = chain.copy(b, 2)?;
-            let one = b.relu("one", half.clone(), &[(a, half.clone()), (c, half.clone())])?;
-            Ok((chain, one))
-        })();
-        b.end_block();
-        let (half, one) = result?;
+        let (half, one) = b.in_constants(|b| {
+            b.begin_block("const");
+            let result = (|| {
+                let mut chain =
+                    PowerChain::build_root(b, "half", half.clone(), &[])?.copies_in("const");
+                let a = chain.copy(b, 1)?;
+                let c = chain.copy(b, 2)?;
+                let one = b.relu("one", half.clone(), &[(a, half.clone()), (c, half.clone())])?;
+                Ok((chain, one))
+            })();
+            b.end_block();
+            result
+        })?;
         Ok(Bumps {
             half,
             one,
@@ -136,29 +185,36 @@ impl Bumps {
         if self.inputs.len() <= i {
             self.inputs.resize_with(i + 1, || None);
         }
+        let three = |k: u64| Rational::from_integer((3 * k).into());
         if self.inputs[i].is_none() {
-            b.begin_block("scale");
-            let chain =
-                PowerChain::build_root(b, "x", Rational::zero(), &[(b.input(i), half.clone())]);
-            b.end_block();
-            self.inputs[i] = Some(chain?.copies_in("scale"));
+            // B_s, once per input: the gate σ(½x) and its multiple 3N·x/2
+            let scaled = b.in_part(Part::Scale, |b| {
+                b.begin_block("scale");
+                let chain =
+                    PowerChain::build_root(b, "x", Rational::zero(), &[(b.input(i), half.clone())]);
+                b.end_block();
+                let mut chain = chain?.copies_in("scale");
+                let form = weight::times(b, &mut chain, &three(grid), Sign::Plus)?;
+                Ok((chain, form))
+            })?;
+            self.inputs[i] = Some(scaled);
         }
-        let chain = self.inputs[i]
-            .as_mut()
+        let (_, scaled) = self.inputs[i]
+            .as_ref()
             .ok_or_else(|| super::internal("input chain"))?;
         // B_s and B_N: z/2 = 3N·(x/2) − 3m·(1/2)
-        let three = |k: u64| Rational::from_integer((3 * k).into());
-        let mut z = weight::times(b, chain, &three(grid), Sign::Plus)?;
+        let mut z = scaled.clone();
         if m > 0 {
-            z.add(
-                &weight::times(b, &mut self.half, &three(m), Sign::Minus)?,
-                false,
-            );
+            let half_chain = &mut self.half;
+            let offset =
+                b.in_constants(|b| weight::times(b, half_chain, &three(m), Sign::Minus))?;
+            z.add(&offset, false);
         }
         // B_abs: |z|/2 = |u|
         let mut u = Signal::new(z, 0, false);
         let abs_half = u.abs(b)?;
         // B_h: H_1 = ½σ(|z| − 1), H_2 = ½σ(|z| − 2), two copies each
+        b.begin_part(Part::Bump);
         b.begin_block("h");
         let result = (|| {
             let mut h2_edges = abs_half.terms.clone();
@@ -175,6 +231,7 @@ impl Bumps {
             }
             Ok(form)
         })();
+        b.end_block();
         b.end_block();
         // h/2 = ½U − ½(H_1 + H_1′) + ½(H_2 + H_2′): exponent 1, h ≥ 0
         Ok((Signal::new(result?, 1, true), u))
@@ -987,5 +1044,238 @@ mod tests {
         // x²: fine up to order 1 (2x ≤ 2 fails at order 1: 2 at x = 1)
         assert!(check_smoothness(&x.pow(2).scale(&ratio(1, 2)), 2, &["x"]).is_ok());
         assert!(check_smoothness(&x.pow(2), 1, &["x"]).is_err());
+    }
+
+    // --- Table 1's parts ---------------------------------------------------
+
+    use crate::metrics::{self, PartMetrics, part_instances};
+    use crate::net::Part;
+
+    fn taylor_net(target: &crate::Poly, n: u32, grid: u64, r: u32, lambda: u32) -> Net {
+        let d = target.nvars();
+        let names: Vec<String> = (0..d).map(|k| format!("x{k}")).collect();
+        let t = 2 * (r + 1);
+        let params = TaylorParams { n, grid, r, t };
+        let codebook = Codebook::nonlinear(lambda, t).unwrap();
+        let net = build_taylor(target, &names, params, codebook).unwrap().0;
+        crate::metrics::tests::assert_parts_partition(&net);
+        net
+    }
+
+    fn part(net: &Net, p: Part) -> PartMetrics {
+        let parts = metrics::parts(net);
+        parts.into_iter().find(|m| m.part == Some(p)).unwrap()
+    }
+
+    /// `β_{m,ν} ≠ 0` for the multi-indices of order `order` (eq. 17),
+    /// computed here from the target's derivatives, independently of the
+    /// construction's Taylor shift.
+    fn nonzero_betas(target: &crate::Poly, n: u32, grid: u64, order: u32) -> usize {
+        let d = target.nvars();
+        let mut count = 0;
+        for nu in orders_below(d, n)
+            .into_iter()
+            .filter(|nu| nu.iter().sum::<u32>() == order)
+        {
+            let mut deriv = target.clone();
+            let mut factorial = Rational::one();
+            for (k, &e) in nu.iter().enumerate() {
+                for j in 1..=e {
+                    deriv = deriv.derivative(k);
+                    factorial *= int(i64::from(j));
+                }
+            }
+            let step = num_traits::pow(ratio(d as i64, grid as i64), (n - order) as usize)
+                / int(i64::from(n));
+            let points = (grid + 1).pow(d as u32);
+            for idx in 0..points {
+                let x: Vec<Rational> = (0..d)
+                    .map(|k| {
+                        ratio(
+                            ((idx / (grid + 1).pow(k as u32)) % (grid + 1)) as i64,
+                            grid as i64,
+                        )
+                    })
+                    .collect();
+                // nearest multiple of the step, ties away from zero: zero iff |c| < step/2
+                let c = deriv.eval(&x) / &factorial;
+                if c.abs() * int(2) >= step {
+                    count += 1;
+                }
+            }
+        }
+        count
+    }
+
+    /// Terms of the form `k·(½·unit)` that `weight::times` reads for the
+    /// integer `k`: `2k` copies below the ladder, two per binary digit from
+    /// `LADDER_FROM` on.
+    fn terms(k: u64) -> usize {
+        if k < weight::LADDER_FROM {
+            2 * k as usize
+        } else {
+            2 * k.count_ones() as usize
+        }
+    }
+
+    /// The sizes of one instance derived in the module docs ("Table 1's
+    /// parts"), for the issue's 1-D network n = 2, N = 8, r = 6, λ = 2.
+    #[test]
+    fn the_parts_of_a_1d_network_have_the_derived_sizes() {
+        let (n, grid, r) = (2u32, 8u64, 6u32);
+        let net = taylor_net(&smooth(), n, grid, r, 2);
+        let r_ = r as usize;
+        let bumps = grid as usize + 1;
+        let shape = |m: &crate::metrics::BlockMetrics| (m.units, m.weights, m.width, m.depth);
+        // B_h: one per bump, h = ½U − ½(H_1 + H_1′) + ½(H_2 + H_2′)
+        let h = part_instances(&net, Part::Bump);
+        assert_eq!(h.len(), bumps);
+        assert!(h.iter().all(|m| shape(m) == (4, 18, 4, 1)), "{h:?}");
+        // B_s: one per input; L = ⌊log2 3N⌋ = 4 doublings of σ(½x)
+        let l = (63 - (3 * grid).leading_zeros()) as usize;
+        let s = part_instances(&net, Part::Scale);
+        assert_eq!(s.len(), 1);
+        assert_eq!(shape(&s[0]), (4 * l + 2, 16 * l - 4, 4, l + 1));
+        // B_abs: four signals per grid point, in the order they are built —
+        // the offset u of the bump, h, the sum h + u of the ×′ and the ×′
+        // itself (its gates are what B_w reads); the offset's gates read
+        // the terms of 3N·x/2 and of 3m/2, both gates and one copy each
+        let abs = part_instances(&net, Part::Abs);
+        assert_eq!(abs.len(), 4 * bumps);
+        for m in 0..=grid {
+            let u = &abs[4 * m as usize];
+            assert_eq!(u.units, 4, "m={m}");
+            assert_eq!(u.weights, 4 * (terms(3 * grid) + terms(3 * m)), "m={m}");
+        }
+        assert!(abs.iter().all(|m| m.width <= 4 && m.depth == 1));
+        // B_×′: one ×′(h, u) per nonzero β_{m,1}: three f_s^r of 2r units;
+        // 2(s + p + q) + 18(r − 1) weights with s = 4 terms for |h + u|/2
+        // (signed, two copies of each gate), p = 2 for |h|/2 (≥ 0, two
+        // copies), q = 2 for |u|/2 (signed, exponent 0: one copy each); the
+        // square of |u| starts one level above u's gates, that of |h| two
+        // levels later (h, then its gate), that of |h + u| one more: depth
+        // r + 3, width 6 (the K_j never hold a tent back here: u's gates sit
+        // above level r)
+        let mul = part_instances(&net, Part::Mul);
+        assert_eq!(mul.len(), nonzero_betas(&smooth(), n, grid, 1));
+        assert_eq!(mul.len(), bumps);
+        assert!(
+            mul.iter()
+                .all(|m| shape(m) == (6 * r_, 18 * r_ - 2, 6, r_ + 3)),
+            "{mul:?}"
+        );
+        // B_w: one per nonzero coefficient (f(0) = 0, so β_{0,0} = 0)
+        let w = part(&net, Part::Weights);
+        let betas = nonzero_betas(&smooth(), n, grid, 0) + nonzero_betas(&smooth(), n, grid, 1);
+        assert_eq!((w.instances, betas), (2 * bumps - 1, 2 * bumps - 1));
+        // B_N: one instance, the constants (module docs)
+        assert_eq!(part(&net, Part::Constants).instances, 1);
+    }
+
+    /// In two dimensions ψ_m = ×′(h_1, h_2) comes first, then one
+    /// ×′(ψ_m, u_k) per nonzero first-order β (n = 2): for (x² − y²)/4,
+    /// β_{m,e_k} = ±m_k/(2N) rounded to a multiple of 1/N is zero exactly
+    /// for m_k = 0.
+    #[test]
+    fn the_products_of_a_2d_network_follow_the_product_chain() {
+        let (x, y) = (crate::Poly::var(2, 0), crate::Poly::var(2, 1));
+        let saddle = x.pow(2).sub(&y.pow(2)).scale(&ratio(1, 4));
+        let (n, grid, r) = (2u32, 3u64, 6u32);
+        let net = taylor_net(&saddle, n, grid, r, 3);
+        let (g, r_) = (grid as usize, r as usize);
+        let points = (g + 1) * (g + 1);
+        let first = nonzero_betas(&saddle, n, grid, 1);
+        assert_eq!(first, 2 * g * (g + 1));
+        let mul = part_instances(&net, Part::Mul);
+        assert_eq!(mul.len(), points + first);
+        // ψ: |h_1 + h_2|/2, |h_1|/2, |h_2|/2 all ≥ 0, two terms each;
+        // ×′(ψ, u): 4 (ψ signed, exponent 1) + 2 (u) + 4 (sum) terms
+        let psi = mul.iter().filter(|m| m.weights == 18 * r_ - 6).count();
+        let terms = mul.iter().filter(|m| m.weights == 18 * r_ + 2).count();
+        assert_eq!((psi, terms), (points, first));
+        assert!(mul.iter().all(|m| m.units == 6 * r_ && m.width <= 6));
+        assert_eq!(part_instances(&net, Part::Bump).len(), 2 * (g + 1));
+        assert_eq!(part_instances(&net, Part::Scale).len(), 2);
+        let betas: usize = (0..n).map(|o| nonzero_betas(&saddle, n, grid, o)).sum();
+        assert_eq!(part(&net, Part::Weights).instances, betas);
+    }
+
+    /// Table 1's width and depth of one instance, with `t^(1/(λ−1))` and
+    /// `log` real (base 2).
+    fn table_1(p: Part, t: u32, lambda: u32, grid: u64, r: u32) -> (f64, f64) {
+        let (t, l) = (f64::from(t), f64::from(lambda));
+        match p {
+            Part::Weights => (t, l * (t.powf(1.0 / (l - 1.0)) - 1.0) + 1.0),
+            Part::Constants => (2.0 * grid as f64, 1.0),
+            Part::Abs => (4.0, 1.0),
+            Part::Scale => (4.0, (1.5 * grid as f64).log2()),
+            Part::Bump => (12.0, 1.0),
+            Part::Mul => (60.0, 3.0 * f64::from(r) + 1.0),
+        }
+    }
+
+    /// Over d ∈ {1, 2}, n, N, λ and r: the widths and depths of one
+    /// instance against Table 1. B_w, B_abs and B_h never exceed it, nor
+    /// does the width of B_×′. Where ours exceed it, pinned: B_s always in
+    /// depth (⌊log2 3N⌋ + 1 levels, against log2(3N/2)) and for N = 1 in
+    /// width (six copies of σ(½x) instead of a ladder); B_N always in depth
+    /// (it holds every constant, the chain K_j of f_s^r included) and in
+    /// width for N ≤ 3; B_×′ in depth only when its arguments sit far apart
+    /// (ψ_m against u_k for d = 2 and r = 2: the square of |u_k| starts
+    /// long before the others, and the level span counts that wait).
+    #[test]
+    fn widths_and_depths_against_table_1() {
+        let (x, y) = (crate::Poly::var(2, 0), crate::Poly::var(2, 1));
+        let saddle = x.pow(2).sub(&y.pow(2)).scale(&ratio(1, 4));
+        let mut cases = Vec::new();
+        for n in 1..=3 {
+            for grid in [1u64, 2, 5, 8] {
+                for lambda in [2, 3, 4] {
+                    for r in [2, 6] {
+                        cases.push((smooth(), n, grid, lambda, r));
+                    }
+                }
+            }
+        }
+        for n in 1..=2 {
+            for grid in [1u64, 2, 3] {
+                for lambda in [2, 3] {
+                    for r in [2, 6] {
+                        cases.push((saddle.clone(), n, grid, lambda, r));
+                    }
+                }
+            }
+        }
+        for (target, n, grid, lambda, r) in cases {
+            let d = target.nvars();
+            let t = 2 * (r + 1);
+            let net = taylor_net(&target, n, grid, r, lambda);
+            let case = format!("d={d} n={n} N={grid} λ={lambda} r={r}");
+            for m in metrics::parts(&net) {
+                let Some(p) = m.part else { continue };
+                let (width, depth) = table_1(p, t, lambda, grid, r);
+                let wide = m.width as f64 > width;
+                let deep = m.depth as f64 > depth;
+                let (expect_wide, expect_deep) = match p {
+                    Part::Weights | Part::Abs | Part::Bump => (false, false),
+                    Part::Scale => {
+                        let l = (63 - (3 * grid).leading_zeros()) as usize;
+                        let ours = if grid == 1 { (6, 1) } else { (4, l + 1) };
+                        assert_eq!((m.width, m.depth), ours, "{case}: B_s");
+                        (grid == 1, true)
+                    }
+                    Part::Constants => (grid <= 3, true),
+                    Part::Mul => (false, d == 2 && n == 2 && r == 2),
+                };
+                assert_eq!(
+                    (wide, deep),
+                    (expect_wide, expect_deep),
+                    "{case}: {} width {} / {width:.2}, depth {} / {depth:.2}",
+                    m.name,
+                    m.width,
+                    m.depth
+                );
+            }
+        }
     }
 }

@@ -14,7 +14,10 @@
 //! a smaller index), inputs first; rationals are exact strings `"p"` or
 //! `"p/q"`. Fields added by qrelu beyond the example (readers may ignore
 //! them): `"lambda"`, `"quantization"`, `"structure"`, `"r"`, `"t"` at the top
-//! level, and `"block"` (kind), `"instance"` and `"role"` on hidden units. The
+//! level, and `"block"` (kind), `"instance"`, `"role"` and `"part"` on hidden
+//! units — `"part"` names the block of the paper's Table 1 the unit belongs
+//! to (`"B_w"`, `"B_N"`, `"B_abs"`, `"B_s"`, `"B_h"`, `"B_mul"`; see
+//! [`crate::net::Part`]) and is left out for a unit outside every part. The
 //! output is deterministic: the same construction always prints the same
 //! bytes.
 
@@ -110,6 +113,9 @@ pub fn to_json(c: &Construction) -> String {
                 s(&mut out, &block.kind);
                 let _ = write!(out, ", \"instance\": {}, \"role\": ", block.instance);
                 s(&mut out, &u.role);
+                if let Some(part) = net.part_of(i) {
+                    let _ = write!(out, ", \"part\": \"{}\"", part.kind());
+                }
                 out.push('}');
             }
         }
@@ -172,5 +178,13 @@ mod tests {
         assert_eq!(v["target"][0]["pow"][0], 2);
         assert_eq!(v["codebook"], serde_json::json!(["-1/2", "1/2"]));
         assert_eq!(v["error_bound"], "1/256");
+        // every hidden unit names its Table 1 part: the gates of x, the
+        // constants K_j, the squaring network
+        let parts: Vec<&str> = v["units"].as_array().unwrap()[1..]
+            .iter()
+            .map(|u| u["part"].as_str().unwrap())
+            .collect();
+        assert_eq!(parts[0], "B_abs");
+        assert!(parts.contains(&"B_N") && parts.contains(&"B_mul"));
     }
 }

@@ -61,9 +61,43 @@ impl Square {
                 width: 1usize,
             },
         ],
+        parts: &[
+            ::qrelu::PartInfo {
+                name: "B_N",
+                instances: 1usize,
+                units: 5usize,
+                weights: 4usize,
+                width: 1usize,
+                depth: 5usize,
+            },
+            ::qrelu::PartInfo {
+                name: "B_abs",
+                instances: 1usize,
+                units: 4usize,
+                weights: 4usize,
+                width: 4usize,
+                depth: 1usize,
+            },
+            ::qrelu::PartInfo {
+                name: "B_mul",
+                instances: 1usize,
+                units: 6usize,
+                weights: 20usize,
+                width: 2usize,
+                depth: 4usize,
+            },
+            ::qrelu::PartInfo {
+                name: "output",
+                instances: 1usize,
+                units: 1usize,
+                weights: 13usize,
+                width: 1usize,
+                depth: 1usize,
+            },
+        ],
     };
     /// The network in the `qrelu-net/1` JSON format.
-    pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"Square\", \"inputs\": [\"x\"],\n \"domain\": [[\"0\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 1, \"role\": \"p\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c1\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c2\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c3\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[5, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[7, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[1, \"-1/2\"], [2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"], [10, \"-1/2\"], [11, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"-1/2\"], [10, \"1/2\"], [11, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [5, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"], [7, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"], [9, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [2]}],\n \"error_bound\": \"1/256\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 3, \"t\": 8}\n";
+    pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"Square\", \"inputs\": [\"x\"],\n \"domain\": [[\"0\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 1, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c2\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c3\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[5, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[7, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[1, \"-1/2\"], [2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"], [10, \"-1/2\"], [11, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"-1/2\"], [10, \"1/2\"], [11, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\", \"part\": \"B_mul\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [5, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"], [7, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"], [9, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [2]}],\n \"error_bound\": \"1/256\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 3, \"t\": 8}\n";
     ///Evaluates the network: 41 weights in the codebook {-1/2, 1/2}, depth 6, within 1/256 of `x^2` on its domain.
     pub fn eval<T: ::qrelu::Scalar>(x: T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
