@@ -34,8 +34,11 @@ use std::time::Instant;
 
 use core_net::CoreNet;
 use num_traits::Zero;
+use plotters::prelude::*;
 use qrelu::{Exact, certify_1d_with};
-use qrelu_core::construct::{Construction, NetSpec, Structure, build, build_unquantized};
+use qrelu_core::construct::{
+    Construction, NetSpec, Structure, build, build_unquantized, estimate_weights,
+};
 use qrelu_core::net::{Net, UnitKind};
 use qrelu_core::quantize::uniform::{Rounding, eta_for, lipschitz, uniform};
 use qrelu_core::rational::{self, Rational, pow2, ratio};
@@ -104,12 +107,20 @@ fn targets() -> Vec<Target> {
             domain: vec![unit(), unit()],
             poly: p(
                 2,
-                &[(1, 6, &[2, 1]), (1, 6, &[1, 2]), (-1, 6, &[0, 3]), (1, 4, &[1, 0])],
+                &[
+                    (1, 6, &[2, 1]),
+                    (1, 6, &[1, 2]),
+                    (-1, 6, &[0, 3]),
+                    (1, 4, &[1, 0]),
+                ],
             ),
             taylor: true,
         },
     ]
 }
+
+/// A network not built: target, scheme, ε exponent, estimated weights.
+type Skipped = (&'static str, String, u32, u64);
 
 /// One point of a series.
 #[derive(Clone, Debug)]
@@ -143,11 +154,7 @@ fn spec_for(t: &Target, eps: &Rational) -> NetSpec {
 /// an `f64` grid in 2-D. Returns (error, certified).
 fn measure(t: &Target, net: &Net) -> (f64, bool) {
     if t.inputs.len() == 1 && net.units.len() <= CERTIFY_UNITS {
-        let terms: Vec<(Exact, u32)> = t
-            .poly
-            .terms()
-            .map(|(e, c)| (c.clone(), e[0]))
-            .collect();
+        let terms: Vec<(Exact, u32)> = t.poly.terms().map(|(e, c)| (c.clone(), e[0])).collect();
         let (lo, hi) = &t.domain[0];
         let c = certify_1d_with(&CoreNet(net), &terms, lo, hi, &Rational::zero())
             .expect("a network is piecewise affine");
@@ -160,10 +167,17 @@ fn measure(t: &Target, net: &Net) -> (f64, bool) {
         };
         // 33 × 33 points in 2-D, 1089 in 1-D
         let points: Vec<Vec<f64>> = if t.inputs.len() == 1 {
-            (0..1089).map(|k| vec![axis(&t.domain[0], k, 1089)]).collect()
+            (0..1089)
+                .map(|k| vec![axis(&t.domain[0], k, 1089)])
+                .collect()
         } else {
             (0..33 * 33)
-                .map(|k| vec![axis(&t.domain[0], k / 33, 33), axis(&t.domain[1], k % 33, 33)])
+                .map(|k| {
+                    vec![
+                        axis(&t.domain[0], k / 33, 33),
+                        axis(&t.domain[1], k % 33, 33),
+                    ]
+                })
                 .collect()
         };
         let flat = Flat::new(net);
@@ -190,7 +204,9 @@ struct Flat {
 impl Flat {
     fn new(net: &Net) -> Flat {
         let edges = |e: &[qrelu_core::net::Edge]| -> Vec<(usize, f64)> {
-            e.iter().map(|e| (e.src, rational::to_f64(&e.weight))).collect()
+            e.iter()
+                .map(|e| (e.src, rational::to_f64(&e.weight)))
+                .collect()
         };
         let units = net
             .units
@@ -200,7 +216,10 @@ impl Flat {
                 UnitKind::Relu { bias, inputs } => Ok((rational::to_f64(bias), edges(inputs))),
             })
             .collect();
-        let output = (rational::to_f64(&net.output.bias), edges(&net.output.inputs));
+        let output = (
+            rational::to_f64(&net.output.bias),
+            edges(&net.output.inputs),
+        );
         Flat { units, output }
     }
 
@@ -244,12 +263,23 @@ fn to_f32(net: &Net) -> Net {
         }
     }
     round(&mut out.output.bias);
-    out.output.inputs.iter_mut().for_each(|e| round(&mut e.weight));
+    out.output
+        .inputs
+        .iter_mut()
+        .for_each(|e| round(&mut e.weight));
     out.codebook = Codebook::unquantized();
     out
 }
 
-fn row(t: &Target, scheme: &str, k: u32, net: &Net, per_weight: u32, bits: u64, bound: Option<&Rational>) -> Row {
+fn row(
+    t: &Target,
+    scheme: &str,
+    k: u32,
+    net: &Net,
+    per_weight: u32,
+    bits: u64,
+    bound: Option<&Rational>,
+) -> Row {
     let m = metrics::metrics(net);
     let (measured, certified) = measure(t, net);
     Row {
@@ -290,16 +320,32 @@ fn coarsest_measured(t: &Target, net: &Net, eps: f64, finest: i64) -> Option<(Ra
     Some((pow2(-best.0), best.1))
 }
 
-fn study(t: &Target, k: u32, rows: &mut Vec<Row>, skipped: &mut Vec<String>) {
+fn study(t: &Target, k: u32, rows: &mut Vec<Row>, skipped: &mut Vec<Skipped>) {
     let eps = pow2(-i64::from(k));
     let eps_f = rational::to_f64(&eps);
     // (a) unquantized, built for ε
     if let Ok(free) = build_unquantized(&spec_for(t, &eps)) {
         let net = &free.net;
         let b64 = metrics::honest_bits(net);
-        rows.push(row(t, "unquantized f64", k, net, 64, b64, Some(&free.error_bound)));
+        rows.push(row(
+            t,
+            "unquantized f64",
+            k,
+            net,
+            64,
+            b64,
+            Some(&free.error_bound),
+        ));
         let single = to_f32(net);
-        rows.push(row(t, "unquantized f32", k, &single, 32, honest_with(net, 32), None));
+        rows.push(row(
+            t,
+            "unquantized f32",
+            k,
+            &single,
+            32,
+            honest_with(net, 32),
+            None,
+        ));
     }
     // (b) uniform Q_η of the unquantized network built for ε/2
     let half = &eps / rational::int(2);
@@ -308,11 +354,27 @@ fn study(t: &Target, k: u32, rows: &mut Vec<Row>, skipped: &mut Vec<String>) {
         if let Some(eta) = eta_for(&l, Rounding::Nearest, &eps, &free.error_bound) {
             let q = uniform(&free.net, &eta, Rounding::Nearest).expect("η > 0");
             let per = q.codebook.index_bits();
-            rows.push(row(t, "uniform, η from K", k, &q, per, metrics::honest_bits(&q), Some(&eps)));
+            rows.push(row(
+                t,
+                "uniform, η from K",
+                k,
+                &q,
+                per,
+                metrics::honest_bits(&q),
+                Some(&eps),
+            ));
             let finest = -rational::power_of_two_exponent(&eta).unwrap_or(0);
             if let Some((_, q)) = coarsest_measured(t, &free.net, eps_f, finest) {
                 let per = q.codebook.index_bits();
-                rows.push(row(t, "uniform, measured", k, &q, per, metrics::honest_bits(&q), None));
+                rows.push(row(
+                    t,
+                    "uniform, measured",
+                    k,
+                    &q,
+                    per,
+                    metrics::honest_bits(&q),
+                    None,
+                ));
             }
         }
     }
@@ -328,7 +390,10 @@ fn study(t: &Target, k: u32, rows: &mut Vec<Row>, skipped: &mut Vec<String>) {
             spec.n = Some(2);
             match build(&spec) {
                 Ok(c) => codebook_row(t, &format!("taylor n=2 λ={lambda}"), k, &c, rows),
-                Err(e) => skipped.push(format!("{} at 2^-{k}, taylor λ={lambda}: {e}", t.name)),
+                Err(_) => {
+                    let weights = estimate_weights(&spec).unwrap_or(0);
+                    skipped.push((t.name, format!("taylor n=2 λ={lambda}"), k, weights));
+                }
             }
         }
     }
@@ -336,7 +401,15 @@ fn study(t: &Target, k: u32, rows: &mut Vec<Row>, skipped: &mut Vec<String>) {
 
 fn codebook_row(t: &Target, scheme: &str, k: u32, c: &Construction, rows: &mut Vec<Row>) {
     let per = c.net.codebook.index_bits();
-    rows.push(row(t, scheme, k, &c.net, per, c.metrics.honest_bits, Some(&c.error_bound)));
+    rows.push(row(
+        t,
+        scheme,
+        k,
+        &c.net,
+        per,
+        c.metrics.honest_bits,
+        Some(&c.error_bound),
+    ));
 }
 
 /// Least-squares slope of `ys` against `xs`.
@@ -358,7 +431,9 @@ fn main() {
             study(t, k, &mut rows, &mut skipped);
         }
     }
-    println!("| target | ε | scheme | weights | depth | bits/weight | total bits | bound | measured |");
+    println!(
+        "| target | ε | scheme | weights | depth | bits/weight | total bits | bound | measured |"
+    );
     println!("|---|---|---|---|---|---|---|---|---|");
     for r in &rows {
         println!(
@@ -406,10 +481,98 @@ fn main() {
         );
     }
     if !skipped.is_empty() {
-        println!("\nNot built (over {MAX_WEIGHTS} weights by the estimate made before building):");
-        for s in &skipped {
-            println!("- {s}");
+        println!(
+            "\nNot built (over {MAX_WEIGHTS} weights by the estimate made before building), from:"
+        );
+        let mut seen: Vec<(&str, String)> = Vec::new();
+        for (target, scheme, k, weights) in &skipped {
+            if !seen.iter().any(|(t, s)| t == target && s == scheme) {
+                seen.push((target, scheme.clone()));
+                println!("- {target}, {scheme}: from ε = 2^-{k} (about {weights} weights)");
+            }
         }
     }
+    let dir = std::path::Path::new("target/plots");
+    let path = dir.join("bits.svg");
+    match std::fs::create_dir_all(dir)
+        .map_err(Into::into)
+        .and_then(|()| plot(&rows, &path))
+    {
+        Ok(()) => println!("\nPlot: {}", path.display()),
+        Err(e) => println!("\nPlot not written: {e}"),
+    }
     println!("\nElapsed: {:.1} s", start.elapsed().as_secs_f64());
+}
+
+/// The schemes drawn, with their colours: the codebook lines only for
+/// λ = 2 (λ = 3, 4 lie just above them, see the table).
+const DRAWN: [(&str, RGBColor); 6] = [
+    ("unquantized f64", RGBColor(127, 127, 127)),
+    ("unquantized f32", RGBColor(188, 189, 34)),
+    ("uniform, η from K", RGBColor(214, 39, 40)),
+    ("uniform, measured", RGBColor(255, 127, 14)),
+    ("direct λ=2", RGBColor(31, 119, 180)),
+    ("taylor n=2 λ=2", RGBColor(44, 160, 44)),
+];
+
+/// Total bits against 1/ε, log–log, one panel per target, one line per
+/// scheme.
+fn plot(rows: &[Row], path: &std::path::Path) -> Result<(), Box<dyn std::error::Error>> {
+    let names: Vec<&str> = {
+        let mut v: Vec<&str> = rows.iter().map(|r| r.target).collect();
+        v.dedup();
+        v
+    };
+    let root = SVGBackend::new(path, (1200, 760)).into_drawing_area();
+    root.fill(&WHITE)?;
+    let root = root.titled(
+        "Total storage bits (honest: parameters and structure) against 1/ε",
+        ("sans-serif", 20),
+    )?;
+    let panels = root.split_evenly((2, 3));
+    let (y0, y1) = rows.iter().fold((f64::MAX, 0f64), |(a, b), r| {
+        (a.min(r.bits as f64), b.max(r.bits as f64))
+    });
+    for (panel, name) in panels.iter().zip(&names) {
+        let mut chart = ChartBuilder::on(panel)
+            .caption(*name, ("sans-serif", 15))
+            .margin(8)
+            .x_label_area_size(30)
+            .y_label_area_size(50)
+            .build_cartesian_2d(
+                (8f64..2f64.powi(21)).log_scale(),
+                (y0 / 2.0..y1 * 2.0).log_scale(),
+            )?;
+        chart
+            .configure_mesh()
+            .x_desc("1/ε")
+            .x_label_formatter(&|x| format!("{x:.0e}"))
+            .y_label_formatter(&|y| format!("{y:.0e}"))
+            .draw()?;
+        for (scheme, colour) in &DRAWN {
+            let pts: Vec<(f64, f64)> = rows
+                .iter()
+                .filter(|r| r.target == *name && r.scheme == *scheme)
+                .map(|r| (2f64.powi(r.eps_exp as i32), r.bits as f64))
+                .collect();
+            if pts.is_empty() {
+                continue;
+            }
+            let style = colour.stroke_width(2);
+            chart
+                .draw_series(LineSeries::new(pts.iter().copied(), style))?
+                .label(*scheme)
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+            chart.draw_series(pts.iter().map(|&p| Circle::new(p, 2, colour.filled())))?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .label_font(("sans-serif", 10))
+            .background_style(WHITE.mix(0.8))
+            .border_style(BLACK)
+            .draw()?;
+    }
+    root.present()?;
+    Ok(())
 }
