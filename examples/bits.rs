@@ -196,10 +196,13 @@ fn measure(t: &Target, net: &Net) -> (f64, bool) {
 /// `net` with its parameters converted to `f64` once, for grids over
 /// large networks (`eval::eval_f64` converts them at every point).
 struct Flat {
-    /// per unit: `None` for input `i`, else the bias and the edges
-    units: Vec<Result<(f64, Vec<(usize, f64)>), usize>>,
-    output: (f64, Vec<(usize, f64)>),
+    /// per unit: `Err(i)` for input `i`, else its affine map
+    units: Vec<Result<FlatAffine, usize>>,
+    output: FlatAffine,
 }
+
+/// A bias and `(source, weight)` edges in `f64`.
+type FlatAffine = (f64, Vec<(usize, f64)>);
 
 impl Flat {
     fn new(net: &Net) -> Flat {
@@ -225,9 +228,8 @@ impl Flat {
 
     /// The same sums in the same order as `eval::eval_f64`.
     fn eval(&self, x: &[f64]) -> f64 {
-        let affine = |(b, e): &(f64, Vec<(usize, f64)>), v: &[f64]| {
-            e.iter().fold(*b, |acc, (s, w)| acc + w * v[*s])
-        };
+        let affine =
+            |(b, e): &FlatAffine, v: &[f64]| e.iter().fold(*b, |acc, (s, w)| acc + w * v[*s]);
         let mut v = Vec::with_capacity(self.units.len());
         for u in &self.units {
             v.push(match u {
