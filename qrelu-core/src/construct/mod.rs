@@ -10,6 +10,7 @@
 
 pub mod direct;
 pub mod free;
+pub mod lipschitz;
 mod signal;
 pub mod taylor;
 

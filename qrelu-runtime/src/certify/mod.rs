@@ -260,7 +260,7 @@ impl<N: Network> Evaluate for Generated<N> {
 /// struct Square1;
 /// impl Evaluate for Square1 {
 ///     fn eval<T: Scalar>(&self, x: &[T]) -> Result<T, CheckError> {
-///         Ok(x[0].times(&T::ratio(1, 2)).plus(&relu(x[0].minus(&T::ratio(1, 2)))))
+///         Ok(x[0].times(&T::ratio(1, 2)).plus(&relu(&x[0].minus(&T::ratio(1, 2)))))
 ///     }
 /// }
 /// let one = Exact::from_integer(1.into());
