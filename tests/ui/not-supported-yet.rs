@@ -2,7 +2,6 @@
 qrelu::qrelu! {
     net Lipschitz(x) = x^2 where structure = lipschitz, r = 4;
     net Linear(x) = x^2 where r = 4, quantization = linear;
-    net TaylorTuned(x) = x^2/2 where structure = taylor, n = 2, N = 4, eps = 1/10, tune = smallest;
 }
 
 fn main() {}
