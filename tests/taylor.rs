@@ -19,6 +19,10 @@ qrelu::qrelu! {
     pub net Saddle(x, y) = (x^2 - y^2)/4 where structure = taylor, n = 2, N = 3, r = 6, lambda = 3;
     /// N, r and t from eps by the paper's eqs. 26–28 (N = 25, r = 6, t = 11).
     pub net SmoothEps(x) = x^3/6 - x^2/4 + x/3 where structure = taylor, n = 2, eps = 1/100;
+    /// n, N, r and t searched for the fewest weights with a bound <= eps.
+    pub net SmoothTuned(x) = x^3/6 - x^2/4 + x/3 where structure = taylor, eps = 1/1000, tune = smallest;
+    /// The saddle tuned with n given, under a 3-value codebook.
+    pub net SaddleTuned(x, y) = (x^2 - y^2)/4 where structure = taylor, n = 2, eps = 1/10, lambda = 3, tune = smallest;
 }
 
 macro_rules! each_net {
@@ -37,7 +41,7 @@ fn strict_and_equal_to_the_core() {
             let x: Vec<Exact> = (0..N::INFO.dim()).map(|i| q((k * (i as i64 + 2)) % 13, 12)).collect();
             assert_eq!(json.eval(&x), N::eval_at(&x).unwrap(), "{}", N::INFO.name);
         }
-    }; Smooth, Smooth3, Saddle);
+    }; Smooth, Smooth3, Saddle, SmoothTuned, SaddleTuned);
 }
 
 #[test]
@@ -46,7 +50,7 @@ fn one_dimensional_errors_are_certified_within_the_bound() {
         let c = certify_1d::<N>().unwrap();
         assert!(c.holds, "{}: {} > {}", N::INFO.name, c.upper, c.bound);
         assert!(c.error > q(0, 1));
-    }; Smooth, Smooth3);
+    }; Smooth, Smooth3, SmoothTuned);
 }
 
 #[test]
@@ -54,6 +58,8 @@ fn two_dimensional_error_is_within_the_bound() {
     let s = sup_error_offset::<Saddle, Exact>(12).unwrap();
     assert!(s.holds, "{} > {}", s.error, s.bound);
     assert!(s.error > q(0, 1));
+    let s = sup_error_offset::<SaddleTuned, Exact>(9).unwrap();
+    assert!(s.holds, "{} > {}", s.error, s.bound);
 }
 
 #[test]
@@ -155,5 +161,87 @@ fn json_units_name_their_part() {
     }
     for p in Smooth::INFO.parts.iter().filter(|p| p.name != "output") {
         assert_eq!(count.get(p.name).copied(), Some(p.units), "{}", p.name);
+    }
+}
+
+/// `tune = smallest` from the DSL: the core's search, the same network,
+/// a bound within eps.
+#[test]
+fn tuned_networks_are_the_cores_choice() {
+    each_net!(N => {
+        let mut spec = spec_of::<N>();
+        spec.r = None;
+        spec.t = None;
+        spec.tune = true;
+        spec.eps = Some(q(1, if N::INFO.dim() == 1 { 1000 } else { 10 }));
+        if N::INFO.dim() == 2 {
+            spec.n = Some(2);
+        }
+        let c = build(&spec).unwrap();
+        assert_eq!(c.metrics.weights, N::INFO.weights);
+        assert_eq!(c.error_bound, N::INFO.error_bound.to_exact());
+        assert!(c.error_bound <= spec.eps.unwrap());
+        assert_eq!((Some(c.r), Some(c.t)), (N::INFO.r, N::INFO.t));
+    }; SmoothTuned, SaddleTuned);
+}
+
+/// What `tune = smallest` saves against the paper's formulas (eqs. 26–28,
+/// t = ⌈log2(nN^n/d^n)⌉): for the issue's targets, orders and eps, the
+/// tuned network meets eps exactly and has at most the weights of the
+/// paper's — built where that is cheap, else its lower bound
+/// ([`TaylorPlan::least_weights`]; the paper's bound comes from its plan,
+/// which equals the built bound). Prints the table (`--nocapture`).
+#[test]
+fn tune_is_smaller_than_the_papers_formulas() {
+    use qrelu_core::construct::{NetSpec, Structure, resolve, taylor::TaylorPlan};
+    use qrelu_core::rational::to_f64;
+    let x = qrelu_core::Poly::var(1, 0);
+    let smooth = x
+        .pow(3)
+        .scale(&q(1, 6))
+        .sub(&x.pow(2).scale(&q(1, 4)))
+        .add(&x.scale(&q(1, 3)));
+    let (a, b) = (qrelu_core::Poly::var(2, 0), qrelu_core::Poly::var(2, 1));
+    let saddle = a.pow(2).sub(&b.pow(2)).scale(&q(1, 4));
+    let mut cases = Vec::new();
+    for n in 1..=3 {
+        for eps in [10, 100, 1000] {
+            cases.push((&smooth, vec!["x"], n, eps));
+        }
+    }
+    for eps in [10, 100] {
+        cases.push((&saddle, vec!["x", "y"], 2, eps));
+    }
+    for (target, inputs, n, eps) in cases {
+        let mut spec = NetSpec::new("T", &inputs, target.clone());
+        spec.structure = Structure::Taylor;
+        spec.n = Some(n);
+        spec.eps = Some(q(1, eps));
+        spec.max_weights = 1_000_000;
+        let paper = resolve(&spec).unwrap();
+        let (grid, r, t) = (paper.grid.unwrap(), paper.r.unwrap(), paper.t.unwrap());
+        let plan = TaylorPlan::new(target, n, u64::from(grid)).unwrap();
+        let paper_bound = plan.bound(r, t).unwrap().total();
+        assert!(paper_bound <= q(1, eps));
+        let (paper_weights, exact) = if plan.estimate(r, t) <= 40_000 {
+            (build(&spec).unwrap().metrics.weights as u64, "")
+        } else {
+            (plan.least_weights(r, t), ">=")
+        };
+        spec.tune = true;
+        let tuned = build(&spec).unwrap();
+        let weights = tuned.metrics.weights as u64;
+        eprintln!(
+            "d={} n={n} eps=1/{eps}: paper N={grid} r={r} t={t} {exact}{paper_weights} weights \
+             bound {:.3e} | tuned N={} r={} t={} {weights} weights bound {:.3e}",
+            inputs.len(),
+            to_f64(&paper_bound),
+            tuned.spec.grid.unwrap(),
+            tuned.r,
+            tuned.t,
+            to_f64(&tuned.error_bound)
+        );
+        assert!(tuned.error_bound <= q(1, eps));
+        assert!(weights <= paper_weights, "{weights} > {paper_weights}");
     }
 }

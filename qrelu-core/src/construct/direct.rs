@@ -632,7 +632,7 @@ impl BoundParts {
 /// The realised coefficient `c′` of a term whose signal has exponent
 /// `exp`: `|c|·2^exp` rounded to a multiple of 2^−t (exact when it already
 /// is one, in particular when it is 1).
-fn realised(c: &Rational, exp: u32, t: u32) -> Rational {
+pub(crate) fn realised(c: &Rational, exp: u32, t: u32) -> Rational {
     let m = weight::round_to(&(c.abs() * rational::pow2(i64::from(exp))), t);
     let value = m * rational::pow2(-i64::from(exp));
     if c.is_negative() { -value } else { value }

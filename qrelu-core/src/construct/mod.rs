@@ -13,6 +13,7 @@ pub mod free;
 pub mod lipschitz;
 mod signal;
 pub mod taylor;
+pub mod tune;
 
 use crate::error::{CoreError, Subject};
 use crate::metrics::{self, Metrics};
@@ -202,7 +203,9 @@ pub const MAX_T_SEARCH: u32 = 64;
 ///   by the size estimate whose bound is at most `eps` (for each `r` the
 ///   smallest such `t`: a finer `t` never lowers the weights).
 ///
-/// Without `eps` the spec is returned as it is.
+/// For `structure = taylor`, `eps` chooses `N`, `r` and `t` by the paper's
+/// formulas ([`taylor`]), and `tune = smallest` searches `n`, `N`, `r` and
+/// `t` ([`tune`]). Without `eps` the spec is returned as it is.
 ///
 /// # Errors
 /// An `eps` no allowed `r` and `t` reach (naming the best bound), or a
@@ -210,6 +213,9 @@ pub const MAX_T_SEARCH: u32 = 64;
 pub fn resolve(spec: &NetSpec) -> Result<NetSpec, CoreError> {
     check_supported(spec)?;
     if spec.structure == Structure::Taylor {
+        if spec.tune {
+            return Ok(tune::tune(spec)?.spec);
+        }
         return Ok(taylor::resolve(spec));
     }
     let Some(eps) = &spec.eps else {
@@ -328,6 +334,20 @@ fn estimate_resolved(spec: &NetSpec) -> Result<u64, CoreError> {
 /// assert_eq!(c.error_bound, qrelu_core::rational::ratio(1, 1024));
 /// ```
 pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
+    if spec.structure == Structure::Taylor && spec.tune {
+        // the search builds its best candidates already
+        check_supported(spec)?;
+        let tuned = tune::tune(spec)?;
+        let metrics = metrics::metrics(&tuned.net);
+        return Ok(Construction {
+            r: tuned.spec.r.unwrap_or(1),
+            t: tuned.spec.t_or_default(),
+            spec: tuned.spec,
+            net: tuned.net,
+            error_bound: tuned.bound.total(),
+            metrics,
+        });
+    }
     let spec = &resolve(spec)?;
     let estimate = estimate_resolved(spec)?;
     if estimate > spec.max_weights {

@@ -1,10 +1,12 @@
 //! `structure = taylor`: the function-independent network of Theorem 1
 //! (Section 4.3, eqs. 11–30), for polynomial targets in F_{d,n} on
 //! `[0, 1]^d`, with `n` and either `N` and `r` or `eps` (then `N`, `r`, `t`
-//! follow eqs. 26–28, see `resolve`): the exact partition of unity
+//! follow eqs. 26–28, see `resolve`; with `tune = smallest` they are
+//! searched, see [`super::tune`]): the exact partition of unity
 //! (below), the Taylor terms and their products ([`build_taylor`]), the
-//! exact bound ([`TaylorBound`]), the F_{d,n} check of eq. 1
-//! ([`check_smoothness`]) and a size estimate made before building.
+//! exact bound ([`TaylorBound`]) and the same bound computed without
+//! building ([`TaylorPlan`]), the F_{d,n} check of eq. 1
+//! ([`check_smoothness`]) and size estimates made before building.
 //! Every codebook works, the linear one of Section 4.4 included (its
 //! weight tries use the powers of two it holds).
 //!
@@ -106,6 +108,7 @@
 //! result is usually several times below the `eps` eqs. 26–28 were
 //! chosen for).
 
+use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
 use super::signal::Signal;
@@ -298,20 +301,23 @@ pub(crate) fn orders_below(d: usize, n: u32) -> Vec<Vec<u32>> {
     out
 }
 
-/// `q_ν = (1/n)(d/N)^(n − |ν|)` of eq. 17.
+/// `q_ν = (1/n)(d/N)^(n − |ν|)` of eq. 17 (the reference the integer
+/// [`TaylorPlan`] is tested against).
+#[cfg(test)]
 fn beta_step(n: u32, d: usize, grid: u64, order: u32) -> Rational {
     let ratio = Rational::new((d as u64).into(), grid.into());
     num_traits::pow(ratio, (n - order) as usize) / Rational::from_integer(n.into())
 }
 
 /// `c` rounded to the nearest multiple of `q` (ties away from zero).
+#[cfg(test)]
 fn round_to_step(c: &Rational, q: &Rational) -> Rational {
     let k = (c / q).round();
     k * q
 }
 
 /// `p(y + a)` as a polynomial in `y`: its coefficients are the Taylor
-/// coefficients `D^ν p(a)/ν!` (eq. 15), exactly. Shared with [`super::free`].
+/// coefficients `D^ν p(a)/ν!` (eq. 15), exactly. Used by [`super::free`].
 pub(crate) fn shifted(p: &crate::Poly, a: &[Rational]) -> crate::Poly {
     use crate::Poly;
     let d = p.nvars();
@@ -334,6 +340,684 @@ pub(crate) fn shifted(p: &crate::Poly, a: &[Rational]) -> crate::Poly {
     out
 }
 
+/// The Taylor coefficients of a target at any point: `q_ν = D^ν p/ν!` for
+/// every `|ν| ≤ deg p`, so that `p(a + y) = Σ_ν q_ν(a)·y^ν` (eq. 15), kept
+/// over one common denominator `L`: `q_ν = (1/L)·Σ_e A_{ν,e} x^e` with
+/// integers `A`. The derivatives are taken once per target; at a grid
+/// point `a = m/N` each `q_ν(a) = V_ν/(L·N^deg)` with the integer
+/// `V_ν = Σ_e A_{ν,e}·m^e·N^(deg−|e|)`, so evaluating a grid needs no
+/// rational arithmetic. Entry `i` belongs to the `i`-th multi-index of
+/// [`orders_below`]`(d, deg + 1)`, whose first entries are those of any
+/// `orders_below(d, n)` (both list by increasing order).
+#[derive(Clone, Debug)]
+pub(crate) struct Expansion {
+    d: usize,
+    degree: u32,
+    denominator: BigInt,
+    /// `(|ν|, [(e, A_{ν,e})])`, zero polynomials included (to keep the
+    /// indices)
+    polys: Vec<(u32, IntegerPoly)>,
+}
+
+impl Expansion {
+    pub(crate) fn new(target: &crate::Poly) -> Self {
+        use num_integer::Integer;
+        let d = target.nvars();
+        let degree = target.degree();
+        let rational: Vec<(u32, crate::Poly)> = orders_below(d, degree + 1)
+            .into_iter()
+            .map(|nu| {
+                let mut q = target.clone();
+                let mut factorial = Rational::one();
+                for (l, &e) in nu.iter().enumerate() {
+                    for k in 1..=e {
+                        q = q.derivative(l);
+                        factorial *= Rational::from_integer(k.into());
+                    }
+                }
+                (nu.iter().sum(), q.scale(&factorial.recip()))
+            })
+            .collect();
+        let denominator = rational
+            .iter()
+            .flat_map(|(_, q)| q.terms().map(|(_, c)| c.denom().clone()))
+            .fold(BigInt::one(), |acc, den| acc.lcm(&den));
+        let polys = rational
+            .into_iter()
+            .map(|(order, q)| {
+                let terms = q
+                    .terms()
+                    .map(|(e, c)| (e.to_vec(), (c * &denominator).to_integer()))
+                    .collect();
+                (order, terms)
+            })
+            .collect();
+        Expansion {
+            d,
+            degree,
+            denominator,
+            polys,
+        }
+    }
+}
+
+/// A polynomial with integer coefficients: `(exponents, coefficient)`.
+type IntegerPoly = Vec<(Vec<u32>, BigInt)>;
+
+/// What one `(n, N)` fixes, as integers (module docs of [`TaylorPlan`]).
+struct Grid {
+    n: u32,
+    /// `N^i`, `i ≤ max(deg, n)`
+    grid_powers: Vec<BigInt>,
+    /// `DEN_T = L·N^deg·n·3^K·N^K`, the denominator of the Taylor part
+    taylor_den: BigInt,
+    /// per order `k < n`: `(n·N^(n−k), L·N^deg·d^(n−k))`, so that
+    /// `q_ν/q_k = V_ν·n·N^(n−k) / (L·N^deg·d^(n−k))` (eq. 17's steps)
+    steps: Vec<(BigInt, BigInt)>,
+    /// per order `k < n`: the factor `2^k·3^(K−k)·N^(K−n)` of a rounding
+    /// error over `DEN_T`
+    rounding: Vec<BigInt>,
+    /// per order `k ≤ deg`: the factor `2^k·3^(K−k)·n·N^(K−k)` of a tail
+    /// term over `DEN_T`
+    tail: Vec<BigInt>,
+}
+
+impl Grid {
+    fn new(e: &Expansion, n: u32, grid: u64) -> Self {
+        let d = BigInt::from(e.d);
+        let top = e.degree.max(n);
+        let big = BigInt::from(grid);
+        let grid_powers: Vec<BigInt> = (0..=top)
+            .map(|i| num_traits::pow(big.clone(), i as usize))
+            .collect();
+        let pow = |b: u64, i: u32| num_traits::pow(BigInt::from(b), i as usize);
+        let value_den = &e.denominator * &grid_powers[e.degree as usize];
+        let nn = BigInt::from(n);
+        let taylor_den = &value_den * &nn * pow(3, top) * &grid_powers[top as usize];
+        let steps = (0..n)
+            .map(|k| {
+                (
+                    &nn * &grid_powers[(n - k) as usize],
+                    &value_den * num_traits::pow(d.clone(), (n - k) as usize),
+                )
+            })
+            .collect();
+        let rounding = (0..n)
+            .map(|k| pow(2, k) * pow(3, top - k) * &grid_powers[(top - n) as usize])
+            .collect();
+        let tail = (0..=e.degree)
+            .map(|k| pow(2, k) * pow(3, top - k) * &nn * &grid_powers[(top - k) as usize])
+            .collect();
+        // q_ν(m/N) = V_ν / (L·N^deg)
+        Grid {
+            n,
+            grid_powers,
+            taylor_den,
+            steps,
+            rounding,
+            tail,
+        }
+    }
+
+    /// At the grid point `m`: the numerator (over `DEN_T`) of the Taylor part
+    /// of the bound there — the tail `Σ_{|ν|≥n} |q_ν(a)|ρ^|ν|`, exact for a
+    /// polynomial, plus the β rounding `Σ_{|ν|<n} |q_ν(a) − β_ν|ρ^|ν|`,
+    /// eqs. 15–18, `a = m/N`, `ρ = 2/(3N)` — and the terms with
+    /// `β_ν = j·q_|ν| ≠ 0`.
+    fn point(&self, e: &Expansion, m: &[u64]) -> (BigInt, Vec<Term>) {
+        use num_integer::Integer;
+        let powers: Vec<Vec<BigInt>> = m
+            .iter()
+            .map(|&mk| {
+                let b = BigInt::from(mk);
+                (0..=e.degree)
+                    .map(|i| num_traits::pow(b.clone(), i as usize))
+                    .collect()
+            })
+            .collect();
+        let below = orders_count(e.d, self.n);
+        let mut part = BigInt::zero();
+        let mut terms = Vec::new();
+        for (i, (order, poly)) in e.polys.iter().enumerate() {
+            if poly.is_empty() {
+                continue;
+            }
+            let mut v = BigInt::zero();
+            for (exps, a) in poly {
+                let mut x = a * &self.grid_powers[(e.degree - exps.iter().sum::<u32>()) as usize];
+                for (k, &ek) in exps.iter().enumerate() {
+                    if ek > 0 {
+                        x *= &powers[k][ek as usize];
+                    }
+                }
+                v += x;
+            }
+            let k = *order as usize;
+            if i >= below {
+                part += v.abs() * &self.tail[k];
+                continue;
+            }
+            // j = round(q_ν/q_k), half away from zero, as Rational::round
+            let (scale, den) = &self.steps[k];
+            let num = &v * scale;
+            let (q, rem) = num.abs().div_rem(den);
+            let j = if rem * 2 >= *den { q + 1 } else { q };
+            let j = if num.is_negative() { -j } else { j };
+            part += (num - &j * den).abs() * &self.rounding[k];
+            if !j.is_zero() {
+                terms.push(Term {
+                    nu: i,
+                    order: *order,
+                    j,
+                });
+            }
+        }
+        (part, terms)
+    }
+}
+
+/// One term of a grid point: `β_ν = j·q_|ν|` (eq. 17, `j ≠ 0`), so that
+/// `γ = β_ν·ρ^|ν| = j·d^(n−k)·2^k / (n·N^n·3^k)` with `k = |ν|`.
+#[derive(Clone, Debug)]
+struct Term {
+    /// index of ν in [`orders_below`]
+    nu: usize,
+    order: u32,
+    j: BigInt,
+}
+
+/// What [`TaylorPlan::within`] checks while it plans.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limit<'a> {
+    /// the target error
+    pub(crate) eps: &'a Rational,
+    /// give up once every network meeting `eps` is estimated above this
+    pub(crate) size: Option<u64>,
+}
+
+/// Why [`TaylorPlan::within`] gave up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Stop {
+    /// the Taylor part at this grid point exceeds `eps`
+    Taylor(Vec<u64>),
+    /// every network meeting `eps` is estimated above the size limit:
+    /// at least this many weights
+    Size(u64),
+}
+
+/// What a grid point carrying a term costs at least in
+/// [`TaylorPlan::estimate`], whatever `r` and `t`: its bump (d = 1) or the
+/// `d − 1` products of ψ′_m at `r = 1` (d ≥ 2).
+pub(crate) fn live_point_cost(d: usize, grid: u64) -> u64 {
+    let parts = Parts::new(grid, 1);
+    if d == 1 {
+        parts.bump
+    } else {
+        (d as u64 - 1) * (parts.product + parts.product_gates)
+    }
+}
+
+/// Refuses `n = 0` and `N = 0`.
+fn check_grid(n: u32, grid: u64) -> Result<(), CoreError> {
+    if n == 0 || grid == 0 {
+        return Err(CoreError::InvalidParameter {
+            subject: Subject::Param(if n == 0 { "n" } else { "N" }),
+            message: format!("`n` and `N` must be at least 1, found n = {n}, N = {grid}"),
+        });
+    }
+    Ok(())
+}
+
+/// `|{ν ∈ ℕ^d : |ν| < n}| = C(n − 1 + d, d)`.
+fn orders_count(d: usize, n: u32) -> usize {
+    (0..d).fold(1usize, |acc, i| acc * (n as usize + i) / (i + 1))
+}
+
+/// The grid points `{0, …, N}^d` in the order the network is built: `m_1`
+/// fastest.
+fn grid_points(d: usize, grid: u64) -> impl Iterator<Item = Vec<u64>> {
+    let mut next = Some(vec![0u64; d]);
+    std::iter::from_fn(move || {
+        let current = next.take()?;
+        let mut m = current.clone();
+        // odometer: the first coordinate below N steps up, those before it reset
+        if let Some(k) = m.iter().position(|&mk| mk < grid) {
+            m[k] += 1;
+            m[..k].iter_mut().for_each(|mk| *mk = 0);
+            next = Some(m);
+        }
+        Some(current)
+    })
+}
+
+/// The signal exponent of every Taylor term: ψ′_m (a bump for d = 1, else
+/// a ×′ product) and the products `×′(ψ′_m, U_ν)` are carried as forms
+/// worth half their value, so Prop. 3 rounds the multiplier `2|γ|` to a
+/// multiple of 2^−t.
+const TERM_EXP: u32 = 1;
+
+/// The a-priori bound of Theorem 1's network for one target, `n` and `N`,
+/// computed **without building** the network: equal, part by part, to the
+/// [`TaylorBound`] [`build_taylor`] reports for the same `(n, N, r, t)`
+/// (tests check it for several targets and parameters).
+///
+/// The plan holds what depends on the target, `n` and `N` only: the Taylor
+/// part ([`TaylorBound::taylor`]: the tail and the β rounding of eqs. 15–18,
+/// maximised over the grid) and, for every term, the integer `j` of
+/// `β = j·(1/n)(d/N)^(n−|ν|)` (eq. 17), which fixes
+/// `γ = β·ρ^|ν| = j·d^(n−k)·2^k/(n·N^n·3^k)`, `k = |ν|`.
+/// [`bound`](Self::bound) adds the parts that depend on `r` (the ×′ errors
+/// δ_ν of eqs. 21–24, the same at every grid point: [`term_errors`](Self::term_errors))
+/// and on `t` (the coefficients γ′ Prop. 3 realises): one pass over the
+/// terms per `(r, t)`. Everything is exact; the passes work on integer
+/// numerators over one denominator per part and divide once at the end.
+///
+/// ```
+/// use qrelu_core::construct::taylor::TaylorPlan;
+/// use qrelu_core::{Poly, rational::ratio};
+/// let x = Poly::var(1, 0);
+/// let f = x.pow(2).scale(&ratio(1, 4));
+/// let plan = TaylorPlan::new(&f, 2, 8).unwrap();
+/// let b = plan.bound(6, 12).unwrap();
+/// assert_eq!(&b.taylor, plan.taylor());
+/// assert!(b.total() < ratio(1, 100));
+/// ```
+#[derive(Clone, Debug)]
+pub struct TaylorPlan {
+    d: usize,
+    n: u32,
+    grid: u64,
+    orders: Vec<Vec<u32>>,
+    /// per grid point (in build order): the terms with `β ≠ 0`
+    points: Vec<Vec<Term>>,
+    taylor: Rational,
+    /// per order `k < n`: `d^(n−k)·2^k` and `n·N^n·3^k` (`γ = j·a/q`)
+    gamma: Vec<(BigInt, BigInt)>,
+}
+
+/// The coefficients of a [`TaylorPlan`] realised at one `t` (Prop. 3).
+#[derive(Clone, Debug)]
+pub(crate) struct Rounded {
+    pub(crate) t: u32,
+    /// per point, per term: `2^(t+1)·|γ′|`, the multiplier `2|γ′|` in
+    /// units of 2^−t
+    units: Vec<Vec<BigInt>>,
+    /// `2^d · max_m Σ_ν |γ′ − γ|`
+    pub(crate) coefficients: Rational,
+}
+
+impl TaylorPlan {
+    /// The plan of `target` (in `target.nvars()` variables on `[0, 1]^d`)
+    /// for order `n` on the grid `N`.
+    ///
+    /// # Errors
+    /// `n = 0` or `N = 0`.
+    pub fn new(target: &crate::Poly, n: u32, grid: u64) -> Result<Self, CoreError> {
+        Self::within(&Expansion::new(target), n, grid, None)?
+            .map_err(|_| super::internal("a plan without a limit"))
+    }
+
+    /// [`new`](Self::new) from the target's expansion, or why it stopped
+    /// early ([`Stop`]): as soon as the Taylor part at some grid point
+    /// exceeds `limit.eps` (the bound then does too, whatever `r` and `t`),
+    /// or as soon as every network meeting `limit.eps` on this grid is
+    /// sure to be estimated above `limit.size`.
+    ///
+    /// The size test: a grid point where `2^d·|γ_0| > ε` (the order-0 term)
+    /// carries that term in every network whose bound is at most ε — left
+    /// out, it alone would put the coefficient part above ε — so it costs
+    /// at least [`live_point_cost`] in [`estimate`](Self::estimate).
+    pub(crate) fn within(
+        expansion: &Expansion,
+        n: u32,
+        grid: u64,
+        limit: Option<Limit<'_>>,
+    ) -> Result<Result<Self, Stop>, CoreError> {
+        check_grid(n, grid)?;
+        let d = expansion.d;
+        let g = Grid::new(expansion, n, grid);
+        let gamma: Vec<(BigInt, BigInt)> = (0..n)
+            .map(|k| {
+                (
+                    num_traits::pow(BigInt::from(d), (n - k) as usize) * (BigInt::one() << k),
+                    BigInt::from(n)
+                        * &g.grid_powers[n as usize]
+                        * num_traits::pow(BigInt::from(3), k as usize),
+                )
+            })
+            .collect();
+        // part > ε ⇔ part_num·ε_den > ε_num·DEN_T; 2^d|γ_0| > ε ⇔
+        // |j|·a_0·2^d·ε_den > ε_num·q_0
+        let eps = limit.as_ref().map(|l| {
+            let (num, den) = (l.eps.numer(), l.eps.denom());
+            let forced = (&gamma[0].0 << d) * den;
+            (den.clone(), num * &g.taylor_den, forced, num * &gamma[0].1)
+        });
+        let size = limit.as_ref().and_then(|l| l.size);
+        let per_point = live_point_cost(d, grid);
+        let mut floor = Parts::new(grid, 1).shared(1, 1);
+        let mut worst = BigInt::zero();
+        let mut points = Vec::new();
+        for m in grid_points(d, grid) {
+            let (part, terms) = g.point(expansion, &m);
+            if let Some((den, num, forced, threshold)) = &eps {
+                if &part * den > *num {
+                    return Ok(Err(Stop::Taylor(m)));
+                }
+                let order_0 = terms.first().filter(|term| term.order == 0);
+                if order_0.is_some_and(|term| term.j.abs() * forced > *threshold) {
+                    floor += per_point;
+                    if size.is_some_and(|s| floor > s) {
+                        return Ok(Err(Stop::Size(floor)));
+                    }
+                }
+            }
+            worst = worst.max(part);
+            points.push(terms);
+        }
+        Ok(Ok(TaylorPlan {
+            d,
+            n,
+            grid,
+            orders: orders_below(d, n),
+            points,
+            taylor: Rational::new(worst, g.taylor_den.clone()),
+            gamma,
+        }))
+    }
+
+    /// The Taylor part of the bound at the one grid point `m` (a lower
+    /// bound on [`taylor`](Self::taylor)), without a plan.
+    ///
+    /// # Errors
+    /// `n = 0` or `N = 0`.
+    pub(crate) fn part_at(
+        expansion: &Expansion,
+        n: u32,
+        grid: u64,
+        m: &[u64],
+    ) -> Result<Rational, CoreError> {
+        check_grid(n, grid)?;
+        let g = Grid::new(expansion, n, grid);
+        Ok(Rational::new(g.point(expansion, m).0, g.taylor_den.clone()))
+    }
+
+    /// The Taylor order `n`.
+    pub fn n(&self) -> u32 {
+        self.n
+    }
+
+    /// The grid `N`.
+    pub fn grid(&self) -> u64 {
+        self.grid
+    }
+
+    /// [`TaylorBound::taylor`]: the part of the bound `r` and `t` do not
+    /// change.
+    pub fn taylor(&self) -> &Rational {
+        &self.taylor
+    }
+
+    /// γ of a term.
+    fn gamma_of(&self, term: &Term) -> Rational {
+        let (a, q) = &self.gamma[term.order as usize];
+        Rational::new(&term.j * a, q.clone())
+    }
+
+    /// The terms `(ν index, γ)` of every grid point, in build order.
+    fn terms(&self) -> impl Iterator<Item = Vec<(usize, Rational)>> + '_ {
+        self.points.iter().map(|terms| {
+            terms
+                .iter()
+                .map(|term| (term.nu, self.gamma_of(term)))
+                .collect()
+        })
+    }
+
+    /// The exact bound of the network built with `r` and `t`.
+    ///
+    /// # Errors
+    /// As [`term_errors`](Self::term_errors).
+    pub fn bound(&self, r: u32, t: u32) -> Result<TaylorBound, CoreError> {
+        let errors = self.term_errors(r)?;
+        Ok(self.bound_with(&self.rounded(t), &errors))
+    }
+
+    /// The bound from the parts [`rounded`](Self::rounded) and
+    /// [`term_errors`](Self::term_errors) cache.
+    pub(crate) fn bound_with(&self, rounded: &Rounded, errors: &[Rational]) -> TaylorBound {
+        TaylorBound {
+            taylor: self.taylor.clone(),
+            products: self.products(rounded, errors),
+            coefficients: rounded.coefficients.clone(),
+        }
+    }
+
+    /// `δ_ν` for every `|ν| < n` (by increasing `|ν|`, then in
+    /// lexicographic order of the exponent vectors): the bound on
+    /// `|×′(ψ′_m, U′_ν) − ψ_m·u^ν|` (eqs. 21–24 through [`crate::bound`]),
+    /// the same at every grid point. `ψ′_m = ×′(h_1, ×′(h_2, …))` of exact
+    /// bumps, `U′_ν` the product tree of the offsets that
+    /// [`direct::plan`](super::direct::plan) chooses on `[−1, 1]^d`.
+    ///
+    /// # Errors
+    /// Internal limits only (an argument of ×′ beyond 2).
+    pub fn term_errors(&self, r: u32) -> Result<Vec<Rational>, CoreError> {
+        let one = Rational::one();
+        let zero = Rational::zero();
+        let (mut psi_delta, mut psi_reach) = (zero.clone(), one.clone());
+        for _ in 1..self.d {
+            psi_delta = crate::bound::mul_propagated(
+                r,
+                (&one, &zero, &one),
+                (&one, &psi_delta, &psi_reach),
+            )
+            .ok_or_else(|| super::internal("ψ out of range"))?;
+            psi_reach = &one + &psi_delta;
+        }
+        let unit_box = vec![(-one.clone(), one.clone()); self.d];
+        self.orders
+            .iter()
+            .map(|nu| {
+                if nu.iter().all(|&e| e == 0) {
+                    return Ok(psi_delta.clone());
+                }
+                let monomial = crate::Poly::from_terms(self.d, [(one.clone(), nu.clone())]);
+                let plan = super::direct::plan(&monomial, &unit_box, r)?;
+                let top = plan
+                    .nodes
+                    .last()
+                    .ok_or_else(|| super::internal("empty plan"))?;
+                crate::bound::mul_propagated(
+                    r,
+                    (&one, &psi_delta, &psi_reach),
+                    (&one, &top.delta, &top.reach),
+                )
+                .ok_or_else(|| super::internal("a Taylor term out of range"))
+            })
+            .collect()
+    }
+
+    /// The coefficients realised at precision `t` and the coefficient part
+    /// of the bound: `2|γ′| = round(2|γ|·2^t)·2^−t`, ties to even
+    /// ([`weight::round_to`], `TERM_EXP = 1`), computed as
+    /// `K = round(P/Q)` with `P = 2^(t+1)·|j|·d^(n−k)·2^k` and
+    /// `Q = n·N^n·3^k`; then `|γ′ − γ| = |K·Q − P| / (Q·2^(t+1))`.
+    pub(crate) fn rounded(&self, t: u32) -> Rounded {
+        use num_integer::Integer;
+        let top = self.n - 1;
+        let three = |k: u32| num_traits::pow(BigInt::from(3), k as usize);
+        let lift: Vec<BigInt> = (0..self.n).map(|k| three(top - k)).collect();
+        let mut worst = BigInt::zero();
+        let units = self
+            .points
+            .iter()
+            .map(|terms| {
+                let mut part = BigInt::zero();
+                let row = terms
+                    .iter()
+                    .map(|term| {
+                        let (a, q) = &self.gamma[term.order as usize];
+                        let p = (term.j.abs() * a) << (t + TERM_EXP);
+                        let (k, rem) = p.div_rem(q);
+                        let twice: BigInt = rem << 1;
+                        let k = match twice.cmp(q) {
+                            std::cmp::Ordering::Less => k,
+                            std::cmp::Ordering::Greater => k + 1,
+                            std::cmp::Ordering::Equal if k.is_even() => k,
+                            std::cmp::Ordering::Equal => k + 1,
+                        };
+                        part += (&k * q - p).abs() * &lift[term.order as usize];
+                        k
+                    })
+                    .collect();
+                worst = worst.clone().max(part);
+                row
+            })
+            .collect();
+        // over Q_max·2^(t+1), Q_max = n·N^n·3^(n−1)
+        let den = &self.gamma[top as usize].1 << (t + TERM_EXP);
+        Rounded {
+            t,
+            units,
+            coefficients: self.corners() * Rational::new(worst, den),
+        }
+    }
+
+    /// `2^d · max_m Σ_ν |γ′_{m,ν}|·δ_ν`.
+    pub(crate) fn products(&self, rounded: &Rounded, errors: &[Rational]) -> Rational {
+        let (numerators, den) = common_denominator(errors);
+        let mut worst = BigInt::zero();
+        for (terms, units) in self.points.iter().zip(&rounded.units) {
+            let mut part = BigInt::zero();
+            for (term, k) in terms.iter().zip(units) {
+                if !k.is_zero() {
+                    part += k * &numerators[term.nu];
+                }
+            }
+            worst = worst.max(part);
+        }
+        self.corners() * Rational::new(worst, den << (rounded.t + TERM_EXP))
+    }
+
+    /// `2^d · max_m Σ_ν max(0, |γ| − 2^−s)·δ_ν`: a lower bound on the ×′
+    /// part at every precision whose coefficients are within `2^−s` of γ
+    /// (at every `t′ ≥ t` for `s = t + 2`).
+    pub(crate) fn products_below(&self, errors: &[Rational], s: u32) -> Rational {
+        let (numerators, den) = common_denominator(errors);
+        let top = self.n - 1;
+        let three = |k: u32| num_traits::pow(BigInt::from(3), k as usize);
+        let lift: Vec<BigInt> = (0..self.n).map(|k| three(top - k)).collect();
+        let mut worst = BigInt::zero();
+        for terms in &self.points {
+            let mut part = BigInt::zero();
+            for term in terms {
+                // |γ| − 2^−s = (|j|·a·2^s − q) / (q·2^s)
+                let (a, q) = &self.gamma[term.order as usize];
+                let low = ((term.j.abs() * a) << s) - q;
+                if low.is_positive() {
+                    part += low * &lift[term.order as usize] * &numerators[term.nu];
+                }
+            }
+            worst = worst.max(part);
+        }
+        let den = den * (&self.gamma[top as usize].1 << s);
+        self.corners() * Rational::new(worst, den)
+    }
+
+    /// An upper bound on the weights [`build_taylor`] builds for this plan,
+    /// `r` and `t` (tests check it against the built networks), tighter
+    /// than the estimate made from the parameters alone: it counts only the
+    /// grid points and terms whose coefficient survives rounding
+    /// (`γ′ ≠ 0`), and the copies and power-chain nodes of each coefficient
+    /// from the binary digits of its multiplier `2|γ′|` rather than from `t`.
+    pub fn estimate(&self, r: u32, t: u32) -> u64 {
+        self.estimate_with(&self.rounded(t), r)
+    }
+
+    /// [`estimate`](Self::estimate) from the coefficients realised at `t`.
+    pub(crate) fn estimate_with(&self, rounded: &Rounded, r: u32) -> u64 {
+        let d = self.d as u64;
+        let r = u64::from(r);
+        let parts = Parts::new(self.grid, r);
+        let sub = parts.product + parts.product_gates;
+        let size = self.grid as usize + 1;
+        let mut bumps = vec![false; self.d * size];
+        let mut total: u64 = 0;
+        let t = rounded.t;
+        for ((m, terms), units) in grid_points(self.d, self.grid)
+            .zip(&self.points)
+            .zip(&rounded.units)
+        {
+            let mut live = false;
+            for (term, k) in terms.iter().zip(units) {
+                if k.is_zero() {
+                    continue;
+                }
+                live = true;
+                let order = u64::from(term.order);
+                let (n, count, top, first) = digits(k, t);
+                // copies of each gate: 2n for the integer part, one for 2^−1
+                let copies = (2 * n + u64::from(first)).max(1);
+                let relays = 2 * copies.saturating_sub(2);
+                // per sign: the trie nodes (at most one per position) and the reads
+                let chains = 2 * (top + count + 2 * n);
+                let gates = if order == 0 {
+                    // ψ′_m: the bump's gate (d = 1), or the gates the ψ
+                    // product has anyway (d ≥ 2, in `sub`) and relays
+                    if d == 1 { 16 } else { 2 * relays }
+                } else {
+                    (order - 1) * sub + parts.product + 2 * (parts.form * copies.min(2) + relays)
+                };
+                total = total.saturating_add(gates + chains);
+            }
+            if live {
+                total = total.saturating_add((d - 1) * sub);
+                for (k, &mk) in m.iter().enumerate() {
+                    bumps[k * size + mk as usize] = true;
+                }
+            }
+        }
+        let bumps = bumps.iter().filter(|&&b| b).count() as u64;
+        total
+            .saturating_add(bumps * parts.bump)
+            .saturating_add(parts.shared(r, u64::from(rounded.t)))
+    }
+
+    /// A lower bound on the weights [`build_taylor`] builds for this plan,
+    /// `r` and `t` (tests check it against the built networks), for
+    /// comparing with networks too large to build. A ×′ reads at least
+    /// `18r − 12` weights (its three f_s^r at least `2 + 6(r − 1)` each).
+    /// Every grid point with a term that survives rounding has its own
+    /// bump, whose four `h` units read 18 weights (d = 1), or the `d − 1`
+    /// products of ψ′_m (d ≥ 2); every such term is at least one output
+    /// weight, and one of order ≥ 1 has its own product `×′(ψ′_m, U_ν)`.
+    pub fn least_weights(&self, r: u32, t: u32) -> u64 {
+        let rounded = self.rounded(t);
+        let product = 18 * u64::from(r) - 12;
+        let per_point = if self.d == 1 {
+            18
+        } else {
+            (self.d as u64 - 1) * product
+        };
+        self.points
+            .iter()
+            .zip(&rounded.units)
+            .map(|(terms, units)| {
+                let live = terms.iter().zip(units).filter(|(_, k)| !k.is_zero());
+                let cost: u64 = live
+                    .map(|(term, _)| 1 + if term.order > 0 { product } else { 0 })
+                    .sum();
+                if cost == 0 { 0 } else { per_point + cost }
+            })
+            .sum()
+    }
+
+    fn corners(&self) -> Rational {
+        Rational::from_integer((1u64 << self.d.min(62)).into())
+    }
+}
+
 /// Builds Theorem 1's network for the polynomial `target` on `[0, 1]^d`
 /// (module docs): `f′ = Σ_m Σ_{|ν|<n} γ′_{m,ν} ×′(ψ′_m, U_ν)` with
 /// `ψ′_m` the ×′ product of the bumps of `m`, `U_ν` the product of the
@@ -345,7 +1029,14 @@ pub(crate) fn shifted(p: &crate::Poly, a: &[Rational]) -> crate::Poly {
 /// `|u_k| < 1`, so every ×′ sees arguments within its bound's range. We
 /// multiply `ψ′_m` once per `m` and then by each `U_ν` — `d − 1 + |ν|`
 /// products per term as in eq. 22, but the `d − 1` of ψ are shared by the
-/// terms of one `m`.
+/// terms of one `m`. A term whose coefficient rounds to `γ′ = 0` at
+/// precision `t` is not built (nor ψ′_m, nor the bumps of `m`, when no term
+/// of `m` is left): it contributes `|γ|` to the coefficient part and
+/// nothing else.
+///
+/// The bound's products and coefficients parts are accumulated from what
+/// is built (the δ of each product as it is made, the γ′ Prop. 3 returns);
+/// [`TaylorPlan::bound`] computes the same parts without building.
 ///
 /// # Errors
 /// `n = 0`, `N = 0`; builder errors.
@@ -360,18 +1051,14 @@ pub fn build_taylor(
     use std::collections::HashMap;
 
     let TaylorParams { n, grid, r, t } = params;
-    if n == 0 || grid == 0 {
-        return Err(CoreError::InvalidParameter {
-            subject: Subject::Param(if n == 0 { "n" } else { "N" }),
-            message: format!("`n` and `N` must be at least 1, found n = {n}, N = {grid}"),
-        });
-    }
+    let plan = TaylorPlan::new(target, n, grid)?;
     let d = target.nvars();
     let one = Rational::one();
     let zero = Rational::zero();
-    let rho = Rational::new(2.into(), (3 * grid).into());
-    let orders = orders_below(d, n);
     let corners = Rational::from_integer((1u64 << d.min(62)).into());
+    let unit_box: Vec<(Rational, Rational)> = vec![(-one.clone(), one.clone()); d];
+    // the product tree of each U_ν, planned once
+    let mut trees: HashMap<usize, super::direct::Plan> = HashMap::new();
 
     let mut b = NetBuilder::new(codebook, inputs);
     let mut bumps = Bumps::new(&mut b)?;
@@ -380,26 +1067,27 @@ pub fn build_taylor(
     let mut cached: HashMap<(usize, u64), (usize, usize)> = HashMap::new();
     let mut out = LinearForm::default();
     let mut bound = TaylorBound {
-        taylor: zero.clone(),
+        taylor: plan.taylor.clone(),
         products: zero.clone(),
         coefficients: zero.clone(),
     };
-    let unit_box: Vec<(Rational, Rational)> = vec![(-one.clone(), one.clone()); d];
 
-    let mut m = vec![0u64; d];
-    loop {
-        // Taylor coefficients at m/N, the remainder and the β rounding
-        let a: Vec<Rational> = m
-            .iter()
-            .map(|&mk| Rational::new(mk.into(), grid.into()))
+    for (m, terms) in grid_points(d, grid).zip(plan.terms()) {
+        let mut products_m = zero.clone();
+        let mut coefficients_m = zero.clone();
+        let live: Vec<(usize, Rational)> = terms
+            .into_iter()
+            .filter(|(_, gamma)| {
+                let dead = super::direct::realised(gamma, TERM_EXP, t).is_zero();
+                if dead {
+                    coefficients_m += gamma.abs();
+                }
+                !dead
+            })
             .collect();
-        let taylor = shifted(target, &a);
-        let mut remainder = zero.clone();
-        for (nu, c) in taylor.terms() {
-            let order: u32 = nu.iter().sum();
-            if order >= n {
-                remainder += c.abs() * num_traits::pow(rho.clone(), order as usize);
-            }
+        if live.is_empty() {
+            bound.coefficients = bound.coefficients.max(&corners * coefficients_m);
+            continue;
         }
         // the bumps and offsets of m
         let mut hs = Vec::with_capacity(d);
@@ -432,28 +1120,23 @@ pub fn build_taylor(
                     .ok_or_else(|| super::internal("ψ out of range"))?;
             psi_reach = &one + &psi_delta;
         }
-        let mut products_m = zero.clone();
-        let mut coefficients_m = zero.clone();
-        let mut rounding = zero.clone();
         // sub-products of the offsets of m, by exponent vector
-        let mut offsets: HashMap<Vec<u32>, (usize, Rational, Rational)> = HashMap::new();
-        for nu in &orders {
-            let order: u32 = nu.iter().sum();
-            let exact = taylor.coefficient(nu);
-            let beta = round_to_step(&exact, &beta_step(n, d, grid, order));
-            rounding += (&exact - &beta).abs() * num_traits::pow(rho.clone(), order as usize);
-            if beta.is_zero() {
-                continue;
-            }
-            let gamma = &beta * num_traits::pow(rho.clone(), order as usize);
-            let (term, delta) = if order == 0 {
+        let mut offsets: HashMap<Vec<u32>, usize> = HashMap::new();
+        for (i, gamma) in live {
+            let nu = &plan.orders[i];
+            let (term, delta) = if nu.iter().all(|&e| e == 0) {
                 (psi, psi_delta.clone())
             } else {
-                let monomial = crate::Poly::from_terms(d, [(one.clone(), nu.clone())]);
-                let plan = super::direct::plan(&monomial, &unit_box, r)?;
-                let mut ids: Vec<usize> = Vec::with_capacity(plan.nodes.len());
-                for node in &plan.nodes {
-                    if let Some((id, _, _)) = offsets.get(&node.exps) {
+                let tree = match trees.entry(i) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        let monomial = crate::Poly::from_terms(d, [(one.clone(), nu.clone())]);
+                        e.insert(super::direct::plan(&monomial, &unit_box, r)?)
+                    }
+                };
+                let mut ids: Vec<usize> = Vec::with_capacity(tree.nodes.len());
+                for node in &tree.nodes {
+                    if let Some(id) = offsets.get(&node.exps) {
                         ids.push(*id);
                         continue;
                     }
@@ -471,13 +1154,10 @@ pub fn build_taylor(
                             arena.len() - 1
                         }
                     };
-                    offsets.insert(
-                        node.exps.clone(),
-                        (id, node.delta.clone(), node.reach.clone()),
-                    );
+                    offsets.insert(node.exps.clone(), id);
                     ids.push(id);
                 }
-                let top = plan
+                let top = tree
                     .nodes
                     .last()
                     .ok_or_else(|| super::internal("empty plan"))?;
@@ -493,29 +1173,19 @@ pub fn build_taylor(
                 .ok_or_else(|| super::internal("a Taylor term out of range"))?;
                 (arena.len() - 1, delta)
             };
+            if arena[term].exp != TERM_EXP {
+                return Err(super::internal("a Taylor term of another exponent"));
+            }
             let (form, realised) = super::signal::scaled(&mut b, &mut arena[term], &gamma, t)?;
             out.add(&form, false);
             products_m += realised.abs() * &delta;
             coefficients_m += (&realised - &gamma).abs();
         }
-        bound.taylor = bound.taylor.max(remainder + rounding);
         bound.products = bound.products.max(&corners * products_m);
         bound.coefficients = bound.coefficients.max(&corners * coefficients_m);
-        // next grid point (odometer)
-        let mut k = 0;
-        loop {
-            if k == d {
-                let net = b.finish(Rational::zero(), &out)?;
-                return Ok((net, bound));
-            }
-            if m[k] < grid {
-                m[k] += 1;
-                break;
-            }
-            m[k] = 0;
-            k += 1;
-        }
     }
+    let net = b.finish(Rational::zero(), &out)?;
+    Ok((net, bound))
 }
 
 /// `C(n, k)` as a rational.
@@ -665,29 +1335,50 @@ pub fn check_smoothness(target: &crate::Poly, n: u32, names: &[&str]) -> Result<
     })
 }
 
-/// Refuses what the Taylor structure cannot build yet, and targets outside
+/// Refuses parameters the Taylor structure cannot use, and targets outside
 /// F_{d,n}.
 pub(crate) fn check_supported(spec: &super::NetSpec) -> Result<(), CoreError> {
-    let unsupported = |subject, message: &str| CoreError::Unsupported {
-        subject,
-        message: message.to_owned(),
-    };
     let missing = |subject, message: &str| CoreError::InvalidParameter {
         subject,
         message: message.to_owned(),
     };
     if spec.tune {
-        return Err(unsupported(
-            Subject::Param("tune"),
-            "`tune` with `structure = taylor` is not supported yet",
-        ));
+        if spec.eps.is_none() {
+            return Err(missing(
+                Subject::Param("tune"),
+                "`tune = smallest` needs `eps`: it searches for the smallest network whose \
+                 bound is at most `eps`",
+            ));
+        }
+        for (given, subject, message) in [
+            (
+                spec.r.is_some(),
+                "r",
+                "`tune = smallest` chooses `r`; leave `r` out",
+            ),
+            (
+                spec.grid.is_some(),
+                "N",
+                "`tune = smallest` chooses `N`; leave `N` out",
+            ),
+        ] {
+            if given {
+                return Err(missing(Subject::Param(subject), message));
+            }
+        }
     }
-    let n = spec.n.ok_or_else(|| {
-        missing(
-            Subject::Param("n"),
-            "`structure = taylor` needs the Taylor order `n`, as in `n = 2`",
-        )
-    })?;
+    let n = match spec.n {
+        Some(n) => n,
+        // the search tries every order the target allows, from 1
+        None if spec.tune => 1,
+        None => {
+            return Err(missing(
+                Subject::Param("n"),
+                "`structure = taylor` needs the Taylor order `n`, as in `n = 2`, unless \
+                 `tune = smallest` chooses it",
+            ));
+        }
+    };
     if spec.grid.is_none() && spec.eps.is_none() {
         return Err(missing(
             Subject::Param("N"),
@@ -765,23 +1456,58 @@ pub(crate) fn resolve(spec: &super::NetSpec) -> super::NetSpec {
     out
 }
 
+/// Upper bounds on the weights of the parts of a Taylor network, shared by
+/// [`estimate_weights`] and [`TaylorPlan::estimate`].
+struct Parts {
+    /// binary digits of 3N, plus one
+    levels: u64,
+    /// one bump: its h units, and two copies of each gate of z/2, whose
+    /// form reads at most two terms per binary digit of 3N and of 3m
+    bump: u64,
+    /// one ×′ with small arguments: three f_s^r and the gates of the sum
+    product: u64,
+    /// the length of a product's form (7r + 12 terms)
+    form: u64,
+    /// the gates of a product's form, up to five copies per sign for a
+    /// multiplier below 2 (targets in F_{d,n} have |β| <= 1)
+    product_gates: u64,
+}
+
+impl Parts {
+    fn new(grid: u64, r: u64) -> Self {
+        let levels = u64::from(64 - (3 * grid).leading_zeros()) + 1;
+        Parts {
+            levels,
+            bump: 34 + 16 * levels,
+            product: 18 * r + 32,
+            form: 7 * r + 12,
+            product_gates: 28 * r + 60,
+        }
+    }
+
+    /// The units shared by the whole network: constant chains, the scale
+    /// chains' ladders, the constants of f_s^r.
+    fn shared(&self, r: u64, t: u64) -> u64 {
+        32 * self.levels + 4 * r + t + 64
+    }
+}
+
 /// Weights of the Taylor network, estimated before building: an upper
-/// bound assembled from the sizes of its parts (tests check it).
+/// bound assembled from the sizes of its parts (tests check it). Every
+/// grid point is assumed to carry every term with a coefficient of `t`
+/// binary digits; [`TaylorPlan::estimate`] knows the coefficients.
 pub(crate) fn estimate_weights(spec: &super::NetSpec) -> u64 {
     let n = spec.n.unwrap_or(1);
     let grid = u64::from(spec.grid.unwrap_or(1));
     let r = u64::from(spec.r.unwrap_or(1));
     let t = u64::from(spec.t_or_default());
     let d = spec.inputs.len() as u64;
-    let levels = u64::from(64 - (3 * grid).leading_zeros()) + 1;
-    // one bump: its h units, and two copies of each gate of z/2, whose
-    // form reads at most two terms per binary digit of 3N and of 3m
-    let bump = 34 + 16 * levels;
-    // one ×′ with small arguments: three f_s^r and the gates of the sum
-    let product = 18 * r + 32;
-    // the gates of a product's form (7r + 12 terms), up to five copies per
-    // sign for a multiplier below 2 (targets in F_{d,n} have |β| <= 1)
-    let product_gates = 28 * r + 60;
+    let Parts {
+        bump,
+        product,
+        product_gates,
+        ..
+    } = Parts::new(grid, r);
     // one coefficient: the power chains of two gates and their reads
     let chains = 4 * t + 16;
     let psi = (d - 1) * (product + product_gates);
@@ -799,7 +1525,39 @@ pub(crate) fn estimate_weights(spec: &super::NetSpec) -> u64 {
     points
         .saturating_mul(per_point)
         .saturating_add((grid + 1) * d * bump)
-        .saturating_add(32 * levels + 4 * r + t + 64)
+        .saturating_add(Parts::new(grid, r).shared(r, t))
+}
+
+/// For the multiplier `M = K·2^−t ≥ 0` Prop. 3 builds: its integer part
+/// `n`, the number `|D|` and the largest position of the binary digits 1 of
+/// its fraction, and whether the digit 2^−1 is one of them.
+fn digits(k: &BigInt, t: u32) -> (u64, u64, u64, bool) {
+    use num_traits::ToPrimitive;
+    let n = (k >> t).to_u64().unwrap_or(u64::MAX / 8);
+    let frac = k - ((k >> t) << t);
+    match frac.trailing_zeros() {
+        None => (n, 0, 0, false),
+        Some(zeros) => (
+            n,
+            frac.magnitude().count_ones(),
+            u64::from(t) - zeros,
+            frac.bit(u64::from(t) - 1),
+        ),
+    }
+}
+
+/// The numerators of `values` over their least common denominator, and
+/// that denominator.
+fn common_denominator(values: &[Rational]) -> (Vec<BigInt>, BigInt) {
+    use num_integer::Integer;
+    let den = values
+        .iter()
+        .fold(BigInt::one(), |acc, v| acc.lcm(v.denom()));
+    let numerators = values
+        .iter()
+        .map(|v| v.numer() * (&den / v.denom()))
+        .collect();
+    (numerators, den)
 }
 
 /// A one-input network whose output is `Σ_{m=0..N} h(3Nx − 3m)` — eq. 13's
@@ -938,6 +1696,10 @@ mod tests {
         spec.t = Some(params.t);
         let built = crate::metrics::metrics(&net).weights as u64;
         assert!(estimate_weights(&spec) >= built, "estimate below {built}");
+        let plan = TaylorPlan::new(target, params.n, params.grid).unwrap();
+        assert!(plan.estimate(params.r, params.t) >= built);
+        assert!(plan.least_weights(params.r, params.t) <= built);
+        assert_eq!(plan.bound(params.r, params.t).unwrap(), bound);
         let mut worst = Rational::zero();
         let mut idx = vec![0i64; d];
         loop {
@@ -1006,6 +1768,156 @@ mod tests {
         );
     }
 
+    /// `p(y + a)` as a polynomial in `y`, by expanding every power
+    /// `(y_k + a_k)^e`: its coefficients are the Taylor coefficients at `a`.
+    fn shifted(p: &crate::Poly, a: &[Rational]) -> crate::Poly {
+        use crate::Poly;
+        let d = p.nvars();
+        let mut out = Poly::zero(d);
+        for (exps, c) in p.terms() {
+            let mut term = Poly::constant(d, c.clone());
+            for (k, &e) in exps.iter().enumerate() {
+                let base = Poly::var(d, k).add(&Poly::constant(d, a[k].clone()));
+                term = term.mul(&base.pow(e));
+            }
+            out = out.add(&term);
+        }
+        out
+    }
+
+    /// The integer arithmetic of [`TaylorPlan`] against eqs. 15–18 in
+    /// rationals: the Taylor part (tail and β rounding) and every γ.
+    #[test]
+    fn the_plan_follows_eqs_15_to_18() {
+        let (x, y) = (crate::Poly::var(2, 0), crate::Poly::var(2, 1));
+        let mixed = x
+            .mul(&y)
+            .scale(&ratio(1, 2))
+            .sub(&y.pow(3).scale(&ratio(1, 6)))
+            .add(&x.scale(&ratio(-1, 5)));
+        let z = crate::Poly::var(3, 2);
+        let triple = crate::Poly::var(3, 0)
+            .mul(&z)
+            .scale(&ratio(1, 7))
+            .add(&z.pow(2).scale(&ratio(-1, 3)));
+        let cases = [
+            (smooth(), vec![(1, 7), (2, 5), (3, 3), (4, 6), (6, 2)]),
+            (mixed, vec![(1, 4), (2, 3), (3, 5)]),
+            (triple, vec![(1, 2), (2, 3)]),
+        ];
+        for (target, params) in cases {
+            let d = target.nvars();
+            for (n, grid) in params {
+                let plan = TaylorPlan::new(&target, n, grid).unwrap();
+                let rho = Rational::new(2.into(), (3 * grid).into());
+                let orders = orders_below(d, n);
+                let mut worst = Rational::zero();
+                for (m, terms) in grid_points(d, grid).zip(plan.terms()) {
+                    let a: Vec<Rational> = m
+                        .iter()
+                        .map(|&k| Rational::new(k.into(), grid.into()))
+                        .collect();
+                    let taylor = shifted(&target, &a);
+                    let mut part = Rational::zero();
+                    for (nu, c) in taylor.terms() {
+                        let order: u32 = nu.iter().sum();
+                        if order >= n {
+                            part += c.abs() * num_traits::pow(rho.clone(), order as usize);
+                        }
+                    }
+                    let mut expected = Vec::new();
+                    for (i, nu) in orders.iter().enumerate() {
+                        let order: u32 = nu.iter().sum();
+                        let exact = taylor.coefficient(nu);
+                        let beta = round_to_step(&exact, &beta_step(n, d, grid, order));
+                        let power = num_traits::pow(rho.clone(), order as usize);
+                        part += (&exact - &beta).abs() * &power;
+                        if !beta.is_zero() {
+                            expected.push((i, beta * power));
+                        }
+                    }
+                    assert_eq!(terms, expected, "n={n} N={grid} m={m:?}");
+                    worst = worst.max(part);
+                }
+                assert_eq!(plan.taylor(), &worst, "n={n} N={grid}");
+            }
+        }
+    }
+
+    /// The bound [`TaylorPlan`] computes without building equals, part by
+    /// part, the bound accumulated while building, and its estimate is an
+    /// upper bound on the built weights — including small `t`, where some
+    /// coefficients round to 0 and their terms are not built.
+    #[test]
+    fn the_bound_without_building_is_the_built_bound() {
+        let (x, y) = (crate::Poly::var(2, 0), crate::Poly::var(2, 1));
+        let saddle = x.pow(2).sub(&y.pow(2)).scale(&ratio(1, 4));
+        let mixed = x
+            .mul(&y)
+            .scale(&ratio(1, 2))
+            .sub(&y.pow(3).scale(&ratio(1, 6)))
+            .add(&x.scale(&ratio(1, 5)));
+        let (u, v, w) = (
+            crate::Poly::var(3, 0),
+            crate::Poly::var(3, 1),
+            crate::Poly::var(3, 2),
+        );
+        let triple = u
+            .mul(&v)
+            .mul(&w)
+            .scale(&ratio(1, 4))
+            .add(&v.scale(&ratio(1, 3)));
+        // (n, N, r, t, λ)
+        type Params = (u32, u64, u32, u32, u32);
+        let cases: Vec<(crate::Poly, Vec<Params>)> = vec![
+            (
+                smooth(),
+                vec![
+                    (1, 5, 3, 4, 2),
+                    (2, 8, 4, 3, 2),
+                    (2, 7, 5, 2, 2),
+                    (3, 4, 6, 12, 3),
+                    (4, 3, 5, 10, 4),
+                ],
+            ),
+            (
+                saddle,
+                vec![(1, 4, 3, 5, 2), (2, 3, 4, 6, 3), (3, 2, 5, 2, 2)],
+            ),
+            (mixed, vec![(2, 3, 5, 8, 2), (3, 2, 3, 4, 3)]),
+            (triple, vec![(2, 1, 4, 6, 2)]),
+        ];
+        let mut dead = 0;
+        for (target, params) in cases {
+            let d = target.nvars();
+            let names: Vec<String> = (0..d).map(|k| format!("x{k}")).collect();
+            for (n, grid, r, t, lambda) in params {
+                let codebook = Codebook::nonlinear(lambda, t).unwrap();
+                let (net, built) =
+                    build_taylor(&target, &names, TaylorParams { n, grid, r, t }, codebook)
+                        .unwrap();
+                let plan = TaylorPlan::new(&target, n, grid).unwrap();
+                assert_eq!(
+                    plan.bound(r, t).unwrap(),
+                    built,
+                    "n={n} N={grid} r={r} t={t}"
+                );
+                let weights = crate::metrics::metrics(&net).weights as u64;
+                let estimate = plan.estimate(r, t);
+                assert!(estimate >= weights, "{estimate} < {weights} built");
+                assert!(plan.least_weights(r, t) <= weights);
+                let rounded = plan.rounded(t);
+                dead += rounded
+                    .units
+                    .iter()
+                    .flatten()
+                    .filter(|k| k.is_zero())
+                    .count();
+            }
+        }
+        assert!(dead > 0, "no case rounds a coefficient to 0");
+    }
+
     #[test]
     fn multi_indices_below_n() {
         assert_eq!(orders_below(1, 3), vec![vec![0], vec![1], vec![2]]);
@@ -1020,15 +1932,11 @@ mod tests {
                 vec![0, 2]
             ]
         );
-        // p(y + a) has the Taylor coefficients at a
-        let p = smooth();
-        let q = shifted(&p, &[ratio(1, 2)]);
-        for x in [ratio(1, 3), ratio(-2, 7)] {
-            assert_eq!(
-                q.eval(std::slice::from_ref(&x)),
-                p.eval(&[&x + ratio(1, 2)])
-            );
-        }
+        assert_eq!(orders_count(1, 3), 3);
+        assert_eq!(orders_count(2, 3), 6);
+        assert_eq!(orders_count(3, 2), 4);
+        assert_eq!(grid_points(2, 2).count(), 9);
+        assert_eq!(grid_points(2, 1).nth(1), Some(vec![1, 0]));
     }
 
     #[test]
