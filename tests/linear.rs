@@ -83,13 +83,7 @@ fn linear_lambda_four_is_the_lambda_two_network() {
 #[test]
 fn the_core_builds_the_same_network() {
     each_net!(N => {
-        let mut spec = spec_of::<N>();
-        if N::INFO.structure == "taylor" {
-            // as written in the macro call above
-            spec.n = Some(2);
-            spec.grid = Some(6);
-        }
-        let built = build(&spec).unwrap();
+        let built = build(&spec_of::<N>()).unwrap();
         assert_eq!(built.metrics.weights, N::INFO.weights, "{}", N::INFO.name);
         assert_eq!(built.net.codebook.quantization().name(), "linear");
         for k in 0..=6 {

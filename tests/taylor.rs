@@ -85,6 +85,9 @@ fn the_core_builds_the_same_network() {
 fn eps_picks_the_papers_parameters() {
     let info = SmoothEps::INFO;
     assert_eq!((info.r, info.t), (Some(6), Some(11)));
+    // INFO reports the order and the grid eq. 28 chose
+    assert_eq!((info.n, info.grid), (Some(2), Some(25)));
+    assert_eq!((Smooth::INFO.n, Smooth::INFO.grid), (Some(2), Some(8)));
     assert!(info.error_bound.to_exact() <= q(1, 100));
     let s = sup_error_offset::<SmoothEps, Exact>(301).unwrap();
     assert!(s.holds && s.error > q(0, 1), "{} > {}", s.error, s.bound);

@@ -784,6 +784,13 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
     );
     let lambda = c.net.codebook.lambda();
     let (r, t) = (c.r, c.t);
+    let option = |v: Option<u32>| match v {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    };
+    let taylor = c.spec.structure == qrelu_core::construct::Structure::Taylor;
+    let n = option(c.spec.n.filter(|_| taylor));
+    let grid = option(c.spec.grid.filter(|_| taylor));
     let structure = c.spec.structure.name();
     let quantization = c.net.codebook.quantization().name();
     let bound = const_rational(&c.error_bound);
@@ -808,6 +815,8 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
             lambda: #lambda,
             r: ::core::option::Option::Some(#r),
             t: ::core::option::Option::Some(#t),
+            n: #n,
+            grid: #grid,
             codebook: &[#(#codebook),*],
             weights: #weights,
             nonzero_biases: #biases,

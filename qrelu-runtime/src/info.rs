@@ -239,6 +239,12 @@ pub struct NetInfo {
     /// t, the weight precision (weights within 2^−t), when the construction
     /// has one.
     pub t: Option<u32>,
+    /// n, the Taylor order of `structure = taylor` (chosen by `tune =
+    /// smallest` when not given); `None` for other structures.
+    pub n: Option<u32>,
+    /// N, the grid of `structure = taylor` (points m/N; chosen by eq. 28 or
+    /// `tune = smallest` when not given); `None` for other structures.
+    pub grid: Option<u32>,
     /// The codebook: the λ exact values every weight is drawn from.
     pub codebook: &'static [ConstRational],
     /// The number of weights (edges), output edges included.

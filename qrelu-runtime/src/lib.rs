@@ -72,6 +72,8 @@ pub mod __private {
         lambda: 0,
         r: None,
         t: None,
+        n: None,
+        grid: None,
         codebook: &[],
         weights: 0,
         nonzero_biases: 0,

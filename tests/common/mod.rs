@@ -167,6 +167,8 @@ pub fn spec_of<N: Network>() -> NetSpec {
     };
     spec.r = info.r;
     spec.t = info.t;
+    spec.n = info.n;
+    spec.grid = info.grid;
     spec.lambda = info.lambda;
     spec.quantization = match info.quantization {
         "linear" => Quantization::Linear,
