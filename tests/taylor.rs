@@ -173,13 +173,13 @@ fn json_units_name_their_part() {
 fn tuned_networks_are_the_cores_choice() {
     each_net!(N => {
         let mut spec = spec_of::<N>();
+        // as written in the macro calls: tune chooses N, r, t (and n in 1-D)
         spec.r = None;
         spec.t = None;
+        spec.grid = None;
+        spec.n = if N::INFO.dim() == 2 { Some(2) } else { None };
         spec.tune = true;
         spec.eps = Some(q(1, if N::INFO.dim() == 1 { 1000 } else { 10 }));
-        if N::INFO.dim() == 2 {
-            spec.n = Some(2);
-        }
         let c = build(&spec).unwrap();
         assert_eq!(c.metrics.weights, N::INFO.weights);
         assert_eq!(c.error_bound, N::INFO.error_bound.to_exact());
