@@ -395,8 +395,8 @@ pub fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
     let refuse = |subject, message: String| CoreError::InvalidParameter { subject, message };
     for (given, key, what) in [
         (spec.r.is_some(), "r", "`r` (it has no products)"),
-        (spec.n.is_some(), "n", "the Taylor order `n`"),
-        (spec.grid.is_some(), "N", "the grid `N` (`eps` chooses T)"),
+        (spec.n.is_some(), "n", "Taylor order `n`"),
+        (spec.grid.is_some(), "N", "grid `N` (`eps` chooses T)"),
         (spec.tune, "tune", "`tune` (`eps` chooses T and t)"),
     ] {
         if given {

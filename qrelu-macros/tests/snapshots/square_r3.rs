@@ -19,6 +19,8 @@ impl Square {
         lambda: 2u32,
         r: ::core::option::Option::Some(3u32),
         t: ::core::option::Option::Some(8u32),
+        n: ::core::option::Option::None,
+        grid: ::core::option::Option::None,
         codebook: &[
             ::qrelu::ConstRational::new("-1/2"),
             ::qrelu::ConstRational::new("1/2"),
