@@ -138,22 +138,31 @@ pub enum Part {
     /// B_×′, "implement ×′(x, y)": the three f_s^r of one product (eq. 7),
     /// or the one f_s^r of a square.
     Mul,
+    /// B_T of Table 2 (Section 5), "construct 1, 2, …, T": the constant
+    /// units of `structure = lipschitz` — the chain `K_k = 2^−k` the
+    /// breakpoints `i/T` are read from, and f̃(0).
+    Knots,
+    /// B_f^T of Table 2, "implement f^T(x)": the units
+    /// `σ(½x − ½·i/T) = ½σ(x − i/T)` of the piecewise-linear interpolant.
+    Interp,
 }
 
 impl Part {
     /// Every part, in the order of Table 1.
-    pub const ALL: [Part; 6] = [
+    pub const ALL: [Part; 8] = [
         Part::Weights,
         Part::Constants,
         Part::Abs,
         Part::Scale,
         Part::Bump,
         Part::Mul,
+        Part::Knots,
+        Part::Interp,
     ];
 
     /// The block kind of the part's instances, and its name in `NetInfo`:
     /// `"B_w"`, `"B_N"`, `"B_abs"`, `"B_s"`, `"B_h"`, `"B_mul"` (the
-    /// paper's B_×′).
+    /// paper's B_×′) of Table 1; `"B_T"` and `"B_fT"` (B_f^T) of Table 2.
     pub fn kind(self) -> &'static str {
         match self {
             Part::Weights => "B_w",
@@ -162,6 +171,8 @@ impl Part {
             Part::Scale => "B_s",
             Part::Bump => "B_h",
             Part::Mul => "B_mul",
+            Part::Knots => "B_T",
+            Part::Interp => "B_fT",
         }
     }
 
@@ -304,8 +315,10 @@ pub struct NetBuilder {
     pow2_chain: Vec<UnitId>,
     /// instances opened so far, per block kind (keeps `begin_block` O(1))
     instances: HashMap<String, usize>,
-    /// the one B_N instance, once opened
+    /// the one constants instance, once opened
     constants: Option<BlockId>,
+    /// the part that instance is: B_N, or B_T for Table 2
+    constants_part: Part,
 }
 
 impl NetBuilder {
@@ -336,6 +349,7 @@ impl NetBuilder {
             pow2_chain: Vec::new(),
             instances: HashMap::new(),
             constants: None,
+            constants_part: Part::Constants,
         }
     }
 
@@ -405,11 +419,19 @@ impl NetBuilder {
     ) -> Result<T, CoreError> {
         match self.constants {
             Some(id) => self.reopen(id),
-            None => self.constants = Some(self.begin_part(Part::Constants)),
+            None => self.constants = Some(self.begin_part(self.constants_part)),
         }
         let result = build(self);
         self.end_block();
         result
+    }
+
+    /// Makes the constants instance of [`in_constants`](Self::in_constants)
+    /// an instance of `part` instead of B_N (Table 2's B_T for
+    /// `structure = lipschitz`). Call it before the first constant unit;
+    /// afterwards it changes nothing.
+    pub fn set_constants_part(&mut self, part: Part) {
+        self.constants_part = part;
     }
 
     fn open(&mut self, kind: &str, parent: Option<BlockId>) -> BlockId {

@@ -789,6 +789,9 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
         None => quote!(::core::option::Option::None),
     };
     let taylor = c.spec.structure == qrelu_core::construct::Structure::Taylor;
+    // `structure = lipschitz` has no squaring depth
+    let lipschitz = c.spec.structure == qrelu_core::construct::Structure::Lipschitz;
+    let r = option(Some(r).filter(|_| !lipschitz));
     let n = option(c.spec.n.filter(|_| taylor));
     let grid = option(c.spec.grid.filter(|_| taylor));
     let structure = c.spec.structure.name();
@@ -813,7 +816,7 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
             structure: #structure,
             quantization: #quantization,
             lambda: #lambda,
-            r: ::core::option::Option::Some(#r),
+            r: #r,
             t: ::core::option::Option::Some(#t),
             n: #n,
             grid: #grid,

@@ -233,8 +233,13 @@ fn check_net(net: ast::NetDef, errors: &mut Errors) -> Option<ValidNet> {
     let target = cx.poly(&net.target, errors);
 
     let params = check_params(&net.params, net.where_token.span, errors);
-    // a given but invalid `r` or `eps` has its own error already
-    if !net.params.iter().any(|p| p.key == "r" || p.key == "eps") {
+    // a given but invalid `r` or `eps` has its own error already;
+    // `structure = lipschitz` has no `r` and says itself that it needs `eps`
+    let lipschitz = matches!(
+        params.structure.as_ref().map(|s| &s.value),
+        Some(Structure::Lipschitz)
+    );
+    if !lipschitz && !net.params.iter().any(|p| p.key == "r" || p.key == "eps") {
         let message =
             "`r` is required unless `eps` is given; add it after `where`, as in `where r = 6`";
         errors.push(net.name.span(), message);

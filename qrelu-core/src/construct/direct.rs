@@ -766,7 +766,7 @@ fn fits(codebook: &Codebook, out: &LinearForm, form: &LinearForm, negate: bool) 
 
 /// Adds the constant `c` (a multiple of 2^−t) to `out` (module docs) and
 /// returns the output bias it needs.
-fn constant(
+pub(crate) fn constant(
     spec: &NetSpec,
     b: &mut NetBuilder,
     c: &Rational,

@@ -693,6 +693,13 @@ pub fn resolve(spec: &NetSpec) -> Result<NetSpec, CoreError> {
     if spec.structure == Structure::Taylor {
         return Ok(taylor::resolve(spec));
     }
+    if spec.structure == Structure::Lipschitz {
+        return Err(CoreError::Unsupported {
+            subject: Subject::Param("structure"),
+            message: "the unquantized reference of `structure = lipschitz` is not built yet"
+                .to_owned(),
+        });
+    }
     let Some(eps) = &spec.eps else {
         return Ok(spec.clone());
     };

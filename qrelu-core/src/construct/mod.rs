@@ -138,21 +138,12 @@ pub(crate) fn internal(what: &str) -> CoreError {
     }
 }
 
-fn unsupported(subject: Subject, message: String) -> CoreError {
-    CoreError::Unsupported { subject, message }
-}
-
 /// Refuses what no construction implements yet, naming the part of the spec.
 fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
     match spec.structure {
         Structure::Direct => {}
         Structure::Taylor => return taylor::check_supported(spec),
-        Structure::Lipschitz => {
-            return Err(unsupported(
-                Subject::Param("structure"),
-                "`structure = lipschitz` is not supported yet".to_owned(),
-            ));
-        }
+        Structure::Lipschitz => return lipschitz::check_supported(spec),
     }
     if spec.n.is_some() {
         return Err(CoreError::InvalidParameter {
@@ -205,7 +196,9 @@ pub const MAX_T_SEARCH: u32 = 64;
 ///
 /// For `structure = taylor`, `eps` chooses `N`, `r` and `t` by the paper's
 /// formulas ([`taylor`]), and `tune = smallest` searches `n`, `N`, `r` and
-/// `t` ([`tune`]). Without `eps` the spec is returned as it is.
+/// `t` ([`tune`]). For `structure = lipschitz`, `eps` chooses T and `t`
+/// ([`lipschitz::choose`]; the spec keeps `t`, from which T follows
+/// again). Without `eps` the spec is returned as it is.
 ///
 /// # Errors
 /// An `eps` no allowed `r` and `t` reach (naming the best bound), or a
@@ -217,6 +210,12 @@ pub fn resolve(spec: &NetSpec) -> Result<NetSpec, CoreError> {
             return Ok(tune::tune(spec)?.spec);
         }
         return Ok(taylor::resolve(spec));
+    }
+    if spec.structure == Structure::Lipschitz {
+        let (params, _) = lipschitz::choose(spec)?;
+        let mut s = spec.clone();
+        s.t = Some(params.t);
+        return Ok(s);
     }
     let Some(eps) = &spec.eps else {
         return Ok(spec.clone());
@@ -314,6 +313,9 @@ pub fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
 fn estimate_resolved(spec: &NetSpec) -> Result<u64, CoreError> {
     match spec.structure {
         Structure::Taylor => Ok(taylor::estimate_weights(spec)),
+        Structure::Lipschitz => {
+            lipschitz::estimate_weights(&spec.target, lipschitz::choose(spec)?.0)
+        }
         _ => direct::estimate_weights(spec),
     }
 }
@@ -347,6 +349,9 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
             error_bound: tuned.bound.total(),
             metrics,
         });
+    }
+    if spec.structure == Structure::Lipschitz {
+        return build_lipschitz(spec);
     }
     let spec = &resolve(spec)?;
     let estimate = estimate_resolved(spec)?;
@@ -392,6 +397,33 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
         error_bound,
         r,
         t,
+        metrics,
+    })
+}
+
+/// [`build`] for `structure = lipschitz` ([`lipschitz`]): T and `t` from
+/// `eps`, the estimate against `max_weights`, then f^T.
+fn build_lipschitz(spec: &NetSpec) -> Result<Construction, CoreError> {
+    check_supported(spec)?;
+    let (params, _) = lipschitz::choose(spec)?;
+    let mut spec = spec.clone();
+    spec.t = Some(params.t);
+    let estimate = lipschitz::estimate_weights(&spec.target, params)?;
+    if estimate > spec.max_weights {
+        return Err(CoreError::TooLarge {
+            estimate,
+            limit: spec.max_weights,
+        });
+    }
+    let codebook = Codebook::new(spec.quantization, spec.lambda, params.t)?;
+    let (net, error_bound) = lipschitz::build_lipschitz(&spec, params, codebook)?;
+    let metrics = metrics::metrics(&net);
+    Ok(Construction {
+        spec,
+        net,
+        error_bound,
+        r: 0,
+        t: params.t,
         metrics,
     })
 }

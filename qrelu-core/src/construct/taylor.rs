@@ -2121,6 +2121,8 @@ mod tests {
             Part::Scale => (4.0, (1.5 * grid as f64).log2()),
             Part::Bump => (12.0, 1.0),
             Part::Mul => (60.0, 3.0 * f64::from(r) + 1.0),
+            // Table 2's parts never occur in a Taylor network
+            Part::Knots | Part::Interp => (0.0, 0.0),
         }
     }
 
@@ -2179,6 +2181,7 @@ mod tests {
                     // is pinned
                     Part::Constants => (wide, true),
                     Part::Mul => (false, d == 2 && n == 2 && r == 2),
+                    Part::Knots | Part::Interp => panic!("{case}: a Table 2 part in a Taylor net"),
                 };
                 assert_eq!(
                     (wide, deep),

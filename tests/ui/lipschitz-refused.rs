@@ -1,0 +1,16 @@
+// `structure = lipschitz` takes one input on [0, 1], a Lipschitz constant
+// at most 1 (Theorem 2's F_{1,1}), and `eps`; not the parameters of other
+// structures.
+qrelu::qrelu! {
+    // |f'| = 2x reaches 2 at x = 1: x^2/2 is the certified target
+    net Square(x) = x^2 where structure = lipschitz, eps = 1/256;
+    // the maximum of |f'| is inside [0, 1]
+    net Bump(x) = -4/3*x^3 + 2*x^2 + x/2 where structure = lipschitz, eps = 1/256;
+    net Plane(x, y) = x*y/2 where structure = lipschitz, eps = 1/256;
+    net Signed(x in [-1, 1]) = x^2/4 where structure = lipschitz, eps = 1/256;
+    net WithR(x) = x^2/2 where structure = lipschitz, eps = 1/256, r = 4;
+    net WithGrid(x) = x^2/2 where structure = lipschitz, eps = 1/256, N = 8;
+    net NoEps(x) = x^2/2 where structure = lipschitz, lambda = 2;
+}
+
+fn main() {}
