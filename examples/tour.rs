@@ -586,5 +586,9 @@ fn main() {
 
     tune_table();
 
-    println!("\nthis tour writes no pictures.");
+    println!(
+        "\nthis tour writes no pictures; the studies do: `cargo run --release --example theorem1` \
+         writes\ntarget/plots/theorem1.svg and `cargo run --release --example bits` writes \
+         target/plots/bits.svg\n(copies of both are in docs/)."
+    );
 }
