@@ -32,7 +32,7 @@ mod core_net;
 
 use std::time::Instant;
 
-use core_net::CoreNet;
+use core_net::{CoreNet, Flat};
 use num_traits::Zero;
 use plotters::prelude::*;
 use qrelu::{Exact, certify_1d_with};
@@ -190,54 +190,6 @@ fn measure(t: &Target, net: &Net) -> (f64, bool) {
             worst = worst.max((flat.eval(x) - target).abs());
         }
         (worst, false)
-    }
-}
-
-/// `net` with its parameters converted to `f64` once, for grids over
-/// large networks (`eval::eval_f64` converts them at every point).
-struct Flat {
-    /// per unit: `Err(i)` for input `i`, else its affine map
-    units: Vec<Result<FlatAffine, usize>>,
-    output: FlatAffine,
-}
-
-/// A bias and `(source, weight)` edges in `f64`.
-type FlatAffine = (f64, Vec<(usize, f64)>);
-
-impl Flat {
-    fn new(net: &Net) -> Flat {
-        let edges = |e: &[qrelu_core::net::Edge]| -> Vec<(usize, f64)> {
-            e.iter()
-                .map(|e| (e.src, rational::to_f64(&e.weight)))
-                .collect()
-        };
-        let units = net
-            .units
-            .iter()
-            .map(|u| match &u.kind {
-                UnitKind::Input { index } => Err(*index),
-                UnitKind::Relu { bias, inputs } => Ok((rational::to_f64(bias), edges(inputs))),
-            })
-            .collect();
-        let output = (
-            rational::to_f64(&net.output.bias),
-            edges(&net.output.inputs),
-        );
-        Flat { units, output }
-    }
-
-    /// The same sums in the same order as `eval::eval_f64`.
-    fn eval(&self, x: &[f64]) -> f64 {
-        let affine =
-            |(b, e): &FlatAffine, v: &[f64]| e.iter().fold(*b, |acc, (s, w)| acc + w * v[*s]);
-        let mut v = Vec::with_capacity(self.units.len());
-        for u in &self.units {
-            v.push(match u {
-                Err(i) => x[*i],
-                Ok(a) => affine(a, &v).max(0.0),
-            });
-        }
-        affine(&self.output, &v)
     }
 }
 

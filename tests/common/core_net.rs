@@ -28,3 +28,54 @@ impl qrelu::Evaluate for CoreNet<'_> {
         Ok(affine(&net.output.bias, &net.output.inputs, &vals))
     }
 }
+
+/// `net` with its parameters converted to `f64` once, for grids over
+/// large networks (`eval::eval_f64` converts them at every point).
+pub struct Flat {
+    /// per unit: `Err(i)` for input `i`, else its affine map
+    units: Vec<Result<FlatAffine, usize>>,
+    output: FlatAffine,
+}
+
+/// A bias and `(source, weight)` edges in `f64`.
+pub type FlatAffine = (f64, Vec<(usize, f64)>);
+
+impl Flat {
+    /// The parameters of `net`, in `f64`.
+    pub fn new(net: &qrelu_core::Net) -> Flat {
+        let edges = |e: &[qrelu_core::net::Edge]| -> Vec<(usize, f64)> {
+            e.iter()
+                .map(|e| (e.src, qrelu_core::rational::to_f64(&e.weight)))
+                .collect()
+        };
+        let units = net
+            .units
+            .iter()
+            .map(|u| match &u.kind {
+                qrelu_core::net::UnitKind::Input { index } => Err(*index),
+                qrelu_core::net::UnitKind::Relu { bias, inputs } => {
+                    Ok((qrelu_core::rational::to_f64(bias), edges(inputs)))
+                }
+            })
+            .collect();
+        let output = (
+            qrelu_core::rational::to_f64(&net.output.bias),
+            edges(&net.output.inputs),
+        );
+        Flat { units, output }
+    }
+
+    /// The same sums in the same order as `eval::eval_f64`.
+    pub fn eval(&self, x: &[f64]) -> f64 {
+        let affine =
+            |(b, e): &FlatAffine, v: &[f64]| e.iter().fold(*b, |acc, (s, w)| acc + w * v[*s]);
+        let mut v = Vec::with_capacity(self.units.len());
+        for u in &self.units {
+            v.push(match u {
+                Err(i) => x[*i],
+                Ok(a) => affine(a, &v).max(0.0),
+            });
+        }
+        affine(&self.output, &v)
+    }
+}

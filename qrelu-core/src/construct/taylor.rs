@@ -1311,21 +1311,21 @@ pub fn check_smoothness(target: &crate::Poly, n: u32, names: &[&str]) -> Result<
             let at: Vec<String> = at.iter().map(rational::display).collect();
             format!(
                 "`structure = taylor` needs every derivative of order <= {n} bounded by 1 on \
-                 [0, 1] (F_{{d,n}}, eq. 1), but {} is {} at ({}); scale the target by 1/{} \
+                 [0, 1] (F_{{d,n}}, eq. 1), but {} is {} at ({}); scale the target by {} \
                  or less",
                 describe(&nu),
                 rational::display(&v),
                 at.join(", "),
-                rational::display(&v)
+                rational::display(&v.recip())
             )
         }
         (None, Some((e, nu))) => format!(
             "`structure = taylor` needs every derivative of order <= {n} bounded by 1 on \
              [0, 1] (F_{{d,n}}, eq. 1); for {} only the bound {} could be shown; scale the \
-             target by 1/{} to be sure",
+             target by {} to be sure",
             describe(&nu),
             rational::display(&e),
-            rational::display(&e)
+            rational::display(&e.recip())
         ),
         (None, None) => return Ok(()),
     };
