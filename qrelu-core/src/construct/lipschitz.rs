@@ -700,7 +700,13 @@ pub fn build_lipschitz(
 /// 2^12 of them) until `upper ≤ 1` or `lower > 1` decides the check, or
 /// until `upper − lower ≤ lower·2^−40`.
 pub fn lipschitz_constant(target: &Poly) -> (Rational, Rational, Rational) {
-    let d = target.derivative(0);
+    sup_abs(&target.derivative(0))
+}
+
+/// `sup |q|` of a one-variable polynomial on [0, 1], enclosed as
+/// `(lower, at, upper)` exactly as [`lipschitz_constant`] encloses `|f′|`
+/// (which is `sup_abs(f′)`): refined until it decides `≤ 1`.
+pub fn sup_abs(d: &Poly) -> (Rational, Rational, Rational) {
     let value = |x: &Rational| d.eval(std::slice::from_ref(x)).abs();
     let one = Rational::one();
     let (mut lower, mut at) = (value(&Rational::zero()), Rational::zero());
@@ -857,6 +863,22 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The F_{1,n} check of `structure = taylor` refines like this one: the
+    /// Chebyshev wiggle (|f′| ≤ 1/2, but Bernstein coefficients of f′ up to
+    /// 23.1 on [0, 1]) is accepted for n = 1, and x² still refused.
+    #[test]
+    fn the_taylor_check_subdivides_in_one_variable() {
+        let names = ["x"];
+        super::super::taylor::check_smoothness(&chebyshev_wiggle(), 1, &names).unwrap();
+        let err = super::super::taylor::check_smoothness(&poly(&[(1, 1, 2)]), 1, &names)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("is 2 at (1); scale the target by 1/2"),
+            "{err}"
+        );
     }
 
     #[test]
