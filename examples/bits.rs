@@ -32,7 +32,7 @@ mod core_net;
 
 use std::time::Instant;
 
-use core_net::{CoreNet, Flat};
+use core_net::{CoreNet, Flat, slope};
 use num_traits::Zero;
 use plotters::prelude::*;
 use qrelu::{Exact, certify_1d_with};
@@ -364,15 +364,6 @@ fn codebook_row(t: &Target, scheme: &str, k: u32, c: &Construction, rows: &mut V
         c.metrics.honest_bits,
         Some(&c.error_bound),
     ));
-}
-
-/// Least-squares slope of `ys` against `xs`.
-fn slope(xs: &[f64], ys: &[f64]) -> f64 {
-    let n = xs.len() as f64;
-    let (mx, my) = (xs.iter().sum::<f64>() / n, ys.iter().sum::<f64>() / n);
-    let sxy: f64 = xs.iter().zip(ys).map(|(x, y)| (x - mx) * (y - my)).sum();
-    let sxx: f64 = xs.iter().map(|x| (x - mx) * (x - mx)).sum();
-    sxy / sxx
 }
 
 fn main() {

@@ -26,7 +26,7 @@ mod core_net;
 
 use std::time::Instant;
 
-use core_net::{CoreNet, Flat};
+use core_net::{CoreNet, Flat, slope};
 use num_traits::Zero;
 use plotters::prelude::*;
 use qrelu::{Exact, certify_1d_with};
@@ -104,14 +104,6 @@ fn measure(poly: &Poly, net: &Net) -> (f64, bool) {
             .fold(0f64, f64::max);
         (worst, false)
     }
-}
-
-fn slope(xs: &[f64], ys: &[f64]) -> f64 {
-    let n = xs.len() as f64;
-    let (mx, my) = (xs.iter().sum::<f64>() / n, ys.iter().sum::<f64>() / n);
-    let sxy: f64 = xs.iter().zip(ys).map(|(x, y)| (x - mx) * (y - my)).sum();
-    let sxx: f64 = xs.iter().map(|x| (x - mx) * (x - mx)).sum();
-    sxy / sxx
 }
 
 const STRUCTURES: [(&str, RGBColor); 3] = [

@@ -40,6 +40,11 @@
 
 use std::time::Instant;
 
+#[path = "../tests/common/core_net.rs"]
+#[allow(dead_code)]
+mod core_net;
+
+use core_net::slope;
 use plotters::prelude::*;
 use qrelu_core::construct::{DEFAULT_MAX_WEIGHTS, NetSpec, Structure, build, estimate_weights};
 use qrelu_core::net::{Net, UnitKind};
@@ -448,15 +453,6 @@ fn print_row(row: &Row) {
             ""
         }
     );
-}
-
-/// Least-squares slope of `ys` against `xs`.
-fn slope(xs: &[f64], ys: &[f64]) -> f64 {
-    let n = xs.len() as f64;
-    let (mx, my) = (xs.iter().sum::<f64>() / n, ys.iter().sum::<f64>() / n);
-    let sxy: f64 = xs.iter().zip(ys).map(|(x, y)| (x - mx) * (y - my)).sum();
-    let sxx: f64 = xs.iter().map(|x| (x - mx).powi(2)).sum();
-    sxy / sxx
 }
 
 /// The fitted exponents of one series: raw, ÷ the theorem's log factor,

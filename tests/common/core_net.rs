@@ -1,5 +1,6 @@
-//! A core network as a function the runtime's checks can evaluate; shared
-//! by the tests and, through `#[path]`, by the examples.
+//! A core network as a function the runtime's checks can evaluate, a flat
+//! `f64` evaluator, and the least-squares slope the studies fit; shared by
+//! the tests and, through `#[path]`, by the examples.
 
 use qrelu::Scalar;
 
@@ -78,4 +79,13 @@ impl Flat {
         }
         affine(&self.output, &v)
     }
+}
+
+/// Least-squares slope of `ys` against `xs` (the studies' growth rates).
+pub fn slope(xs: &[f64], ys: &[f64]) -> f64 {
+    let n = xs.len() as f64;
+    let (mx, my) = (xs.iter().sum::<f64>() / n, ys.iter().sum::<f64>() / n);
+    let sxy: f64 = xs.iter().zip(ys).map(|(x, y)| (x - mx) * (y - my)).sum();
+    let sxx: f64 = xs.iter().map(|x| (x - mx) * (x - mx)).sum();
+    sxy / sxx
 }
