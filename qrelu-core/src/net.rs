@@ -145,11 +145,42 @@ pub enum Part {
     /// B_f^T of Table 2, "implement f^T(x)": the units
     /// `σ(½x − ½·i/T) = ½σ(x − i/T)` of the piecewise-linear interpolant.
     Interp,
+    /// B_δ of Table 2, "construct δ": the constants `K_k = 2^−k` of the
+    /// chain past the breakpoints' digits, down to `δ/T` (the width of a
+    /// ramp of Φ).
+    Delta,
+    /// B_m of Table 2, "construct 1/m, …, (m−1)/m": the constants of the
+    /// chain past `δ/T`, from which the cell offsets `k/m` and the cached
+    /// functions' constants are read.
+    Cells,
+    /// B_Φ of Table 2, "implement Φ(x)": the ramp units at the ends of
+    /// every run of intervals sharing a cached function and the masks
+    /// `V_j = ½S·Ψ_j` that sum them.
+    Mask,
+    /// B_s1 of Table 2, "scale by T": the tent iterates that fold `x` into
+    /// the local coordinate `w` (a triangle wave with T pieces) and the
+    /// scaling of `w` up to the scale of the cached functions.
+    ScaleUp,
+    /// B_s2 of Table 2, "scale by 1/T": the halvings that bring `w` down to
+    /// the scale of the cached functions and to `w/m`.
+    ScaleDown,
+    /// B_s3 of Table 2, "scale by 1/δ": the multiples that bring the
+    /// selected cached functions back to the output's scale.
+    ScaleBack,
+    /// B_f*1 of Table 2, "first layer of f*": the cell units
+    /// `H_k = S·σ(w − k/m)` and `A_k`, the local basis every cached
+    /// function reads.
+    Cache1,
+    /// B_f*2 of Table 2, "second layer of f*": two masked units per cached
+    /// function.
+    Cache2,
+    /// B_f*3 of Table 2, "third layer of f*": the sums of the masked units.
+    Cache3,
 }
 
 impl Part {
-    /// Every part, in the order of Table 1.
-    pub const ALL: [Part; 8] = [
+    /// Every part, in the order of Table 1, then of Table 2.
+    pub const ALL: [Part; 17] = [
         Part::Weights,
         Part::Constants,
         Part::Abs,
@@ -157,12 +188,24 @@ impl Part {
         Part::Bump,
         Part::Mul,
         Part::Knots,
+        Part::Delta,
+        Part::Cells,
         Part::Interp,
+        Part::Mask,
+        Part::ScaleUp,
+        Part::ScaleDown,
+        Part::ScaleBack,
+        Part::Cache1,
+        Part::Cache2,
+        Part::Cache3,
     ];
 
     /// The block kind of the part's instances, and its name in `NetInfo`:
     /// `"B_w"`, `"B_N"`, `"B_abs"`, `"B_s"`, `"B_h"`, `"B_mul"` (the
-    /// paper's B_×′) of Table 1; `"B_T"` and `"B_fT"` (B_f^T) of Table 2.
+    /// paper's B_×′) of Table 1; `"B_T"`, `"B_delta"`, `"B_m"`, `"B_fT"`
+    /// (B_f^T), `"B_Phi"`, `"B_s1"`, `"B_s2"`, `"B_s3"`, `"B_fstar1"`,
+    /// `"B_fstar2"`, `"B_fstar3"` (B_f*1..3) of Table 2, whose B_f'' is
+    /// the output.
     pub fn kind(self) -> &'static str {
         match self {
             Part::Weights => "B_w",
@@ -173,6 +216,15 @@ impl Part {
             Part::Mul => "B_mul",
             Part::Knots => "B_T",
             Part::Interp => "B_fT",
+            Part::Delta => "B_delta",
+            Part::Cells => "B_m",
+            Part::Mask => "B_Phi",
+            Part::ScaleUp => "B_s1",
+            Part::ScaleDown => "B_s2",
+            Part::ScaleBack => "B_s3",
+            Part::Cache1 => "B_fstar1",
+            Part::Cache2 => "B_fstar2",
+            Part::Cache3 => "B_fstar3",
         }
     }
 
@@ -527,6 +579,21 @@ impl NetBuilder {
         let j = j.max(1) as usize;
         if self.pow2_chain.len() < j {
             self.in_constants(|b| b.extend_pow2_chain(j))?;
+        }
+        Ok(self.pow2_chain[j - 1])
+    }
+
+    /// [`pow2_const`](Self::pow2_const), except that the units it adds to
+    /// the chain go to a new instance of `part` instead of the constants
+    /// instance — for a construction that attributes stretches of the one
+    /// chain to different parts (Table 2's B_T, B_δ, B_m).
+    ///
+    /// # Errors
+    /// As [`pow2_const`](Self::pow2_const).
+    pub fn pow2_const_in(&mut self, part: Part, j: u32) -> Result<UnitId, CoreError> {
+        let j = j.max(1) as usize;
+        if self.pow2_chain.len() < j {
+            self.in_part(part, |b| b.extend_pow2_chain(j))?;
         }
         Ok(self.pow2_chain[j - 1])
     }

@@ -259,6 +259,8 @@ fn synthetic(name: &str, copies: usize, flat: bool) -> Case {
         error_bound: rational::pow2(-50),
         r: R,
         t: 50,
+        intervals: None,
+        cells: None,
     };
     let core_ms = ms(t);
     let t = Instant::now();

@@ -794,6 +794,12 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
     let r = option(Some(r).filter(|_| !lipschitz));
     let n = option(c.spec.n.filter(|_| taylor));
     let grid = option(c.spec.grid.filter(|_| taylor));
+    let option64 = |v: Option<u64>| match v {
+        Some(v) => quote!(::core::option::Option::Some(#v)),
+        None => quote!(::core::option::Option::None),
+    };
+    let intervals = option64(c.intervals);
+    let cells = option64(c.cells);
     let structure = c.spec.structure.name();
     let quantization = c.net.codebook.quantization().name();
     let bound = const_rational(&c.error_bound);
@@ -820,6 +826,8 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
             t: ::core::option::Option::Some(#t),
             n: #n,
             grid: #grid,
+            intervals: #intervals,
+            cells: #cells,
             codebook: &[#(#codebook),*],
             weights: #weights,
             nonzero_biases: #biases,

@@ -245,6 +245,13 @@ pub struct NetInfo {
     /// N, the grid of `structure = taylor` (points m/N; chosen by eq. 28 or
     /// `tune = smallest` when not given); `None` for other structures.
     pub grid: Option<u32>,
+    /// T, the intervals of `structure = lipschitz` (Theorem 2: f^T
+    /// interpolates at the `i/T`); `None` for other structures.
+    pub intervals: Option<u64>,
+    /// m, the cells per interval of the cached functions of Fig. 4
+    /// (`structure = lipschitz`; `None` when `tune = smallest` chose f^T
+    /// alone, and for other structures).
+    pub cells: Option<u64>,
     /// The codebook: the λ exact values every weight is drawn from.
     pub codebook: &'static [ConstRational],
     /// The number of weights (edges), output edges included.

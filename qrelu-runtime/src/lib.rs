@@ -74,6 +74,8 @@ pub mod __private {
         t: None,
         n: None,
         grid: None,
+        intervals: None,
+        cells: None,
         codebook: &[],
         weights: 0,
         nonzero_biases: 0,

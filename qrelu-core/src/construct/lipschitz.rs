@@ -397,14 +397,13 @@ pub fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
         (spec.r.is_some(), "r", "`r` (it has no products)"),
         (spec.n.is_some(), "n", "Taylor order `n`"),
         (spec.grid.is_some(), "N", "grid `N` (`eps` chooses T)"),
-        (spec.tune, "tune", "`tune` (`eps` chooses T and t)"),
     ] {
         if given {
             return Err(refuse(
                 Subject::Param(key),
                 format!(
                     "`structure = lipschitz` takes no {what}; it accepts `eps`, `t`, `lambda`, \
-                     `quantization` and `max_weights`"
+                     `quantization`, `tune` and `max_weights`"
                 ),
             ));
         }
@@ -569,7 +568,14 @@ fn split_by_sign(jumps: &[Rational]) -> [(Sign, Vec<(usize, Rational)>); 2] {
 /// # Errors
 /// Those of [`Transform::new`].
 pub fn estimate_weights(target: &Poly, params: LipschitzParams) -> Result<u64, CoreError> {
-    let interp = Interpolant::new(target, params)?;
+    estimate_weights_of(&Interpolant::new(target, params)?, params)
+}
+
+/// [`estimate_weights`] for an interpolant already computed.
+///
+/// # Errors
+/// Never (the `Result` is kept for symmetry).
+pub fn estimate_weights_of(interp: &Interpolant, params: LipschitzParams) -> Result<u64, CoreError> {
     let jumps = interp.jumps();
     let tau = u64::from(params.tau);
     let mut w = tau; // K_1..K_τ
@@ -613,85 +619,128 @@ pub fn build_lipschitz(
     params: LipschitzParams,
     codebook: Codebook,
 ) -> Result<(Net, Rational), CoreError> {
-    let target = &spec.target;
-    let interp = Interpolant::new(target, params)?;
-    let bound = ErrorBound::new(target, params.tau).bound(&interp)?;
-    let jumps = interp.jumps();
-    let half = rational::ratio(1, 2);
+    let interp = Interpolant::new(&spec.target, params)?;
+    let bound = ErrorBound::new(&spec.target, params.tau).bound(&interp)?;
     let mut b = NetBuilder::new(codebook, &spec.inputs);
     b.set_constants_part(Part::Knots);
     let x = b.input(0);
-    // B_T first, so that B_f^T is one layer reading finished constants
-    if params.tau > 0 {
-        b.pow2_const(params.tau)?;
-    }
-    // B_f^T: P_i = σ(½x − ½·i/T) = ½σ(x − i/T)
-    let mut p: Vec<Option<UnitId>> = vec![None; jumps.len()];
-    b.begin_part(Part::Interp);
-    b.begin_block("interp");
-    let built = (|| {
-        for (i, d) in jumps.iter().enumerate() {
-            if d.is_zero() {
-                continue;
-            }
-            let mut edges = vec![(x, half.clone())];
-            for bit in 0..params.tau {
-                if (i as u64) >> bit & 1 == 1 {
-                    // the digit 2^(bit − τ) of i/T
-                    edges.push((b.pow2_const(params.tau - bit)?, -&half));
-                }
-            }
-            p[i] = Some(b.relu(&format!("p{i}"), Rational::zero(), &edges)?);
-        }
-        Ok::<(), CoreError>(())
-    })();
-    b.end_block();
-    b.end_block();
-    built?;
-    // B_w: Σ m_i P_i per sign by a Horner chain, then ±2^(hi+1)·G_hi
-    let mut out = LinearForm::default();
-    for (sign, items) in split_by_sign(&jumps) {
-        if items.is_empty() {
-            continue;
-        }
-        let ms: Vec<Rational> = items.iter().map(|(_, m)| m.clone()).collect();
-        let (lo, hi) = digit_range(&ms, params.t);
-        let form = b.in_part(Part::Weights, |b| {
-            b.begin_block("horner");
-            let chain = (|| {
-                let mut g: Option<UnitId> = None;
-                let mut edges = Vec::new();
-                for j in lo..=hi {
-                    edges = g.map(|g| (g, half.clone())).into_iter().collect();
-                    for (i, m) in &items {
-                        if bit(m, j) {
-                            let unit = p[*i].ok_or_else(|| super::internal("a missing P_i"))?;
-                            edges.push((unit, half.clone()));
-                        }
-                    }
-                    let role = format!("{}{}", if sign == Sign::Plus { "g" } else { "h" }, j - lo);
-                    g = Some(b.relu(&role, Rational::zero(), &edges)?);
-                }
-                let g = g.ok_or_else(|| super::internal("an empty chain"))?;
-                Ok::<_, CoreError>(PowerChain::new(
-                    g,
-                    CopyRecipe::Rebuild {
-                        bias: Rational::zero(),
-                        edges,
-                    },
-                ))
-            })();
-            b.end_block();
-            let mut chain = chain?;
-            weight::times(b, &mut chain, &rational::pow2(hi + 1), sign)
-        })?;
-        out.add(&form, false);
-    }
+    let mut units = InterpUnits::build(&mut b, x, &interp, params)?;
     // B_T: the constant k_0 = f̃(0) (eq. 32)
     let k0 = interp.transform().knots()[0].clone();
-    let bias = super::direct::constant(spec, &mut b, &k0, &mut out)?;
-    let net = b.finish(bias, &out)?;
+    let bias = super::direct::constant(spec, &mut b, &k0, &mut units.form)?;
+    let net = b.finish(bias, &units.form)?;
     Ok((net, bound))
+}
+
+/// `σ(½x − ½·n·2^−e) = ½σ(x − n·2^−e)` for `0 ≤ n < 2^e`: `x` read with
+/// ½ and each binary digit `2^(j−e)` of the offset with −½ from the
+/// constant `K_(e−j)` (`1 + popcount(n)` weights; no offset is rounded).
+///
+/// # Errors
+/// `n ≥ 2^e`; builder errors.
+pub(crate) fn offset_unit(
+    b: &mut NetBuilder,
+    x: UnitId,
+    n: u64,
+    e: u32,
+    role: &str,
+) -> Result<UnitId, CoreError> {
+    if e < 64 && n >> e != 0 {
+        return Err(super::internal("an offset of 1 or more"));
+    }
+    let half = rational::ratio(1, 2);
+    let mut edges = vec![(x, half.clone())];
+    for j in 0..e.min(64) {
+        if n >> j & 1 == 1 {
+            edges.push((b.pow2_const(e - j)?, -&half));
+        }
+    }
+    b.relu(role, Rational::zero(), &edges)
+}
+
+/// The units of f^T − k_0 (module docs: B_T's `K_k`, B_f^T, B_w), shared
+/// with the cached-function network of Fig. 4 ([`super::cached`]).
+pub(crate) struct InterpUnits {
+    /// `P_i = ½σ(x − i/T)` where built (`d_i ≠ 0`), i = 0..T
+    pub p: Vec<Option<UnitId>>,
+    /// `f^T − k_0` as a form of codebook weights
+    pub form: LinearForm,
+}
+
+impl InterpUnits {
+    /// Builds them for `interp` on input `x`.
+    ///
+    /// # Errors
+    /// Builder errors (never for a codebook holding ±½).
+    pub fn build(
+        b: &mut NetBuilder,
+        x: UnitId,
+        interp: &Interpolant,
+        params: LipschitzParams,
+    ) -> Result<Self, CoreError> {
+        let jumps = interp.jumps();
+        let half = rational::ratio(1, 2);
+        // B_T first, so that B_f^T is one layer reading finished constants
+        if params.tau > 0 {
+            b.pow2_const(params.tau)?;
+        }
+        // B_f^T: P_i = σ(½x − ½·i/T) = ½σ(x − i/T)
+        let mut p: Vec<Option<UnitId>> = vec![None; jumps.len()];
+        b.begin_part(Part::Interp);
+        b.begin_block("interp");
+        let built = (|| {
+            for (i, d) in jumps.iter().enumerate() {
+                if !d.is_zero() {
+                    p[i] = Some(offset_unit(b, x, i as u64, params.tau, &format!("p{i}"))?);
+                }
+            }
+            Ok::<(), CoreError>(())
+        })();
+        b.end_block();
+        b.end_block();
+        built?;
+        // B_w: Σ m_i P_i per sign by a Horner chain, then ±2^(hi+1)·G_hi
+        let mut out = LinearForm::default();
+        for (sign, items) in split_by_sign(&jumps) {
+            if items.is_empty() {
+                continue;
+            }
+            let ms: Vec<Rational> = items.iter().map(|(_, m)| m.clone()).collect();
+            let (lo, hi) = digit_range(&ms, params.t);
+            let form = b.in_part(Part::Weights, |b| {
+                b.begin_block("horner");
+                let chain = (|| {
+                    let mut g: Option<UnitId> = None;
+                    let mut edges = Vec::new();
+                    for j in lo..=hi {
+                        edges = g.map(|g| (g, half.clone())).into_iter().collect();
+                        for (i, m) in &items {
+                            if bit(m, j) {
+                                let unit = p[*i].ok_or_else(|| super::internal("a missing P_i"))?;
+                                edges.push((unit, half.clone()));
+                            }
+                        }
+                        let role =
+                            format!("{}{}", if sign == Sign::Plus { "g" } else { "h" }, j - lo);
+                        g = Some(b.relu(&role, Rational::zero(), &edges)?);
+                    }
+                    let g = g.ok_or_else(|| super::internal("an empty chain"))?;
+                    Ok::<_, CoreError>(PowerChain::new(
+                        g,
+                        CopyRecipe::Rebuild {
+                            bias: Rational::zero(),
+                            edges,
+                        },
+                    ))
+                })();
+                b.end_block();
+                let mut chain = chain?;
+                weight::times(b, &mut chain, &rational::pow2(hi + 1), sign)
+            })?;
+            out.add(&form, false);
+        }
+        Ok(InterpUnits { p, form: out })
+    }
 }
 
 /// The Lipschitz constant `sup |f′|` of a one-variable polynomial on
@@ -1070,6 +1119,8 @@ mod tests {
                 // t given: the same τ back
                 spec.t = Some(params.t);
                 assert_eq!(choose(&spec).unwrap().0, params);
+                // f^T alone is a candidate of `tune = smallest`
+                spec.tune = true;
                 let c = super::super::build(&spec).unwrap();
                 assert!(c.error_bound <= eps);
             }

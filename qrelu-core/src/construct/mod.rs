@@ -8,6 +8,7 @@
 //! [`build_unquantized`] does the same for the unquantized reference
 //! networks of [`free`] (same spec, free exact weights).
 
+pub mod cached;
 pub mod direct;
 pub mod free;
 pub mod lipschitz;
@@ -126,6 +127,11 @@ pub struct Construction {
     pub r: u32,
     /// the weight precision the codebook was made for
     pub t: u32,
+    /// `T`, the intervals of `structure = lipschitz` (Theorem 2)
+    pub intervals: Option<u64>,
+    /// `m`, the cells per interval of Fig. 4's cached functions (`None`
+    /// for f^T alone and other structures)
+    pub cells: Option<u64>,
     /// size metrics
     pub metrics: Metrics,
 }
@@ -196,9 +202,11 @@ pub const MAX_T_SEARCH: u32 = 64;
 ///
 /// For `structure = taylor`, `eps` chooses `N`, `r` and `t` by the paper's
 /// formulas ([`taylor`]), and `tune = smallest` searches `n`, `N`, `r` and
-/// `t` ([`tune`]). For `structure = lipschitz`, `eps` chooses T and `t`
-/// ([`lipschitz::choose`]; the spec keeps `t`, from which T follows
-/// again). Without `eps` the spec is returned as it is.
+/// `t` ([`tune`]). For `structure = lipschitz`, `eps` chooses T and the
+/// cells `m = 2^t` by Theorem 2's proof ([`cached::choose`]; the spec
+/// keeps `t`, from which T follows again); with `tune = smallest` the spec
+/// is returned as it is and [`build`] keeps the smaller of Fig. 4's
+/// network and f^T alone. Without `eps` the spec is returned as it is.
 ///
 /// # Errors
 /// An `eps` no allowed `r` and `t` reach (naming the best bound), or a
@@ -212,9 +220,13 @@ pub fn resolve(spec: &NetSpec) -> Result<NetSpec, CoreError> {
         return Ok(taylor::resolve(spec));
     }
     if spec.structure == Structure::Lipschitz {
-        let (params, _) = lipschitz::choose(spec)?;
+        if spec.tune {
+            // the candidates read `t` differently; `build` decides
+            return Ok(spec.clone());
+        }
+        let params = cached::choose(spec)?;
         let mut s = spec.clone();
-        s.t = Some(params.t);
+        s.t = Some(params.t());
         return Ok(s);
     }
     let Some(eps) = &spec.eps else {
@@ -314,7 +326,13 @@ fn estimate_resolved(spec: &NetSpec) -> Result<u64, CoreError> {
     match spec.structure {
         Structure::Taylor => Ok(taylor::estimate_weights(spec)),
         Structure::Lipschitz => {
-            lipschitz::estimate_weights(&spec.target, lipschitz::choose(spec)?.0)
+            let fig4 = cached::plan(spec)?.estimate_weights()?;
+            if !spec.tune {
+                return Ok(fig4);
+            }
+            let interp = lipschitz::choose(spec)
+                .and_then(|(p, _)| lipschitz::estimate_weights(&spec.target, p));
+            Ok(interp.map_or(fig4, |w| w.min(fig4)))
         }
         _ => direct::estimate_weights(spec),
     }
@@ -347,6 +365,8 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
             spec: tuned.spec,
             net: tuned.net,
             error_bound: tuned.bound.total(),
+            intervals: None,
+            cells: None,
             metrics,
         });
     }
@@ -397,14 +417,79 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
         error_bound,
         r,
         t,
+        intervals: None,
+        cells: None,
         metrics,
     })
 }
 
-/// [`build`] for `structure = lipschitz` ([`lipschitz`]): T and `t` from
-/// `eps`, the estimate against `max_weights`, then f^T.
+/// [`build`] for `structure = lipschitz`: Fig. 4's network ([`cached`])
+/// with T and m from `eps`; with `tune = smallest`, also f^T alone with T
+/// and t from its exact bound on this target ([`lipschitz`]), and the
+/// candidate with fewer weights. Estimates are checked against
+/// `max_weights` first.
 fn build_lipschitz(spec: &NetSpec) -> Result<Construction, CoreError> {
     check_supported(spec)?;
+    let mut best: Option<Construction> = None;
+    let mut refused = None;
+    let mut keep = |c: Result<Construction, CoreError>| match c {
+        Ok(c) => {
+            if best
+                .as_ref()
+                .is_none_or(|b| c.metrics.weights < b.metrics.weights)
+            {
+                best = Some(c);
+            }
+        }
+        Err(e) => refused = refused.take().or(Some(e)),
+    };
+    keep(build_cached(spec));
+    if spec.tune {
+        keep(build_interp(spec));
+    }
+    match (best, refused) {
+        (Some(c), _) => Ok(c),
+        (None, Some(e)) => Err(e),
+        (None, None) => Err(internal("no lipschitz candidate")),
+    }
+}
+
+/// Fig. 4's network for `spec` ([`cached`]).
+fn build_cached(spec: &NetSpec) -> Result<Construction, CoreError> {
+    let params = cached::choose(spec)?;
+    if params.intervals() > spec.max_weights {
+        return Err(CoreError::TooLarge {
+            estimate: params.intervals(),
+            limit: spec.max_weights,
+        });
+    }
+    let plan = cached::Plan::new(&spec.target, params)?;
+    let estimate = plan.estimate_weights()?;
+    if estimate > spec.max_weights {
+        return Err(CoreError::TooLarge {
+            estimate,
+            limit: spec.max_weights,
+        });
+    }
+    let mut spec = spec.clone();
+    spec.t = Some(params.t());
+    let codebook = Codebook::new(spec.quantization, spec.lambda, params.t().max(1))?;
+    let (net, error_bound) = cached::build(&spec, &plan, codebook)?;
+    let metrics = metrics::metrics(&net);
+    Ok(Construction {
+        spec,
+        net,
+        error_bound,
+        r: 0,
+        t: params.t(),
+        intervals: Some(params.intervals()),
+        cells: Some(params.cells()),
+        metrics,
+    })
+}
+
+/// f^T alone for `spec` ([`lipschitz`]): T and t from the exact bound.
+fn build_interp(spec: &NetSpec) -> Result<Construction, CoreError> {
     let (params, _) = lipschitz::choose(spec)?;
     let mut spec = spec.clone();
     spec.t = Some(params.t);
@@ -424,6 +509,8 @@ fn build_lipschitz(spec: &NetSpec) -> Result<Construction, CoreError> {
         error_bound,
         r: 0,
         t: params.t,
+        intervals: Some(params.intervals()),
+        cells: None,
         metrics,
     })
 }
@@ -496,6 +583,8 @@ pub fn build_unquantized(spec: &NetSpec) -> Result<Construction, CoreError> {
         error_bound,
         r,
         t: 0,
+        intervals: None,
+        cells: None,
         metrics,
     })
 }
