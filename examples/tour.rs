@@ -1,4 +1,4 @@
-//! A tour of qrelu, in seven tables:
+//! A tour of qrelu, in eight tables:
 //!
 //! 1. the squaring network f_s^r of Prop. 1 for r = 1..=12, weights ±1/2;
 //! 2. polynomials compiled by `qrelu!` (`structure = direct`): x², x·y,
@@ -10,6 +10,8 @@
 //!    depths, and their totals beside the leading terms of eqs. 29–30.
 //! 7. `tune = smallest` beside the paper's formulas for N, r and t (eqs.
 //!    26–28): weights and exact bounds.
+//! 8. Theorem 2's function-dependent networks (`structure = lipschitz`,
+//!    Fig. 4), one of them block by block beside Table 2.
 //!
 //! For each network it prints the size the compiler reports in `INFO`, the
 //! a-priori bound and the measured error: *certified* for one input (the
@@ -85,6 +87,16 @@ qrelu::qrelu! {
     pub net SmoothN3(x) = x^3/6 - x^2/4 + x/3 where structure = taylor, n = 3, N = 8, r = 8;
     /// A saddle in two variables, under a 3-value codebook.
     pub net Saddle(x, y) = (x^2 - y^2)/4 where structure = taylor, n = 2, N = 4, r = 6, lambda = 3;
+
+    /// Theorem 2 (`structure = lipschitz`): f^T plus cached functions.
+    pub net Wiggle(x) = x^3/3 - x/4 where structure = lipschitz, eps = 1/256, lambda = 2;
+    /// The same under the linear codebook of §5.3.
+    pub net WiggleLinear(x) = x^3/3 - x/4 where structure = lipschitz, eps = 1/256, lambda = 5, quantization = linear;
+    /// The same, `tune = smallest`: f^T alone wins on a smooth target.
+    pub net WiggleTuned(x) = x^3/3 - x/4 where structure = lipschitz, eps = 1/256, tune = smallest;
+    /// f′ = T_6(2x − 1)/2: six sign changes of the derivative.
+    pub net Chebyshev(x) = (32/7*(2*x - 1)^7 - 48/5*(2*x - 1)^5 + 6*(2*x - 1)^3 - (2*x - 1) + 32/7 - 48/5 + 6 - 1)/4
+        where structure = lipschitz, eps = 1/1000;
 }
 
 const HEADER: [&str; 11] = [
@@ -170,7 +182,7 @@ fn row<N: Network>() {
     };
     print_row(&[
         target_text::<N>(),
-        info.r.unwrap_or(0).to_string(),
+        info.r.map_or("-".to_owned(), |r| r.to_string()),
         info.t.unwrap_or(0).to_string(),
         info.lambda.to_string(),
         info.weights.to_string(),
@@ -498,6 +510,100 @@ fn parts_table<N: Network>(n: u32, grid: u32) {
     );
 }
 
+/// Table 2's row for the part `name` of a Fig. 4 network: what it does,
+/// its width and its depth for `T`, `m`, `t`, `λ` (`log` base 2).
+fn table_2_row(name: &str, big_t: f64, m: f64, t: f64, lambda: f64) -> (&'static str, f64, f64) {
+    let weight_depth = lambda * t.max(1.0).powf(1.0 / (lambda - 1.0));
+    let cached = 3f64.powf(m);
+    match name {
+        "B_T" => ("construct 1, 2, …, T", big_t.log2(), big_t.log2()),
+        "B_delta" => ("construct δ", 1.0, weight_depth),
+        "B_m" => ("construct 1/m, …, (m-1)/m", t, weight_depth),
+        "B_fT" => ("implement f^T(x)", big_t, 1.0),
+        "B_Phi" => ("implement Φ(x)", 4.0 * big_t, 1.0),
+        "B_s1" => ("scale by T", 4.0, big_t.log2()),
+        "B_s2" => ("scale by 1/T", 1.0, big_t.log2()),
+        "B_s3" => ("scale by 1/δ", 4.0, m.log2()),
+        "B_fstar1" => ("first layer of f*", big_t, 1.0),
+        "B_fstar2" => ("second layer of f*", cached, 1.0),
+        "B_fstar3" => ("third layer of f*", m * cached, 1.0),
+        "output" => ("implement f''(x) (B_f'')", 4.0, 1.0),
+        "B_w" => ("f^T's weights (not in Table 2)", f64::NAN, f64::NAN),
+        _ => ("-", f64::NAN, f64::NAN),
+    }
+}
+
+/// Table 8: one Fig. 4 network's `INFO.parts` beside Table 2, and its
+/// totals beside Theorem 2 (i)–(ii).
+fn table_2<N: Network>(eps: f64) {
+    let info = N::INFO;
+    let (big_t, m) = (info.intervals.unwrap_or(1), info.cells.unwrap_or(1));
+    let t = info.t.unwrap_or(0);
+    println!(
+        "{} = {} (eps = {eps:.3e}, T = {big_t}, m = {m}, t = {t}, δ = 1/{}, λ = {})\n",
+        info.name,
+        target_text::<N>(),
+        8 * m,
+        info.lambda
+    );
+    println!(
+        "{:<9} {:<31} {:>5} {:>6} {:>7} {:>14} {:>11}",
+        "block", "function", "inst", "units", "weights", "width / T2", "depth / T2"
+    );
+    let (tf, mf, pf, lf) = (big_t as f64, m as f64, f64::from(t), f64::from(info.lambda));
+    for p in info.parts {
+        let (what, width, depth) = table_2_row(p.name, tf, mf, pf, lf);
+        let name = match p.name {
+            "B_delta" => "B_δ",
+            "B_Phi" => "B_Φ",
+            "B_fstar1" => "B_f*1",
+            "B_fstar2" => "B_f*2",
+            "B_fstar3" => "B_f*3",
+            "output" => "B_f''",
+            other => other,
+        };
+        let ours = |v: usize, t: f64| {
+            if t.is_nan() {
+                "-".to_owned()
+            } else {
+                format!("{v} / {}", t1(t))
+            }
+        };
+        println!(
+            "{:<9} {:<31} {:>5} {:>6} {:>7} {:>14} {:>11}",
+            name,
+            what,
+            p.instances,
+            p.units,
+            p.weights,
+            ours(p.width, width),
+            ours(p.depth, depth)
+        );
+    }
+    let weights: usize = info.parts.iter().map(|p| p.weights).sum();
+    assert_eq!(weights, info.weights, "the parts partition the weights");
+    // Theorem 2: weights O(λ (log log 1/ε)^(1/(λ−1)+1) + 1/ε), depth
+    // O(λ (log log 1/ε)^(1/(λ−1)) + log 1/ε)
+    let ll = (1.0 / eps).log2().log2();
+    let root = ll.powf(1.0 / (lf - 1.0));
+    let n_w = lf * root * ll + 1.0 / eps;
+    let n_d = lf * root + (1.0 / eps).log2();
+    println!(
+        "Theorem 2 (ii): {} weights against λ(log log 1/ε)^(1/(λ-1)+1) + 1/ε = {n_w:.0}: ratio {:.2}",
+        info.weights,
+        info.weights as f64 / n_w
+    );
+    println!(
+        "Theorem 2 (i): depth {} against λ(log log 1/ε)^(1/(λ-1)) + log 1/ε = {n_d:.1}: ratio {:.2}; the paper's T = 8/(ε log 1/ε) = {:.0}\n",
+        info.depth,
+        info.depth as f64 / n_d,
+        qrelu_core::construct::cached::paper_intervals(&rational::ratio(
+            1,
+            (1.0 / eps).round() as i64
+        ))
+    );
+}
+
 fn main() {
     println!("qrelu tour: quantized ReLU networks of Ding, Liu & Shi, built at compile time\n");
     println!("1. the squaring network f_s^r of Prop. 1, weights ±1/2 only\n");
@@ -587,8 +693,34 @@ fn main() {
     tune_table();
 
     println!(
+        "\n8. Theorem 2 (structure = lipschitz): f^T of the paper's f̃ plus cached functions \
+         (Fig. 4); bound\n(2^-t + 1/m)/T for every 1-Lipschitz target, t = log m\n"
+    );
+    header();
+    row::<Wiggle>();
+    row::<WiggleLinear>();
+    row::<WiggleTuned>();
+    row::<Chebyshev>();
+    println!(
+        "T and m: Wiggle {:?}, {:?}; WiggleTuned {:?}, {:?} (f^T alone: its exact bound on this \
+         smooth target\nneeds far fewer intervals than the class bound).\n",
+        Wiggle::INFO.intervals,
+        Wiggle::INFO.cells,
+        WiggleTuned::INFO.intervals,
+        WiggleTuned::INFO.cells
+    );
+    table_2::<Wiggle>(1.0 / 256.0);
+    println!(
+        "B_Φ: 4 ramp units per run of intervals sharing a cached function (not per interval); \
+         B_f*1: the m cell\nunits of w (not T); B_f*2: two masked units per cached function \
+         used (at most min(T, 3^m)), which\nread its m steps (Table 2's B_f*3 weights); B_f*3: \
+         the two sums; B_s1: the tent iterates (log T layers)."
+    );
+
+    println!(
         "\nthis tour writes no pictures; the studies do: `cargo run --release --example theorem1` \
-         writes\ntarget/plots/theorem1.svg and `cargo run --release --example bits` writes \
-         target/plots/bits.svg\n(copies of both are in docs/)."
+         writes\ntarget/plots/theorem1.svg, `cargo run --release --example bits` writes \
+         target/plots/bits.svg and\n`cargo run --release --example lipschitz` writes \
+         target/plots/lipschitz.svg (copies of all three are in docs/)."
     );
 }

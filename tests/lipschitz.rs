@@ -1,6 +1,8 @@
-//! `structure = lipschitz` end to end (Theorem 2, first milestone: f'' =
-//! f^T): the generated networks are strict, equal the core's, and their
-//! certified sup error is at most `eps` and at most `INFO.error_bound`.
+//! `structure = lipschitz` end to end (Theorem 2, Fig. 4: f'' = f^T plus
+//! cached functions): the generated networks are strict, equal the core's,
+//! have Table 2's blocks, their bound is the class bound `(2^−t + 1/m)/T`,
+//! and their certified sup error is at most `eps` and at most
+//! `INFO.error_bound`. `tune = smallest` keeps f^T alone when it is smaller.
 
 mod common;
 
@@ -25,12 +27,14 @@ qrelu::qrelu! {
     /// f = (F(2x − 1) − F(−1))/4 with F = ∫T_6 = 32/7 y^7 − 48/5 y^5 + 6 y^3 − y.
     pub net Chebyshev(x) = (32/7*(2*x - 1)^7 - 48/5*(2*x - 1)^5 + 6*(2*x - 1)^3 - (2*x - 1) + 32/7 - 48/5 + 6 - 1)/4
         where structure = lipschitz, eps = 1/1000, t = 4;
+    /// `tune = smallest`: f^T alone, its T from the exact bound on this target.
+    pub net WiggleTuned(x) = x^3/3 - x/4 where structure = lipschitz, eps = 1/256, tune = smallest;
 }
 
 /// The `eps` each net was declared with (`NetInfo` does not carry it).
 fn eps_of(name: &str) -> Exact {
     match name {
-        "HalfSquare" | "Wiggle" | "WiggleLinear" => q(1, 256),
+        "HalfSquare" | "Wiggle" | "WiggleLinear" | "WiggleTuned" => q(1, 256),
         "Parabola" => q(1, 500),
         _ => q(1, 1000),
     }
@@ -40,6 +44,7 @@ fn eps_of(name: &str) -> Exact {
 fn core_spec<N: Network>() -> qrelu_core::NetSpec {
     let mut spec = spec_of::<N>();
     spec.eps = Some(eps_of(N::INFO.name));
+    spec.tune = N::INFO.name == "WiggleTuned";
     spec
 }
 
@@ -63,9 +68,44 @@ fn strict_and_equal_to_the_core() {
             assert_eq!(json.eval(&x), N::eval_at(&x).unwrap(), "{}", N::INFO.name);
             assert_eq!(eval::eval(&c.net, &x), N::eval_at(&x).unwrap());
         }
+        assert_eq!(N::INFO.intervals, c.intervals);
+        assert_eq!(N::INFO.cells, c.cells);
         let parts: Vec<&str> = N::INFO.parts.iter().map(|p| p.name).collect();
         assert!(parts.contains(&"B_T") && parts.contains(&"B_fT") && parts.contains(&"B_w"));
-    }; HalfSquare, Cube, Parabola, Wiggle, WiggleLinear, Chebyshev);
+        if N::INFO.name != "WiggleTuned" {
+            // Fig. 4: every block of Table 2, and the class bound
+            for block in [
+                "B_delta", "B_m", "B_Phi", "B_s1", "B_s2", "B_s3", "B_fstar1", "B_fstar2",
+                "B_fstar3",
+            ] {
+                assert!(parts.contains(&block), "{}: no {block}", N::INFO.name);
+            }
+            let (t, big_t, m) = (
+                N::INFO.t.unwrap(),
+                N::INFO.intervals.unwrap() as i64,
+                N::INFO.cells.unwrap() as i64,
+            );
+            assert_eq!(1i64 << t, m);
+            let bound = q(2, m * big_t);
+            assert_eq!(N::INFO.error_bound.to_exact(), bound, "{}", N::INFO.name);
+        }
+    }; HalfSquare, Cube, Parabola, Wiggle, WiggleLinear, Chebyshev, WiggleTuned);
+}
+
+#[test]
+fn tune_keeps_the_smaller_candidate() {
+    // on a smooth target f^T alone needs far fewer intervals than the class bound
+    let (tuned, fig4) = (&WiggleTuned::INFO, &Wiggle::INFO);
+    assert_eq!(tuned.cells, None);
+    assert!(
+        tuned.weights < fig4.weights / 4,
+        "{} {}",
+        tuned.weights,
+        fig4.weights
+    );
+    assert!(tuned.intervals < fig4.intervals);
+    assert_eq!(Wiggle::INFO.intervals, Some(128));
+    assert_eq!(Wiggle::INFO.cells, Some(4));
 }
 
 #[test]
@@ -85,7 +125,7 @@ fn certified_errors_are_within_eps_and_the_bound() {
             N::INFO.error_bound.to_f64(),
             qrelu::Scalar::to_f64(&c.error),
         );
-    }; HalfSquare, Cube, Parabola, Wiggle, WiggleLinear, Chebyshev);
+    }; HalfSquare, Cube, Parabola, Wiggle, WiggleLinear, Chebyshev, WiggleTuned);
 }
 
 #[test]

@@ -376,8 +376,12 @@ impl Plan {
             }
             let a = Rational::from_integer(first.into()) / &big_t;
             let b = Rational::from_integer((last + 1).into()) / &big_t;
-            let up = ((x - &a) / &ramp).max(Rational::zero()).min(Rational::one());
-            let down = ((&b - x) / &ramp).max(Rational::zero()).min(Rational::one());
+            let up = ((x - &a) / &ramp)
+                .max(Rational::zero())
+                .min(Rational::one());
+            let down = ((&b - x) / &ramp)
+                .max(Rational::zero())
+                .min(Rational::one());
             sum += up.min(down);
         }
         sum
@@ -406,7 +410,11 @@ impl Plan {
         if self.functions.is_empty() {
             return Ok(w);
         }
-        let (m, runs, fns) = (p.cells(), self.runs.len() as u64, self.functions.len() as u64);
+        let (m, runs, fns) = (
+            p.cells(),
+            self.runs.len() as u64,
+            self.functions.len() as u64,
+        );
         w += 2 * tau + mu + 6; // the chain past K_τ
         w += 6 * tau + 3 + 16 * tau + 8 + 2 * mu + 8; // B_s1, B_s2
         w += m * (mu + 2) + 4 * m; // H_k, A_k
@@ -457,7 +465,11 @@ fn local_steps(interp: &Interpolant, params: CachedParams, i: u64) -> Result<Ste
 ///
 /// # Errors
 /// Builder errors (never for a codebook holding ±½).
-pub fn build(spec: &NetSpec, plan: &Plan, codebook: Codebook) -> Result<(Net, Rational), CoreError> {
+pub fn build(
+    spec: &NetSpec,
+    plan: &Plan,
+    codebook: Codebook,
+) -> Result<(Net, Rational), CoreError> {
     let p = plan.params;
     let (tau, mu) = (p.tau, p.mu);
     let mut b = NetBuilder::new(codebook, &spec.inputs);
@@ -481,12 +493,21 @@ pub fn build(spec: &NetSpec, plan: &Plan, codebook: Codebook) -> Result<(Net, Ra
 }
 
 /// `σ(Σ ½·src)` halvings of `u`, `count` times, each in its own unit.
-fn halvings(b: &mut NetBuilder, u: UnitId, count: u32, role: &str) -> Result<Vec<UnitId>, CoreError> {
+fn halvings(
+    b: &mut NetBuilder,
+    u: UnitId,
+    count: u32,
+    role: &str,
+) -> Result<Vec<UnitId>, CoreError> {
     let half = rational::ratio(1, 2);
     let mut out = Vec::with_capacity(count as usize);
     let mut cur = u;
     for k in 1..=count {
-        cur = b.relu(&format!("{role}{k}"), Rational::zero(), &[(cur, half.clone())])?;
+        cur = b.relu(
+            &format!("{role}{k}"),
+            Rational::zero(),
+            &[(cur, half.clone())],
+        )?;
         out.push(cur);
     }
     Ok(out)
@@ -579,7 +600,9 @@ fn cached_units(
     } else if base_exp < omega_exp {
         b.in_part(Part::ScaleDown, |b| {
             let down = halvings(b, base, omega_exp - base_exp, "down")?;
-            down.last().copied().ok_or_else(|| super::internal("no halving"))
+            down.last()
+                .copied()
+                .ok_or_else(|| super::internal("no halving"))
         })?
     } else {
         base
@@ -637,20 +660,31 @@ fn cached_units(
             let (pa, pb) = (p_unit(b, first)?, p_unit(b, last)?);
             // ¼σ(x − a), ¼σ(x − a − δ/T) with a = first/T
             let up = b.relu("up", zero.clone(), &[(pa, half.clone())])?;
-            let up2 = b.relu("up_d", zero.clone(), &[(pa, half.clone()), (quarter_d, -&half)])?;
+            let up2 = b.relu(
+                "up_d",
+                zero.clone(),
+                &[(pa, half.clone()), (quarter_d, -&half)],
+            )?;
             // ¼σ(x − b + δ/T), ¼σ(x − b) with b = (last + 1)/T
             let down = b.relu(
                 "down_d",
                 zero.clone(),
-                &[(pb, half.clone()), (quarter_t, -&half), (quarter_d, half.clone())],
+                &[
+                    (pb, half.clone()),
+                    (quarter_t, -&half),
+                    (quarter_d, half.clone()),
+                ],
             )?;
             let s = &mut sums[j];
             s.push((up, half.clone()));
             s.push((up2, -&half));
             s.push((down, -&half));
             if last + 1 < big_t {
-                let down2 =
-                    b.relu("down", zero.clone(), &[(pb, half.clone()), (quarter_t, -&half)])?;
+                let down2 = b.relu(
+                    "down",
+                    zero.clone(),
+                    &[(pb, half.clone()), (quarter_t, -&half)],
+                )?;
                 s.push((down2, half.clone()));
             }
         }
@@ -805,7 +839,9 @@ mod tests {
                         continue;
                     }
                     let start = Rational::from_integer(c.into()) / &mr;
-                    let clip = (&w - start).max(Rational::zero()).min(Rational::one() / &mr);
+                    let clip = (&w - start)
+                        .max(Rational::zero())
+                        .min(Rational::one() / &mr);
                     let a = &big_s / rational::int(2) * (clip - &w / &mr + Rational::one() / &mr);
                     assert_eq!(v[unit(Part::Cache1, &format!("a{c}"))], a, "A_{c} at {x}");
                 }
@@ -820,8 +856,16 @@ mod tests {
                     let quarter = &big_s / rational::int(4);
                     let mp = &quarter * rational::relu(&(&c - Rational::one() + &psi));
                     let mn = &quarter * rational::relu(&(-&c - Rational::one() + &psi));
-                    assert_eq!(v[unit(Part::Cache2, &format!("mp{j}"))], mp, "M+_{j} at {x}");
-                    assert_eq!(v[unit(Part::Cache2, &format!("mn{j}"))], mn, "M-_{j} at {x}");
+                    assert_eq!(
+                        v[unit(Part::Cache2, &format!("mp{j}"))],
+                        mp,
+                        "M+_{j} at {x}"
+                    );
+                    assert_eq!(
+                        v[unit(Part::Cache2, &format!("mn{j}"))],
+                        mn,
+                        "M-_{j} at {x}"
+                    );
                     gp += mp / rational::int(2);
                     gn += mn / rational::int(2);
                 }
@@ -860,7 +904,10 @@ mod tests {
         }
         let mut covered = vec![false; big_t as usize];
         for w in plan.runs().windows(2) {
-            assert!(w[0].0 != w[1].0 || w[0].2 + 1 < w[1].1, "runs {w:?} not maximal");
+            assert!(
+                w[0].0 != w[1].0 || w[0].2 + 1 < w[1].1,
+                "runs {w:?} not maximal"
+            );
         }
         for &(j, a, b) in plan.runs() {
             for i in a..=b {

@@ -575,7 +575,10 @@ pub fn estimate_weights(target: &Poly, params: LipschitzParams) -> Result<u64, C
 ///
 /// # Errors
 /// Never (the `Result` is kept for symmetry).
-pub fn estimate_weights_of(interp: &Interpolant, params: LipschitzParams) -> Result<u64, CoreError> {
+pub fn estimate_weights_of(
+    interp: &Interpolant,
+    params: LipschitzParams,
+) -> Result<u64, CoreError> {
     let jumps = interp.jumps();
     let tau = u64::from(params.tau);
     let mut w = tau; // K_1..K_τ

@@ -21,6 +21,8 @@ impl Square {
         t: ::core::option::Option::Some(8u32),
         n: ::core::option::Option::None,
         grid: ::core::option::Option::None,
+        intervals: ::core::option::Option::None,
+        cells: ::core::option::Option::None,
         codebook: &[
             ::qrelu::ConstRational::new("-1/2"),
             ::qrelu::ConstRational::new("1/2"),
