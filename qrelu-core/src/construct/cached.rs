@@ -40,7 +40,9 @@
 //! c(u) = G(u) − s_i·u = Σ_k e_k·(clip(u − k/m, 0, 1/m) − u/m)
 //! ```
 //!
-//! one of at most `3^m` (one per step sequence), zero at `u = 0, 1`, with
+//! one of at most `3^m` (one per step sequence; identically zero, and not
+//! built, when all steps are equal — always for `m = 1`), zero at `u = 0,
+//! 1`, with
 //! `|c| ≤ 1`, and `|T(f̃ − f^T) − c| = |F_i − G| ≤ 1/m`.
 //!
 //! **One local coordinate for all intervals.** The tent iterate
@@ -273,7 +275,7 @@ impl Plan {
     /// a target whose Lipschitz constant exceeds 1).
     pub fn new(target: &Poly, params: CachedParams) -> Result<Self, CoreError> {
         let interp = Interpolant::new(target, params.interp())?;
-        let (big_t, m) = (params.intervals(), params.cells());
+        let big_t = params.intervals();
         let mut ids: HashMap<Steps, usize> = HashMap::new();
         let mut functions = Vec::new();
         let mut chosen = Vec::with_capacity(big_t as usize);
@@ -282,7 +284,8 @@ impl Plan {
             if i % 2 == 1 {
                 steps = steps.iter().rev().map(|e| -e).collect();
             }
-            if steps.iter().all(|&e| e == 0) {
+            // equal steps: G(u) = s·u and c ≡ 0 (always when m = 1)
+            if steps.windows(2).all(|w| w[0] == w[1]) {
                 chosen.push(None);
                 continue;
             }
@@ -293,7 +296,6 @@ impl Plan {
             }
             chosen.push(Some(id));
         }
-        let _ = m;
         let mut runs: Vec<(usize, u64, u64)> = Vec::new();
         for (i, c) in chosen.iter().enumerate() {
             let Some(j) = *c else { continue };
