@@ -12,12 +12,8 @@
 //! - the size estimate made before building is an upper bound.
 
 mod common;
-#[path = "common/core_net.rs"]
-#[allow(dead_code)]
-mod core_net;
 
-use common::{JsonNet, expected_codebook, expected_linear_codebook};
-use core_net::CoreNet;
+use common::{CoreNet, JsonNet, expected_codebook, expected_linear_codebook};
 use num_traits::{One, Zero};
 use proptest::prelude::*;
 use qrelu::{Exact, certify_1d_with};
