@@ -6,9 +6,11 @@
 //!
 //! - every parameter of the exported `qrelu-net/1` JSON is in the codebook,
 //!   recomputed independently;
-//! - the bound is `(2^−t + 1/m)/T ≤ eps` with `m = 2^t`, T a power of two,
-//!   and the *certified* sup error (exact, over every linear piece) is at
-//!   most the bound — the class bound, whatever the target;
+//! - the bound is `(2^−t + 1/m)/T ≤ eps` with `m = 2^t`, T a power of two
+//!   (or, with `tune = smallest` choosing f^T alone, its exact bound ≤
+//!   eps), and the *certified* sup error (exact, over every linear piece)
+//!   is at most the bound — the class bound, whatever the target, with or
+//!   without pruning;
 //! - the size estimate made before building is an upper bound.
 
 mod common;
@@ -31,6 +33,7 @@ struct Case {
     t: Option<u32>,
     lambda: u32,
     linear: bool,
+    tune: bool,
 }
 
 fn case() -> impl Strategy<Value = Case> {
@@ -40,13 +43,15 @@ fn case() -> impl Strategy<Value = Case> {
         prop::option::of(1u32..=3),
         2u32..=5,
         any::<bool>(),
+        any::<bool>(),
     )
-        .prop_map(|(coefs, eps, t, lambda, linear)| Case {
+        .prop_map(|(coefs, eps, t, lambda, linear, tune)| Case {
             coefs,
             eps,
             t,
             lambda,
             linear,
+            tune,
         })
 }
 
@@ -75,6 +80,7 @@ impl Case {
         spec.eps = Some(ratio(1, self.eps));
         spec.t = self.t;
         spec.lambda = self.lambda;
+        spec.tune = self.tune;
         if self.linear {
             spec.quantization = Quantization::Linear;
         }
@@ -100,16 +106,22 @@ proptest! {
         };
         prop_assert_eq!(&json.codebook, &expected);
 
-        // the class bound, recomputed from T and m
-        let (big_t, m) = (c.intervals.unwrap(), c.cells.unwrap());
+        let big_t = c.intervals.unwrap();
         prop_assert!(big_t.is_power_of_two());
-        prop_assert_eq!(1u64 << c.t, m);
-        if let Some(t) = case.t {
-            prop_assert_eq!(c.t, t);
+        prop_assert!(c.error_bound <= ratio(1, case.eps));
+        match c.cells {
+            // Fig. 4 (pruned with `tune`): the class bound, from T and m
+            Some(m) => {
+                prop_assert_eq!(1u64 << c.t, m);
+                if let Some(t) = case.t {
+                    prop_assert_eq!(c.t, t);
+                }
+                prop_assert_eq!(&c.error_bound, &ratio(2, (m * big_t) as i64));
+            }
+            // f^T alone: only `tune = smallest` chooses it
+            None => prop_assert!(case.tune),
         }
-        let bound = ratio(2, (m * big_t) as i64);
-        prop_assert_eq!(&c.error_bound, &bound);
-        prop_assert!(bound <= ratio(1, case.eps));
+        let bound = c.error_bound.clone();
 
         let terms: Vec<(Exact, u32)> = (0..=spec.target.degree_in(0))
             .map(|k| (spec.target.coefficient(&[k]), k))

@@ -45,6 +45,19 @@
 //! 1`, with
 //! `|c| ≤ 1`, and `|T(f̃ − f^T) − c| = |F_i − G| ≤ 1/m`.
 //!
+//! **Pruning (`tune = smallest`).** The paper gives every interval its
+//! cached function, and so does the default. With `tune = smallest`, an
+//! interval where f^T alone is already within `1/(mT)` of f̃ takes none —
+//! on a polynomial target in F_{1,1}, whose interpolation error is
+//! `O(max|f″|/T²)`, that is nearly every interval. To decide it
+//! rigorously: on interval `i`, f̃ is `min(ℓ, f⁺)` (climbing) or `max(ℓ,
+//! f⁺)` (descending) with `ℓ` the ±1 line from `k_i` (module
+//! [`super::lipschitz`]), and `ℓ − L_i` (with `L_i` the line of f^T) is 0
+//! at `i/T` and has slope `±1 − s_i`, of one sign; so `f̃ − L_i` lies in
+//! `[min(0, lo), hi]` (climbing) or `[lo, max(0, hi)]`, where `[lo, hi]`
+//! encloses the polynomial `f⁺ − L_i` by its Bernstein coefficients on
+//! two halves of the interval.
+//!
 //! **One local coordinate for all intervals.** The tent iterate
 //! `w = g^{∘τ}(x)` (Prop. 1's g) is `u` on even intervals and `1 − u` on
 //! odd ones; an odd interval uses the reversed function `c(1 − v)`, whose
@@ -65,7 +78,8 @@
 //!
 //! # The a-priori bound
 //!
-//! Off the ramps, `|f̃ − f''| = |T(f̃ − f^T) − c|/T ≤ 1/(mT)`. On a ramp
+//! On a pruned interval no mask is on (Φ of a run vanishes outside it)
+//! and `|f̃ − f''| = |f̃ − f^T| ≤ 1/(mT)` by the test above. Off the ramps, `|f̃ − f''| = |T(f̃ − f^T) − c|/T ≤ 1/(mT)`. On a ramp
 //! (`u ≤ δ` or `u ≥ 1 − δ`) the added value θ lies between 0 and `c`, and
 //! `|T(f̃ − f^T)| ≤ 2 min(u, 1 − u) ≤ 2δ`, so `|T(f̃ − f^T) − θ| ≤
 //! max(2δ, 1/m) = 1/m`. With Prop. 4 (iii), `|f − f̃| < 2^−t/T`:
@@ -274,12 +288,34 @@ impl Plan {
     /// Those of [`Interpolant::new`]; a step outside {−1, 0, 1} (only for
     /// a target whose Lipschitz constant exceeds 1).
     pub fn new(target: &Poly, params: CachedParams) -> Result<Self, CoreError> {
+        Self::with_pruning(target, params, false)
+    }
+
+    /// [`Plan::new`], and with `prune` no cached function on an interval
+    /// where f^T alone is within `1/(mT)` of f̃ (module docs, *Pruning*).
+    ///
+    /// # Errors
+    /// As [`Plan::new`].
+    pub fn with_pruning(
+        target: &Poly,
+        params: CachedParams,
+        prune: bool,
+    ) -> Result<Self, CoreError> {
         let interp = Interpolant::new(target, params.interp())?;
         let big_t = params.intervals();
         let mut ids: HashMap<Steps, usize> = HashMap::new();
         let mut functions = Vec::new();
         let mut chosen = Vec::with_capacity(big_t as usize);
+        let coef: Vec<Rational> = (0..=target.degree_in(0).max(1))
+            .map(|k| target.coefficient(&[k]))
+            .collect();
+        let cell = Rational::new(1.into(), (big_t * params.cells()).into());
         for i in 0..big_t {
+            if prune && interval_error(&interp, &coef, i) <= cell {
+                // f^T alone is within 1/(mT) of f̃ here: no cached function
+                chosen.push(None);
+                continue;
+            }
             let mut steps = local_steps(&interp, params, i)?;
             if i % 2 == 1 {
                 steps = steps.iter().rev().map(|e| -e).collect();
@@ -425,6 +461,51 @@ impl Plan {
         w += 2 * fns + 2 * (16 * (mu + 8) + 8); // G^±, ±2^(μ+8)
         Ok(w)
     }
+}
+
+/// Pieces per interval in [`interval_error`].
+const PIECES: u64 = 2;
+
+/// A rigorous upper bound on `sup |f̃ − f^T|` over interval `i` (module
+/// docs, *Intervals without a cached function*).
+fn interval_error(interp: &Interpolant, coef: &[Rational], i: u64) -> Rational {
+    let tf = interp.transform();
+    let big_t = tf.intervals();
+    let start = Rational::new(i.into(), big_t.into());
+    let end = Rational::new((i + 1).into(), big_t.into());
+    let (k, s) = (&tf.knots()[i as usize], &interp.slopes()[i as usize]);
+    // f⁺ = f + c_i, c_i = f̃((i+1)/T) − f((i+1)/T)
+    let eval = |x: &Rational| {
+        coef.iter()
+            .rev()
+            .fold(Rational::zero(), |acc, c| acc * x + c)
+    };
+    let shift = &tf.knots()[i as usize + 1] - eval(&end);
+    let n = Rational::from_integer((coef.len() - 1).into());
+    let (mut lo, mut hi): (Option<Rational>, Option<Rational>) = (None, None);
+    for piece in 0..PIECES {
+        let a = &start + (&end - &start) * Rational::new(piece.into(), PIECES.into());
+        let b = &start + (&end - &start) * Rational::new((piece + 1).into(), PIECES.into());
+        for (j, bj) in super::lipschitz::bernstein(coef, &a, &b).iter().enumerate() {
+            // g = f⁺ − L_i; a line's Bernstein coefficients are its values at the nodes
+            let x = &a + (&b - &a) * Rational::from_integer(j.into()) / &n;
+            let g = bj + &shift - (k + s * (x - &start));
+            if lo.as_ref().is_none_or(|l| g < *l) {
+                lo = Some(g.clone());
+            }
+            if hi.as_ref().is_none_or(|h| g > *h) {
+                hi = Some(g);
+            }
+        }
+    }
+    let (lo, hi) = (lo.unwrap_or_default(), hi.unwrap_or_default());
+    let climbing = *k <= eval(&start) + &shift;
+    let (lower, upper) = if climbing {
+        (lo.min(Rational::zero()), hi)
+    } else {
+        (lo, hi.max(Rational::zero()))
+    };
+    lower.abs().max(upper.abs())
 }
 
 /// The steps of interval `i` in its own coordinate `u` (module docs).
@@ -751,12 +832,13 @@ fn cached_units(
     Ok(out)
 }
 
-/// The plan for `spec`: [`choose`], then [`Plan::new`].
+/// The plan for `spec`: [`choose`], then [`Plan::with_pruning`], pruning
+/// with `tune = smallest`.
 ///
 /// # Errors
 /// Those of [`choose`] and [`Plan::new`].
 pub fn plan(spec: &NetSpec) -> Result<Plan, CoreError> {
-    Plan::new(&spec.target, choose(spec)?)
+    Plan::with_pruning(&spec.target, choose(spec)?, spec.tune)
 }
 
 #[cfg(test)]
@@ -879,14 +961,23 @@ mod tests {
     }
 
     /// Off the ramps the selected cached function is the interval's own,
-    /// within `1/(mT)` of f̃ − f^T; the estimate covers the built size;
-    /// runs are maximal and cover exactly the intervals with a non-zero
-    /// function.
+    /// within `1/(mT)` of f̃ − f^T — and so is f^T alone on a pruned
+    /// interval; the estimate covers the built size; runs are maximal and
+    /// cover exactly the intervals with a non-zero function.
     #[test]
     fn cached_functions_track_the_transform() {
         let target = poly(&[(1, 2, 1), (-3, 1, 2), (2, 1, 3)]);
-        let s = spec(target, ratio(1, 256));
-        let plan = plan(&s).unwrap();
+        let mut s = spec(target, ratio(1, 256));
+        let full = plan(&s).unwrap();
+        s.tune = true;
+        let pruned = plan(&s).unwrap();
+        assert!(pruned.runs().len() < full.runs().len());
+        for plan in [full, pruned] {
+            check_plan(&s, &plan);
+        }
+    }
+
+    fn check_plan(s: &NetSpec, plan: &Plan) {
         let p = plan.params();
         let (big_t, m) = (p.intervals(), p.cells());
         let tf = plan.interpolant().transform();
@@ -920,7 +1011,7 @@ mod tests {
         for (i, c) in plan.chosen().iter().enumerate() {
             assert_eq!(c.is_some(), covered[i]);
         }
-        let (net, _) = build(&s, &plan, Codebook::nonlinear(2, 2).unwrap()).unwrap();
+        let (net, _) = build(s, plan, Codebook::nonlinear(2, 2).unwrap()).unwrap();
         let built = crate::metrics::metrics(&net).weights as u64;
         assert!(plan.estimate_weights().unwrap() >= built);
     }

@@ -806,7 +806,7 @@ pub fn sup_abs(d: &Poly) -> (Rational, Rational, Rational) {
 /// The Bernstein coefficients on `[lo, hi]` of `Σ c_k x^k`: substitute
 /// `x = lo + (hi − lo)u`, then `b_j = Σ_{k≤j} C(j,k)/C(n,k)·a_k` for the
 /// power coefficients `a_k` in u. They enclose the range on `[lo, hi]`.
-fn bernstein(coef: &[Rational], lo: &Rational, hi: &Rational) -> Vec<Rational> {
+pub(crate) fn bernstein(coef: &[Rational], lo: &Rational, hi: &Rational) -> Vec<Rational> {
     let n = coef.len().saturating_sub(1);
     let width = hi - lo;
     // a(u) = Σ c_k (lo + width·u)^k, by Horner on polynomials in u

@@ -424,9 +424,10 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
 }
 
 /// [`build`] for `structure = lipschitz`: Fig. 4's network ([`cached`])
-/// with T and m from `eps`; with `tune = smallest`, also f^T alone with T
-/// and t from its exact bound on this target ([`lipschitz`]), and the
-/// candidate with fewer weights. Estimates are checked against
+/// with T and m from `eps`; with `tune = smallest`, Fig. 4 pruned (no
+/// cached function where f^T is close enough) and f^T alone with T and t
+/// from its exact bound on this target ([`lipschitz`]), and the candidate
+/// with fewer weights. Estimates are checked against
 /// `max_weights` first.
 fn build_lipschitz(spec: &NetSpec) -> Result<Construction, CoreError> {
     check_supported(spec)?;
@@ -463,7 +464,7 @@ fn build_cached(spec: &NetSpec) -> Result<Construction, CoreError> {
             limit: spec.max_weights,
         });
     }
-    let plan = cached::Plan::new(&spec.target, params)?;
+    let plan = cached::Plan::with_pruning(&spec.target, params, spec.tune)?;
     let estimate = plan.estimate_weights()?;
     if estimate > spec.max_weights {
         return Err(CoreError::TooLarge {
