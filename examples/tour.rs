@@ -441,41 +441,45 @@ fn t1(v: f64) -> String {
     }
 }
 
-/// Table 6: one Taylor network's `INFO.parts` beside Table 1, and its
-/// totals beside the leading terms of eqs. 29–30 (O-forms, so ratios).
-fn parts_table<N: Network>(n: u32, grid: u32) {
-    let info = N::INFO;
-    let (r, t) = (info.r.unwrap_or(1), info.t.unwrap_or(1));
-    let d = info.dim();
+/// The paper's symbol for a part name of `INFO.parts`.
+fn part_symbol(name: &str) -> &str {
+    match name {
+        "B_mul" => "B_×′",
+        "B_delta" => "B_δ",
+        "B_Phi" => "B_Φ",
+        "B_fstar1" => "B_f*1",
+        "B_fstar2" => "B_f*2",
+        "B_fstar3" => "B_f*3",
+        other => other,
+    }
+}
+
+/// `INFO.parts` row by row beside the paper's table `paper` ("T1" or
+/// "T2"), whose row for a part name `row` gives (function, width, depth),
+/// then the totals; checks that the parts partition the weights.
+fn part_rows(info: &qrelu::NetInfo, paper: &str, row: impl Fn(&str) -> (&'static str, f64, f64)) {
     println!(
-        "{} = {} (d = {d}, n = {n}, N = {grid}, r = {r}, t = {t}, λ = {})\n",
-        info.name,
-        target_text::<N>(),
-        info.lambda
+        "{:<9} {:<31} {:>5} {:>6} {:>7} {:>14} {:>13}",
+        "block",
+        "function",
+        "inst",
+        "units",
+        "weights",
+        format!("width / {paper}"),
+        format!("depth / {paper}")
     );
-    println!(
-        "{:<7} {:<27} {:>5} {:>6} {:>7} {:>13} {:>13}",
-        "block", "function", "inst", "units", "weights", "width / T1", "depth / T1"
-    );
-    let (tf, lf, nf, rf) = (
-        f64::from(t),
-        f64::from(info.lambda),
-        f64::from(grid),
-        f64::from(r),
-    );
+    let ours = |v: usize, t: f64| {
+        if t.is_nan() {
+            "-".to_owned()
+        } else {
+            format!("{v} / {}", t1(t))
+        }
+    };
     for p in info.parts {
-        let (what, width, depth) = table_1_row(p.name, tf, lf, nf, rf);
-        let name = if p.name == "B_mul" { "B_×′" } else { p.name };
-        let ours = |v: usize, t: f64| {
-            if t.is_nan() {
-                "-".to_owned()
-            } else {
-                format!("{v} / {}", t1(t))
-            }
-        };
+        let (what, width, depth) = row(p.name);
         println!(
-            "{:<7} {:<27} {:>5} {:>6} {:>7} {:>13} {:>13}",
-            name,
+            "{:<9} {:<31} {:>5} {:>6} {:>7} {:>14} {:>13}",
+            part_symbol(p.name),
             what,
             p.instances,
             p.units,
@@ -488,9 +492,30 @@ fn parts_table<N: Network>(n: u32, grid: u32) {
     let weights: usize = info.parts.iter().map(|p| p.weights).sum();
     assert_eq!(weights, info.weights, "the parts partition the weights");
     println!(
-        "{:<7} {:<27} {:>5} {:>6} {:>7} {:>13} {:>13}",
+        "{:<9} {:<31} {:>5} {:>6} {:>7} {:>14} {:>13}",
         "total", "the network", "", units, weights, info.width, info.depth
     );
+}
+
+/// Table 6: one Taylor network's `INFO.parts` beside Table 1, and its
+/// totals beside the leading terms of eqs. 29–30 (O-forms, so ratios).
+fn parts_table<N: Network>(n: u32, grid: u32) {
+    let info = N::INFO;
+    let (r, t) = (info.r.unwrap_or(1), info.t.unwrap_or(1));
+    let d = info.dim();
+    println!(
+        "{} = {} (d = {d}, n = {n}, N = {grid}, r = {r}, t = {t}, λ = {})\n",
+        info.name,
+        target_text::<N>(),
+        info.lambda
+    );
+    let (tf, lf, nf, rf) = (
+        f64::from(t),
+        f64::from(info.lambda),
+        f64::from(grid),
+        f64::from(r),
+    );
+    part_rows(&info, "T1", |name| table_1_row(name, tf, lf, nf, rf));
     // eqs. 29–30 before inserting t and N: N_w = O(λ t^(1/(λ−1)+1) N^d),
     // N_d = O(λ t^(1/(λ−1)) + log N)
     let root = tf.powf(1.0 / (lf - 1.0));
@@ -527,7 +552,7 @@ fn table_2_row(name: &str, big_t: f64, m: f64, t: f64, lambda: f64) -> (&'static
         "B_fstar1" => ("first layer of f*", big_t, 1.0),
         "B_fstar2" => ("second layer of f*", cached, 1.0),
         "B_fstar3" => ("third layer of f*", m * cached, 1.0),
-        "output" => ("implement f''(x) (B_f'')", 4.0, 1.0),
+        "output" => ("implement f''(x)", 4.0, 1.0),
         "B_w" => ("f^T's weights (not in Table 2)", f64::NAN, f64::NAN),
         _ => ("-", f64::NAN, f64::NAN),
     }
@@ -546,42 +571,8 @@ fn table_2<N: Network>(eps: f64) {
         8 * m,
         info.lambda
     );
-    println!(
-        "{:<9} {:<31} {:>5} {:>6} {:>7} {:>14} {:>11}",
-        "block", "function", "inst", "units", "weights", "width / T2", "depth / T2"
-    );
     let (tf, mf, pf, lf) = (big_t as f64, m as f64, f64::from(t), f64::from(info.lambda));
-    for p in info.parts {
-        let (what, width, depth) = table_2_row(p.name, tf, mf, pf, lf);
-        let name = match p.name {
-            "B_delta" => "B_δ",
-            "B_Phi" => "B_Φ",
-            "B_fstar1" => "B_f*1",
-            "B_fstar2" => "B_f*2",
-            "B_fstar3" => "B_f*3",
-            "output" => "B_f''",
-            other => other,
-        };
-        let ours = |v: usize, t: f64| {
-            if t.is_nan() {
-                "-".to_owned()
-            } else {
-                format!("{v} / {}", t1(t))
-            }
-        };
-        println!(
-            "{:<9} {:<31} {:>5} {:>6} {:>7} {:>14} {:>11}",
-            name,
-            what,
-            p.instances,
-            p.units,
-            p.weights,
-            ours(p.width, width),
-            ours(p.depth, depth)
-        );
-    }
-    let weights: usize = info.parts.iter().map(|p| p.weights).sum();
-    assert_eq!(weights, info.weights, "the parts partition the weights");
+    part_rows(&info, "T2", |name| table_2_row(name, tf, mf, pf, lf));
     // Theorem 2: weights O(λ (log log 1/ε)^(1/(λ−1)+1) + 1/ε), depth
     // O(λ (log log 1/ε)^(1/(λ−1)) + log 1/ε)
     let ll = (1.0 / eps).log2().log2();

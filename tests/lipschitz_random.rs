@@ -15,14 +15,13 @@
 
 mod common;
 
-use common::{CoreNet, JsonNet, expected_codebook, expected_linear_codebook};
+use common::{CoreNet, build_checked};
 use num_traits::{One, Zero};
 use proptest::prelude::*;
 use qrelu::{Exact, certify_1d_with};
 use qrelu_core::Poly;
 use qrelu_core::construct::lipschitz::lipschitz_constant;
-use qrelu_core::construct::{NetSpec, Structure, build, estimate_weights};
-use qrelu_core::export::json::to_json;
+use qrelu_core::construct::{NetSpec, Structure};
 use qrelu_core::quantize::Quantization;
 use qrelu_core::rational::{self, ratio};
 
@@ -94,17 +93,9 @@ proptest! {
     #[test]
     fn fig4_is_strict_and_within_the_class_bound(case in case()) {
         let spec = case.spec();
-        let c = build(&spec).unwrap();
-        prop_assert!(estimate_weights(&spec).unwrap() >= c.metrics.weights as u64);
-
-        let json = JsonNet::parse(&to_json(&c));
-        json.assert_strict("random");
-        let expected = if case.linear {
-            expected_linear_codebook(case.lambda)
-        } else {
-            expected_codebook(case.lambda, c.t)
-        };
-        prop_assert_eq!(&json.codebook, &expected);
+        // the size estimate, and the JSON read independently: strict
+        // codebook of eq. 9 or L_λ
+        let (c, json) = build_checked(&spec, case.linear);
 
         let big_t = c.intervals.unwrap();
         prop_assert!(big_t.is_power_of_two());
@@ -122,6 +113,11 @@ proptest! {
             None => prop_assert!(case.tune),
         }
         let bound = c.error_bound.clone();
+        // the export evaluates like the network
+        for k in 0..=16 {
+            let x = [ratio(k, 16)];
+            prop_assert_eq!(json.eval(&x), qrelu_core::eval::eval(&c.net, &x));
+        }
 
         let terms: Vec<(Exact, u32)> = (0..=spec.target.degree_in(0))
             .map(|k| (spec.target.coefficient(&[k]), k))

@@ -10,12 +10,11 @@
 
 mod common;
 
-use common::{JsonNet, expected_codebook, expected_linear_codebook, q};
+use common::{build_checked, q};
 use num_traits::Signed;
 use proptest::prelude::*;
 use qrelu::Exact;
-use qrelu_core::construct::{NetSpec, build, estimate_weights};
-use qrelu_core::export::json::to_json;
+use qrelu_core::construct::NetSpec;
 use qrelu_core::quantize::Quantization;
 use qrelu_core::{Poly, eval};
 
@@ -137,18 +136,9 @@ proptest! {
     #[test]
     fn random_polynomials_are_strict_and_within_their_bound(case in case()) {
         let spec = case.spec();
-        let c = build(&spec).unwrap();
-        prop_assert!(estimate_weights(&spec).unwrap() >= c.metrics.weights as u64);
-
-        // the JSON, read independently: strict codebook of eq. 9 or L_λ
-        let json = JsonNet::parse(&to_json(&c));
-        json.assert_strict("random");
-        let expected = if case.linear {
-            expected_linear_codebook(case.lambda)
-        } else {
-            expected_codebook(case.lambda, c.t)
-        };
-        prop_assert_eq!(&json.codebook, &expected);
+        // the size estimate, and the JSON read independently: strict
+        // codebook of eq. 9 or L_λ
+        let (c, json) = build_checked(&spec, case.linear);
 
         // measured error ≤ bound, exactly, off and on the dyadic points
         let mut points = case.grid(7, &[0, 2, 3, 5, 7]);

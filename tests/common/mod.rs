@@ -180,3 +180,28 @@ pub fn spec_of<N: Network>() -> NetSpec {
 mod core_net;
 #[allow(unused_imports)]
 pub use core_net::CoreNet;
+
+/// Builds `spec`, checks that the size estimate made before building is
+/// an upper bound, and reads the exported `qrelu-net/1` JSON back
+/// independently: every parameter in the codebook, and the codebook equal
+/// to eq. 9's (or L_λ's for `linear`) recomputed here. Returns both.
+pub fn build_checked(
+    spec: &NetSpec,
+    linear: bool,
+) -> (qrelu_core::construct::Construction, JsonNet) {
+    let c = qrelu_core::construct::build(spec).unwrap();
+    let estimate = qrelu_core::construct::estimate_weights(spec).unwrap();
+    assert!(
+        estimate >= c.metrics.weights as u64,
+        "estimate {estimate} below the built size"
+    );
+    let json = JsonNet::parse(&qrelu_core::export::json::to_json(&c));
+    json.assert_strict(&spec.name);
+    let expected = if linear {
+        expected_linear_codebook(spec.lambda)
+    } else {
+        expected_codebook(spec.lambda, c.t)
+    };
+    assert_eq!(json.codebook, expected, "{}: codebook", spec.name);
+    (c, json)
+}

@@ -600,10 +600,12 @@ pub fn estimate_weights_of(
         // the chain; a rebuilt top and the ladder or trie of 2^(hi+1)
         w += reads + (hi - lo) as u64 + top + 64 + 2 * (params.t as u64 + tau + 4);
     }
-    // the constant k_0: 2n copies and the ladder, and one term per bit
+    // the constant k_0: 2n halves (copies or the ladder, Prop. 3's
+    // integer part), and one term per bit
     let k0 = &interp.transform().knots()[0];
-    let n = u64::try_from(rational::floor(&k0.abs())).unwrap_or(u64::MAX);
-    w = w.saturating_add(n.saturating_mul(4).min(64 * 16) + 2 * (params.t as u64 + tau) + 8);
+    let n = u64::try_from(rational::floor(&k0.abs())).unwrap_or(u64::MAX / 4);
+    let (copies, integer) = weight::integer_part_cost(2 * n);
+    w = w.saturating_add(copies + integer + 2 * (params.t as u64 + tau) + 8);
     Ok(w)
 }
 
