@@ -38,12 +38,10 @@ use core_net::{CoreNet, Flat, slope};
 use num_traits::Zero;
 use plotters::prelude::*;
 use qrelu::{Exact, certify_1d_with};
-use qrelu_core::construct::{Construction, NetSpec, Structure, build, cached, lipschitz};
-use qrelu_core::error::CoreError;
-use qrelu_core::metrics;
+use qrelu_core::Poly;
+use qrelu_core::construct::{Construction, NetSpec, Structure, build, build_interpolant, cached};
 use qrelu_core::net::Net;
 use qrelu_core::rational::{self, Rational, pow2, ratio};
-use qrelu_core::{Codebook, Poly};
 
 /// Networks above this many weights are not built.
 const MAX_WEIGHTS: u64 = 1_000_000;
@@ -142,35 +140,6 @@ const STRUCTURES: [(&str, RGBColor); 4] = [
     (DIRECT, RGBColor(31, 119, 180)),
 ];
 
-/// f^T alone for `spec` (what `tune = smallest` compares with Fig. 4):
-/// T and t from its exact bound on this target, the same `max_weights`
-/// guard as `build`.
-fn build_interp(spec: &NetSpec) -> Result<Construction, CoreError> {
-    let (params, _) = lipschitz::choose(spec)?;
-    let mut spec = spec.clone();
-    spec.t = Some(params.t);
-    let estimate = lipschitz::estimate_weights(&spec.target, params)?;
-    if estimate > spec.max_weights {
-        return Err(CoreError::TooLarge {
-            estimate,
-            limit: spec.max_weights,
-        });
-    }
-    let codebook = Codebook::new(spec.quantization, spec.lambda, params.t)?;
-    let (net, error_bound) = lipschitz::build_lipschitz(&spec, params, codebook)?;
-    let metrics = metrics::metrics(&net);
-    Ok(Construction {
-        spec,
-        net,
-        error_bound,
-        r: 0,
-        t: params.t,
-        intervals: Some(params.intervals()),
-        cells: None,
-        metrics,
-    })
-}
-
 /// The parameters a construction used, for the table.
 fn params(structure: &str, c: &Construction) -> String {
     match structure {
@@ -208,7 +177,7 @@ fn main() {
                     }
                     INTERP => {
                         spec.structure = Structure::Lipschitz;
-                        build_interp(&spec)
+                        build_interpolant(&spec)
                     }
                     TAYLOR => {
                         spec.structure = Structure::Taylor;

@@ -446,7 +446,7 @@ fn build_lipschitz(spec: &NetSpec) -> Result<Construction, CoreError> {
     };
     keep(build_cached(spec));
     if spec.tune {
-        keep(build_interp(spec));
+        keep(build_interpolant(spec));
     }
     match (best, refused) {
         (Some(c), _) => Ok(c),
@@ -489,8 +489,27 @@ fn build_cached(spec: &NetSpec) -> Result<Construction, CoreError> {
     })
 }
 
-/// f^T alone for `spec` ([`lipschitz`]): T and t from the exact bound.
-fn build_interp(spec: &NetSpec) -> Result<Construction, CoreError> {
+/// f^T alone for `spec` (`structure = lipschitz`; [`lipschitz`]): the
+/// interpolant of the paper's f̃ at T = 2^τ points, with τ and t the
+/// smallest that meet `eps` by an exact bound on this target, and the same
+/// `max_weights` guard as [`build`] — the candidate `tune = smallest`
+/// compares with Fig. 4's network. `intervals` is T; `cells` is `None`.
+///
+/// # Errors
+/// As [`build`]; an `eps` no T ≤ 2^[`lipschitz::MAX_TAU`] reaches.
+///
+/// ```
+/// use qrelu_core::construct::{NetSpec, Structure, build_interpolant};
+/// use qrelu_core::{Poly, rational::ratio};
+/// let mut spec = NetSpec::new("Half", &["x"], Poly::var(1, 0).pow(2).scale(&ratio(1, 2)));
+/// spec.structure = Structure::Lipschitz;
+/// spec.eps = Some(ratio(1, 256));
+/// let c = build_interpolant(&spec).unwrap();
+/// assert!(c.error_bound <= ratio(1, 256));
+/// assert_eq!(c.cells, None);
+/// ```
+pub fn build_interpolant(spec: &NetSpec) -> Result<Construction, CoreError> {
+    check_supported(spec)?;
     let (params, _) = lipschitz::choose(spec)?;
     let mut spec = spec.clone();
     spec.t = Some(params.t);
