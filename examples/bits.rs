@@ -29,6 +29,8 @@
 
 #[path = "../tests/common/core_net.rs"]
 mod core_net;
+#[path = "common/plot.rs"]
+mod plot;
 
 use std::time::Instant;
 
@@ -479,21 +481,13 @@ fn plot(rows: &[Row], path: &std::path::Path) -> Result<(), Box<dyn std::error::
         (a.min(r.bits as f64), b.max(r.bits as f64))
     });
     for (panel, name) in panels.iter().zip(&names) {
-        let mut chart = ChartBuilder::on(panel)
-            .caption(*name, ("sans-serif", 15))
-            .margin(8)
-            .x_label_area_size(30)
-            .y_label_area_size(50)
-            .build_cartesian_2d(
-                (8f64..2f64.powi(21)).log_scale(),
-                (y0 / 2.0..y1 * 2.0).log_scale(),
-            )?;
-        chart
-            .configure_mesh()
-            .x_desc("1/ε")
-            .x_label_formatter(&|x| format!("{x:.0e}"))
-            .y_label_formatter(&|y| format!("{y:.0e}"))
-            .draw()?;
+        let mut chart = plot::log_log(
+            panel,
+            (name, 15, 8),
+            (8.0, 2f64.powi(21)),
+            (y0 / 2.0, y1 * 2.0),
+            None,
+        )?;
         for (scheme, colour) in &DRAWN {
             let pts: Vec<(f64, f64)> = rows
                 .iter()
@@ -503,12 +497,13 @@ fn plot(rows: &[Row], path: &std::path::Path) -> Result<(), Box<dyn std::error::
             if pts.is_empty() {
                 continue;
             }
-            let style = colour.stroke_width(2);
-            chart
-                .draw_series(LineSeries::new(pts.iter().copied(), style))?
-                .label(*scheme)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
-            chart.draw_series(pts.iter().map(|&p| Circle::new(p, 2, colour.filled())))?;
+            plot::series(
+                &mut chart,
+                &pts,
+                *colour,
+                2,
+                Some(((*scheme).to_owned(), 20)),
+            )?;
         }
         chart
             .configure_series_labels()

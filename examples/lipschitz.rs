@@ -31,6 +31,8 @@
 
 #[path = "../tests/common/core_net.rs"]
 mod core_net;
+#[path = "common/plot.rs"]
+mod plot;
 
 use std::time::Instant;
 
@@ -360,21 +362,13 @@ fn plot(rows: &[Row], path: &std::path::Path) -> Result<(), Box<dyn std::error::
     });
     let panels = root.split_evenly((2, 3));
     for (panel, name) in panels.iter().zip(&names) {
-        let mut chart = ChartBuilder::on(panel)
-            .caption(*name, ("sans-serif", 15))
-            .margin(8)
-            .x_label_area_size(30)
-            .y_label_area_size(50)
-            .build_cartesian_2d(
-                (8f64..2f64.powi(17)).log_scale(),
-                (y0 / 2.0..y1 * 2.0).log_scale(),
-            )?;
-        chart
-            .configure_mesh()
-            .x_desc("1/ε")
-            .x_label_formatter(&|x| format!("{x:.0e}"))
-            .y_label_formatter(&|y| format!("{y:.0e}"))
-            .draw()?;
+        let mut chart = plot::log_log(
+            panel,
+            (name, 15, 8),
+            (8.0, 2f64.powi(17)),
+            (y0 / 2.0, y1 * 2.0),
+            None,
+        )?;
         chart.draw_series(LineSeries::new(
             [(16f64, 16f64), (2f64.powi(16), 2f64.powi(16))],
             BLACK.stroke_width(1),
@@ -385,8 +379,7 @@ fn plot(rows: &[Row], path: &std::path::Path) -> Result<(), Box<dyn std::error::
                 .filter(|r| r.target == *name && r.structure == *structure && r.bits > 0)
                 .map(|r| (2f64.powi(r.k as i32), r.bits as f64))
                 .collect();
-            chart.draw_series(LineSeries::new(pts.iter().copied(), colour.stroke_width(2)))?;
-            chart.draw_series(pts.iter().map(|&p| Circle::new(p, 2, colour.filled())))?;
+            plot::series(&mut chart, &pts, *colour, 2, None)?;
         }
     }
     // the legend, once, in the sixth panel

@@ -43,6 +43,8 @@ use std::time::Instant;
 #[path = "../tests/common/core_net.rs"]
 #[allow(dead_code)]
 mod core_net;
+#[path = "common/plot.rs"]
+mod plot;
 
 use core_net::slope;
 use plotters::prelude::*;
@@ -523,25 +525,17 @@ fn plot(rows: &[Row], path: &str) -> Result<(), Box<dyn std::error::Error>> {
     }
     let root = SVGBackend::new(path, (960, 680)).into_drawing_area();
     root.fill(&WHITE)?;
-    let mut chart = ChartBuilder::on(&root)
-        .caption(
+    let mut chart = plot::log_log(
+        &root,
+        (
             "Theorem 1 networks (structure = taylor, the paper's N, r, t): bits against 1/ε",
-            ("sans-serif", 20),
-        )
-        .margin(16)
-        .x_label_area_size(44)
-        .y_label_area_size(70)
-        .build_cartesian_2d(
-            (1.5f64..x1 * 3.0).log_scale(),
-            (y0 / 2.0..y1 * 2.0).log_scale(),
-        )?;
-    chart
-        .configure_mesh()
-        .x_desc("1/ε")
-        .y_desc("bits = weights · ⌈log2 λ⌉")
-        .x_label_formatter(&|x| format!("{x:.0e}"))
-        .y_label_formatter(&|y| format!("{y:.0e}"))
-        .draw()?;
+            20,
+            16,
+        ),
+        (1.5, x1 * 3.0),
+        (y0 / 2.0, y1 * 2.0),
+        Some("bits = weights · ⌈log2 λ⌉"),
+    )?;
     let palette = [
         RGBColor(31, 119, 180),
         RGBColor(255, 127, 14),
@@ -557,13 +551,8 @@ fn plot(rows: &[Row], path: &str) -> Result<(), Box<dyn std::error::Error>> {
         palette[i % palette.len()]
     };
     for (series, pts) in groups.iter().filter(|(s, _)| s.lambda == 2) {
-        let colour = colour(series);
-        let style = colour.stroke_width(2);
-        chart
-            .draw_series(LineSeries::new(pts.iter().copied(), style))?
-            .label(format!("d={} n={}", series.d, series.n))
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 24, y)], style));
-        chart.draw_series(pts.iter().map(|&p| Circle::new(p, 3, colour.filled())))?;
+        let label = format!("d={} n={}", series.d, series.n);
+        plot::series(&mut chart, pts, colour(series), 3, Some((label, 24)))?;
         // the reference slope d/n through the first point, with its label
         let (xa, ya) = pts[0];
         let xb = pts[pts.len() - 1].0.max(xa * 10.0);
