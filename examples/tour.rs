@@ -105,7 +105,7 @@ const HEADER: [&str; 11] = [
 
 fn print_row(cells: &[String]) {
     println!(
-        "{:<44} {:>3} {:>3} {:>2} {:>7} {:>5} {:>5} {:>6} {:>10} {:>10} {}",
+        "{:<w$} {:>3} {:>3} {:>2} {:>7} {:>5} {:>5} {:>6} {:>10} {:>10} {}",
         cells[0],
         cells[1],
         cells[2],
@@ -116,7 +116,8 @@ fn print_row(cells: &[String]) {
         cells[7],
         cells[8],
         cells[9],
-        cells[10]
+        cells[10],
+        w = TARGET_WIDTH
     );
 }
 
@@ -125,14 +126,31 @@ fn sci(q: &Exact) -> String {
     format!("{:.3e}", rational::to_f64(q))
 }
 
+/// Width of the table's target column.
+const TARGET_WIDTH: usize = 44;
+
+/// The target as the table shows it: the polynomial, or the net's name
+/// when the polynomial does not fit the column ([`long_target`] prints it).
 fn target_text<N: Network>() -> String {
     let info = N::INFO;
-    let spec = spec_of::<N>();
-    let mut text = spec.target.display_with(info.inputs);
+    let mut text = spec_of::<N>().target.display_with(info.inputs);
+    if text.chars().count() > TARGET_WIDTH {
+        text = format!("{} (below)", info.name);
+    }
     if info.domain.iter().any(|(lo, _)| lo.text() != "0") {
         text.push_str(" on [-1,1]");
     }
     text
+}
+
+/// `name = polynomial` for a net whose target [`target_text`] shortened.
+fn long_target<N: Network>() -> String {
+    let info = N::INFO;
+    format!(
+        "{} = {}",
+        info.name,
+        spec_of::<N>().target.display_with(info.inputs)
+    )
 }
 
 fn spec_of<N: Network>() -> NetSpec {
@@ -692,6 +710,7 @@ fn main() {
     row::<WiggleLinear>();
     row::<WiggleTuned>();
     row::<Chebyshev>();
+    println!("{}", long_target::<Chebyshev>());
     println!(
         "T and m: Wiggle {:?}, {:?}; WiggleTuned {:?}, {:?} (f^T alone: its exact bound on this \
          smooth target\nneeds far fewer intervals than the class bound).\n",

@@ -85,6 +85,7 @@ impl JsonNet {
                     assert!(ok_w(w), "{name}: weight {w} on edge {s}→{i}");
                 }
                 let mut srcs: Vec<usize> = e.iter().map(|(s, _)| *s).collect();
+                srcs.sort_unstable();
                 srcs.dedup();
                 assert_eq!(srcs.len(), e.len(), "{name}: repeated edge into unit {i}");
             }
