@@ -20,6 +20,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod bernstein;
 pub mod bound;
 pub mod construct;
 pub mod error;

@@ -193,6 +193,47 @@ impl Poly {
         p
     }
 
+    /// `self(lo + width∘y)`: the polynomial in `y` that takes on `[0, 1]^d`
+    /// the values `self` takes on the box `Π_l [lo_l, lo_l + width_l]`.
+    ///
+    /// # Panics
+    /// If `lo` or `width` does not have length `nvars`.
+    ///
+    /// ```
+    /// use qrelu_core::{rational::ratio, Poly};
+    /// // x² on [1/2, 1]: (1/2 + y/2)² = 1/4 + y/2 + y²/4
+    /// let p = Poly::var(1, 0).pow(2).substitute_affine(&[ratio(1, 2)], &[ratio(1, 2)]);
+    /// assert_eq!(p.display_with(&["y"]), "1/4*y^2 + 1/2*y + 1/4");
+    /// ```
+    pub fn substitute_affine(&self, lo: &[Rational], width: &[Rational]) -> Self {
+        assert_eq!(lo.len(), self.nvars);
+        assert_eq!(width.len(), self.nvars);
+        let d = self.nvars;
+        // powers[l][e] = (lo_l + width_l·y_l)^e, built once per exponent
+        let powers: Vec<Vec<Poly>> = (0..d)
+            .map(|l| {
+                let line = Poly::constant(d, lo[l].clone()).add(&Poly::var(d, l).scale(&width[l]));
+                let mut p = vec![Poly::constant(d, Rational::one())];
+                for _ in 0..self.degree_in(l) {
+                    let next = p[p.len() - 1].mul(&line);
+                    p.push(next);
+                }
+                p
+            })
+            .collect();
+        let mut out = Poly::zero(d);
+        for (k, v) in &self.terms {
+            let term = k
+                .iter()
+                .enumerate()
+                .fold(Poly::constant(d, v.clone()), |acc, (l, &e)| {
+                    acc.mul(&powers[l][e as usize])
+                });
+            out = out.add(&term);
+        }
+        out
+    }
+
     /// Exact value at `x` (`x.len() == nvars`).
     ///
     /// # Panics

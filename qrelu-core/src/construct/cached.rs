@@ -486,7 +486,10 @@ fn interval_error(interp: &Interpolant, coef: &[Rational], i: u64) -> Rational {
     for piece in 0..PIECES {
         let a = &start + (&end - &start) * Rational::new(piece.into(), PIECES.into());
         let b = &start + (&end - &start) * Rational::new((piece + 1).into(), PIECES.into());
-        for (j, bj) in super::lipschitz::bernstein(coef, &a, &b).iter().enumerate() {
+        for (j, bj) in crate::bernstein::coefficients_1d(coef, &a, &b)
+            .iter()
+            .enumerate()
+        {
             // g = f⁺ − L_i; a line's Bernstein coefficients are its values at the nodes
             let x = &a + (&b - &a) * Rational::from_integer(j.into()) / &n;
             let g = bj + &shift - (k + s * (x - &start));

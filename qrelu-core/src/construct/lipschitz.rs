@@ -1,9 +1,11 @@
 //! `structure = lipschitz` (Section 5): the transform f̃ of eqs. 31–33
 //! and Proposition 4, for one-variable polynomial targets on [0, 1] with
-//! Lipschitz constant at most 1, and the network `f''` = f^T of Theorem 2
-//! that interpolates f̃ at the `T` breakpoints — the first milestone of
-//! Fig. 4 (blocks B_T, B_f^T, B_w and the output; the cached functions
-//! B_δ, B_m, B_Φ, B_s1..3 and B_f*1..3 are not built yet).
+//! Lipschitz constant at most 1, and the network f^T that interpolates f̃
+//! at the `T` breakpoints (blocks B_T, B_f^T, B_w and the output of
+//! Table 2). Fig. 4 adds the cached functions on top of it
+//! ([`super::cached`], the default of `structure = lipschitz`); f^T alone
+//! is the candidate `tune = smallest` keeps when its exact bound on the
+//! target needs fewer weights.
 //!
 //! # f̃, exactly (eqs. 31–33)
 //!
@@ -41,7 +43,7 @@
 //! [`check_supported`] refuses a target whose constant exceeds 1 with the
 //! constant found, where, and the scale `1/⌈upper⌉` that fits.
 //!
-//! # The network: f'' = f^T (Theorem 2's B_T, B_f^T, B_w)
+//! # The network f^T (Theorem 2's B_T, B_f^T, B_w)
 //!
 //! `T = 2^τ` (a power of two, so every breakpoint `i/T` is dyadic) and the
 //! knots `k_i = f̃(i/T)` are multiples of `q = 2^−t/T` (Prop. 4 (ii)), so
@@ -79,7 +81,7 @@
 //!   doubling ladder): `Σ_i popcount(m_i) + (hi − lo)` weights for the
 //!   chain instead of one Prop. 3 trie per breakpoint.
 //!
-//! So `f'' = f^T` exactly on [0, 1] (the tests check it at every knot and
+//! So the network equals f^T exactly on [0, 1] (the tests check it at every knot and
 //! at non-dyadic points, in exact arithmetic).
 //!
 //! # The a-priori bound (exact, rigorous)
@@ -99,9 +101,9 @@
 //! `eps` is required. τ is the smallest `τ ≤` [`MAX_TAU`] for which some
 //! `t ∈ 1..=`[`MAX_T`] (or the `t` given) gives a bound ≤ eps, and t the
 //! smallest such t (fewer bits in the `m_i`, fewer weights). The paper's
-//! `m = ½ log(1/ε)`, `δ = 1/(8m)`, `T = 8/(ε log(1/ε))` size the cached
-//! functions, which this milestone does not build; here `T` follows from
-//! the exact bound instead, so it is about `√(max|f″|/(8ε))` — *fewer*
+//! `m = ½ log(1/ε)`, `δ = 1/(8m)`, `T = 8/(ε log(1/ε))` size Fig. 4's
+//! network ([`super::cached::choose`]); for f^T alone `T` follows from
+//! the exact bound on the target instead, so it is about `√(max|f″|/(8ε))` — *fewer*
 //! intervals than Theorem 2's `T` for a polynomial target. The estimate
 //! made before building ([`estimate_weights`]) is an upper bound, checked
 //! against `max_weights` as elsewhere.
@@ -116,6 +118,7 @@ use num_traits::{One, Signed, Zero};
 
 use super::NetSpec;
 use crate::Poly;
+use crate::bernstein::coefficients_1d;
 use crate::error::{CoreError, Subject};
 use crate::gadget::weight::{self, CopyRecipe, PowerChain, Sign};
 use crate::net::{LinearForm, Net, NetBuilder, Part, UnitId};
@@ -334,7 +337,7 @@ impl ErrorBound {
         let pieces = (0..cuts)
             .map(|k| {
                 let (lo, hi) = (at(k), at(k + 1));
-                let b = bernstein(&coef, &lo, &hi);
+                let b = coefficients_1d(&coef, &lo, &hi);
                 ((k / PIECES) as usize, lo, hi, b)
             })
             .collect();
@@ -438,27 +441,32 @@ pub fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
     }
     let (lower, at, upper) = lipschitz_constant(&spec.target);
     if upper > Rational::one() {
-        let fit = -rational::floor(&(-&upper));
-        let found = if lower > Rational::one() {
-            format!(
+        // a witness above 1 gives the largest scale that can fit; without
+        // one, 1/⌈upper⌉ is a scale that surely does
+        let (found, fit) = if lower > Rational::one() {
+            let found = format!(
                 "|f′| reaches {} at x = {}",
                 rational::display(&lower),
                 rational::display(&at)
-            )
+            );
+            let fit = format!("{} or less", rational::display(&lower.recip()));
+            (found, fit)
         } else {
-            format!(
+            let fit = format!("1/{}", -rational::floor(&(-&upper)));
+            let found = format!(
                 "|f′| could not be shown to stay at most 1 (it reaches {} at x = {} and is \
                  at most about {:.6})",
                 rational::display(&lower),
                 rational::display(&at),
                 rational::to_f64(&upper)
-            )
+            );
+            (found, fit)
         };
         return Err(CoreError::Unsupported {
             subject: Subject::Target,
             message: format!(
                 "`structure = lipschitz` needs a Lipschitz constant at most 1 on [0, 1] \
-                 (Theorem 2's F_{{1,1}}), but {found}; scale the target by 1/{fit}"
+                 (Theorem 2's F_{{1,1}}), but {found}; scale the target by {fit}"
             ),
         });
     }
@@ -609,7 +617,7 @@ pub fn estimate_weights_of(
     Ok(w)
 }
 
-/// The network f'' = f^T of the module docs for `target` (one input
+/// The network f^T of the module docs for `target` (one input
 /// named `inputs[0]` on [0, 1]) with the parameters of `params`, and its
 /// exact a-priori bound. `spec` supplies the limits of the constant term.
 ///
@@ -759,89 +767,11 @@ pub fn lipschitz_constant(target: &Poly) -> (Rational, Rational, Rational) {
 
 /// `sup |q|` of a one-variable polynomial on [0, 1], enclosed as
 /// `(lower, at, upper)` exactly as [`lipschitz_constant`] encloses `|f′|`
-/// (which is `sup_abs(f′)`): refined until it decides `≤ 1`.
+/// (which is `sup_abs(f′)`): [`crate::bernstein::sup_abs`] in one variable,
+/// refined until it decides `≤ 1`.
 pub fn sup_abs(d: &Poly) -> (Rational, Rational, Rational) {
-    let value = |x: &Rational| d.eval(std::slice::from_ref(x)).abs();
-    let one = Rational::one();
-    let (mut lower, mut at) = (value(&Rational::zero()), Rational::zero());
-    let right = value(&one);
-    if right > lower {
-        (lower, at) = (right, one.clone());
-    }
-    let coef: Vec<Rational> = (0..=d.degree_in(0)).map(|k| d.coefficient(&[k])).collect();
-    // an upper bound of |f′| on [lo, hi]: its largest Bernstein coefficient
-    let enclose = |lo: &Rational, hi: &Rational| -> Rational {
-        bernstein(&coef, lo, hi)
-            .into_iter()
-            .map(|b| b.abs())
-            .fold(Rational::zero(), Rational::max)
-    };
-    let mut pieces = vec![(
-        enclose(&Rational::zero(), &one),
-        Rational::zero(),
-        one.clone(),
-    )];
-    for _ in 0..4096 {
-        pieces.sort_by(|a, b| a.0.cmp(&b.0));
-        let upper = pieces.last().map(|p| p.0.clone()).unwrap_or_default();
-        let decided = upper <= one || lower > one;
-        let tight = &upper - &lower <= &lower * rational::pow2(-40);
-        if decided || tight {
-            return (lower, at, upper.max(Rational::zero()));
-        }
-        let (_, lo, hi) = pieces.pop().expect("at least one piece");
-        let mid = (&lo + &hi) / rational::int(2);
-        let v = value(&mid);
-        if v > lower {
-            (lower, at) = (v, mid.clone());
-        }
-        pieces.push((enclose(&lo, &mid), lo, mid.clone()));
-        pieces.push((enclose(&mid, &hi), mid, hi));
-    }
-    let upper = pieces
-        .iter()
-        .map(|p| p.0.clone())
-        .fold(Rational::zero(), Rational::max);
-    (lower, at, upper)
-}
-
-/// The Bernstein coefficients on `[lo, hi]` of `Σ c_k x^k`: substitute
-/// `x = lo + (hi − lo)u`, then `b_j = Σ_{k≤j} C(j,k)/C(n,k)·a_k` for the
-/// power coefficients `a_k` in u. They enclose the range on `[lo, hi]`.
-pub(crate) fn bernstein(coef: &[Rational], lo: &Rational, hi: &Rational) -> Vec<Rational> {
-    let n = coef.len().saturating_sub(1);
-    let width = hi - lo;
-    // a(u) = Σ c_k (lo + width·u)^k, by Horner on polynomials in u
-    let mut a: Vec<Rational> = vec![Rational::zero(); n + 1];
-    for c in coef.iter().rev() {
-        // a ← a·(lo + width·u) + c
-        let mut next = vec![Rational::zero(); n + 1];
-        for (k, ak) in a.iter().enumerate() {
-            if ak.is_zero() {
-                continue;
-            }
-            next[k] += ak * lo;
-            if k < n {
-                next[k + 1] += ak * &width;
-            }
-        }
-        next[0] += c;
-        a = next;
-    }
-    let binom = |n: usize, k: usize| -> Rational {
-        let mut v = Rational::one();
-        for i in 0..k {
-            v = v * Rational::from_integer((n - i).into()) / Rational::from_integer((i + 1).into());
-        }
-        v
-    };
-    (0..=n)
-        .map(|j| {
-            (0..=j)
-                .map(|k| binom(j, k) / binom(n, k) * &a[k])
-                .fold(Rational::zero(), |x, y| x + y)
-        })
-        .collect()
+    let (lower, at, upper) = crate::bernstein::sup_abs(d);
+    (lower, at.into_iter().next().unwrap_or_default(), upper)
 }
 
 #[cfg(test)]
@@ -933,6 +863,28 @@ mod tests {
             err.contains("is 2 at (1); scale the target by 1/2"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn the_taylor_check_subdivides_in_two_variables() {
+        // f = W(x)·y/2 with the wiggle W: ∂f/∂x = W′(x)·y/2, whose one-box
+        // Bernstein enclosure is far above 1 though |W′| ≤ 1/2
+        let names = ["x", "y"];
+        let w = chebyshev_wiggle();
+        let lifted = Poly::from_terms(2, w.terms().map(|(k, c)| (c.clone(), vec![k[0], 0])));
+        let f = lifted.mul(&Poly::var(2, 1)).scale(&ratio(1, 2));
+        let one_box = crate::bernstein::coefficients(&f.derivative(0))
+            .into_iter()
+            .map(|b| b.abs())
+            .max()
+            .unwrap();
+        assert!(one_box > ratio(10, 1), "{one_box}");
+        super::super::taylor::check_smoothness(&f, 1, &names).unwrap();
+        // at order 2, 3·f is refused with a witness: ∂²/∂x² (3f) = 3W″(0)/2 = 54 at (0, 1)
+        let err = super::super::taylor::check_smoothness(&f.scale(&ratio(3, 1)), 2, &names)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("dx^2 is 54 at (0, 1)"), "{err}");
     }
 
     #[test]
@@ -1139,12 +1091,19 @@ mod tests {
         spec.eps = Some(ratio(1, 100));
         let err = check_supported(&spec).unwrap_err().to_string();
         assert!(
-            err.contains("reaches 2 at x = 1; scale the target by 1/2"),
+            err.contains("reaches 2 at x = 1; scale the target by 1/2 or less"),
             "{err}"
         );
         spec.target = poly(&[(-4, 3, 3), (2, 1, 2), (1, 2, 1)]);
         let err = check_supported(&spec).unwrap_err().to_string();
-        assert!(err.contains("scale the target by 1/2"), "{err}");
+        assert!(
+            err.contains("reaches 3/2 at x = 1/2; scale the target by 2/3 or less"),
+            "{err}"
+        );
+        // just above 1: the scale that fits is not 1/2
+        spec.target = poly(&[(101, 100, 1)]);
+        let err = check_supported(&spec).unwrap_err().to_string();
+        assert!(err.contains("scale the target by 100/101 or less"), "{err}");
         spec.target = poly(&[(1, 2, 2)]);
         spec.eps = None;
         assert!(check_supported(&spec).is_err());

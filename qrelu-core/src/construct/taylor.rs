@@ -1188,57 +1188,17 @@ pub fn build_taylor(
     Ok((net, bound))
 }
 
-/// `C(n, k)` as a rational.
-fn binomial(n: u32, k: u32) -> Rational {
-    (0..k).fold(Rational::one(), |acc, i| {
-        acc * Rational::from_integer((n - i).into()) / Rational::from_integer((i + 1).into())
-    })
-}
-
-/// The Bernstein coefficients of `p` on `[0, 1]^d` (degree `k_l` in
-/// variable `l`): `b_i = Σ_{j ≤ i} Π_l C(i_l, j_l)/C(k_l, j_l) · a_j`. Their
-/// range encloses the range of `p` on the box.
-fn bernstein(p: &crate::Poly) -> Vec<Rational> {
-    let d = p.nvars();
-    let k: Vec<u32> = (0..d).map(|l| p.degree_in(l)).collect();
-    let mut out = Vec::new();
-    let mut i = vec![0u32; d];
-    loop {
-        let mut b = Rational::zero();
-        for (j, a) in p.terms() {
-            if j.iter().zip(&i).all(|(jl, il)| jl <= il) {
-                let weight = (0..d).fold(Rational::one(), |acc, l| {
-                    acc * binomial(i[l], j[l]) / binomial(k[l], j[l])
-                });
-                b += weight * a;
-            }
-        }
-        out.push(b);
-        let mut l = 0;
-        loop {
-            if l == d {
-                return out;
-            }
-            if i[l] < k[l] {
-                i[l] += 1;
-                break;
-            }
-            i[l] = 0;
-            l += 1;
-        }
-    }
-}
-
 /// Checks that `target ∈ F_{d,n}` (eq. 1): every derivative of order ≤ n
-/// at most 1 in magnitude on `[0, 1]^d`. A derivative passes when all its
-/// Bernstein coefficients on the box lie in [−1, 1] (a proof: they enclose
-/// its range); it fails when an exact value at a point of the grid
-/// `{0, 1/8, …, 1}^d` exceeds 1 (a proof too). With one variable the
-/// enclosure is refined by subdivision first
-/// ([`super::lipschitz::sup_abs`]), which decides every derivative whose
-/// maximum is not exactly 1 at an irrational point. Between the two — the
-/// enclosure is loose but no point examined exceeds 1 — the target is
-/// refused as well, saying that the bound could not be shown.
+/// at most 1 in magnitude on `[0, 1]^d`. A derivative passes when its
+/// Bernstein coefficients on every box of a subdivision of `[0, 1]^d` lie
+/// in [−1, 1] (a proof: they enclose its range); it fails when an exact
+/// value at a point examined — a midpoint of the subdivision or a point of
+/// the grid `{0, 1/8, …, 1}^d` — exceeds 1 (a proof too). The subdivision
+/// ([`crate::bernstein::sup_abs`]) decides every derivative whose maximum
+/// is not exactly 1 at an irrational point, within its budget of splits.
+/// Between the two — the enclosure stays above 1 but no point examined
+/// exceeds 1 — the target is refused as well, saying that the bound could
+/// not be shown.
 ///
 /// # Errors
 /// [`CoreError::InvalidParameter`] on the target, with the largest value
@@ -1255,27 +1215,15 @@ pub fn check_smoothness(target: &crate::Poly, n: u32, names: &[&str]) -> Result<
                 q = q.derivative(l);
             }
         }
-        let enclosure = bernstein(&q)
-            .into_iter()
-            .map(|b| b.abs())
-            .fold(Rational::zero(), Rational::max);
+        // refined by subdivision: one box's Bernstein coefficients of
+        // Chebyshev-like derivatives overshoot by 40×
+        let (lower, at, enclosure) = crate::bernstein::sup_abs(&q);
         if enclosure <= Rational::one() {
             continue;
         }
-        // one variable: refine by subdivision (Bernstein coefficients of
-        // Chebyshev-like derivatives overshoot by 40×)
-        let enclosure = if d == 1 {
-            let (lower, at, upper) = super::lipschitz::sup_abs(&q);
-            if upper <= Rational::one() {
-                continue;
-            }
-            if lower > Rational::one() && worst.as_ref().is_none_or(|(w, _, _)| lower > *w) {
-                worst = Some((lower, vec![at], nu.clone()));
-            }
-            upper
-        } else {
-            enclosure
-        };
+        if lower > Rational::one() && worst.as_ref().is_none_or(|(w, _, _)| lower > *w) {
+            worst = Some((lower, at, nu.clone()));
+        }
         if loosest.as_ref().is_none_or(|(e, _)| enclosure > *e) {
             loosest = Some((enclosure, nu.clone()));
         }
