@@ -27,6 +27,8 @@ qrelu::qrelu! {
     /// f = (F(2x − 1) − F(−1))/4 with F = ∫T_6 = 32/7 y^7 − 48/5 y^5 + 6 y^3 − y.
     pub net Chebyshev(x) = (32/7*(2*x - 1)^7 - 48/5*(2*x - 1)^5 + 6*(2*x - 1)^3 - (2*x - 1) + 32/7 - 48/5 + 6 - 1)/4
         where structure = lipschitz, eps = 1/1000, t = 4;
+    /// A line: f^T needs no breakpoint, so the breakpoints' constants are dead.
+    pub net Falling(x) = 1/2 - x where structure = lipschitz, eps = 1/64, quantization = linear;
     /// `tune = smallest`: f^T alone, its T from the exact bound on this target.
     pub net WiggleTuned(x) = x^3/3 - x/4 where structure = lipschitz, eps = 1/256, tune = smallest;
 }
@@ -36,6 +38,7 @@ fn eps_of(name: &str) -> Exact {
     match name {
         "HalfSquare" | "Wiggle" | "WiggleLinear" | "WiggleTuned" => q(1, 256),
         "Parabola" => q(1, 500),
+        "Falling" => q(1, 64),
         _ => q(1, 1000),
     }
 }
@@ -137,4 +140,19 @@ fn knots_are_exact() {
         let f = Wiggle::target_at(std::slice::from_ref(&xi)).unwrap();
         assert!(y >= f, "{xi}");
     }
+}
+
+#[test]
+fn a_line_is_exact_and_keeps_no_dead_unit() {
+    // f^T of a line has one slope: no breakpoint unit reads the constants
+    // it would need, and no cached function (all steps equal); the
+    // dead-unit pass leaves only what reaches the output
+    let json = JsonNet::parse(Falling::JSON);
+    json.assert_strict("Falling");
+    let c = certify_1d::<Falling>().unwrap();
+    assert_eq!(c.error, q(0, 1));
+    let parts: Vec<&str> = Falling::INFO.parts.iter().map(|p| p.name).collect();
+    assert!(!parts.contains(&"B_fstar2"), "{parts:?}");
+    let core = build(&core_spec::<Falling>()).unwrap();
+    assert_eq!(core.metrics.weights, Falling::INFO.weights);
 }

@@ -248,3 +248,24 @@ fn tune_is_smaller_than_the_papers_formulas() {
         assert!(weights <= paper_weights, "{weights} > {paper_weights}");
     }
 }
+
+#[test]
+fn an_eps_refusal_says_which_values_were_given() {
+    use qrelu_core::construct::{NetSpec, Structure};
+    let mut spec = NetSpec::new(
+        "Half",
+        &["x"],
+        qrelu_core::Poly::var(1, 0).pow(2).scale(&q(1, 2)),
+    );
+    spec.structure = Structure::Taylor;
+    (spec.n, spec.grid, spec.r, spec.eps) = (Some(2), Some(2), Some(1), Some(q(1, 1000)));
+    let err = build(&spec).unwrap_err().to_string();
+    assert!(
+        err.contains("with N = 2 (given), r = 1 (given) and t = 3 the exact a-priori bound"),
+        "{err}"
+    );
+    assert!(err.contains("raise the values given"), "{err}");
+    // with only n and eps, eqs. 26-28 choose everything and meet eps
+    (spec.grid, spec.r) = (None, None);
+    assert!(build(&spec).unwrap().error_bound <= q(1, 1000));
+}

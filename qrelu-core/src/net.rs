@@ -255,6 +255,74 @@ impl Net {
         self.inputs.len()
     }
 
+    /// The dead-unit pass: removes every hidden unit from which no path
+    /// reaches the output (a constant chain longer than any reader, a gate
+    /// whose product was pruned), renumbering the rest in order, so the
+    /// units stay topological and the network computes the same function.
+    /// Inputs stay, used or not; blocks stay as opened (an instance may be
+    /// left without units, as a B_w instance may be already). Returns how
+    /// many units it removed.
+    ///
+    /// ```
+    /// use qrelu_core::{Codebook, NetBuilder, net::LinearForm, rational::ratio};
+    /// let mut b = NetBuilder::new(Codebook::nonlinear(2, 1).unwrap(), &["x".to_owned()]);
+    /// let used = b.relu("a", ratio(0, 1), &[(0, ratio(1, 2))]).unwrap();
+    /// b.relu("dead", ratio(1, 2), &[]).unwrap();
+    /// let mut form = LinearForm::default();
+    /// form.push(used, ratio(1, 2));
+    /// let mut net = b.finish(ratio(0, 1), &form).unwrap();
+    /// assert_eq!(net.remove_dead_units(), 1);
+    /// assert_eq!(net.units.len(), 2);
+    /// assert_eq!(qrelu_core::eval::eval(&net, &[ratio(1, 1)]), ratio(1, 4));
+    /// ```
+    pub fn remove_dead_units(&mut self) -> usize {
+        let n = self.units.len();
+        let mut live = vec![false; n];
+        for e in &self.output.inputs {
+            live[e.src] = true;
+        }
+        // sources precede their readers: one backward sweep finds them all
+        for i in (0..n).rev() {
+            match &self.units[i].kind {
+                UnitKind::Input { .. } => live[i] = true,
+                UnitKind::Relu { inputs, .. } if live[i] => {
+                    for e in inputs {
+                        live[e.src] = true;
+                    }
+                }
+                UnitKind::Relu { .. } => {}
+            }
+        }
+        let mut map = vec![0; n];
+        let mut next = 0;
+        for (i, &l) in live.iter().enumerate() {
+            map[i] = next;
+            next += usize::from(l);
+        }
+        let removed = n - next;
+        if removed == 0 {
+            return 0;
+        }
+        let units = std::mem::take(&mut self.units);
+        self.units = units
+            .into_iter()
+            .zip(&live)
+            .filter(|(_, l)| **l)
+            .map(|(mut u, _)| {
+                if let UnitKind::Relu { inputs, .. } = &mut u.kind {
+                    for e in inputs {
+                        e.src = map[e.src];
+                    }
+                }
+                u
+            })
+            .collect();
+        for e in &mut self.output.inputs {
+            e.src = map[e.src];
+        }
+        removed
+    }
+
     /// The hidden (ReLU) units with their ids.
     pub fn hidden(&self) -> impl Iterator<Item = (UnitId, &Rational, &[Edge])> {
         self.units

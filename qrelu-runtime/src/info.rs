@@ -237,7 +237,9 @@ pub struct NetInfo {
     /// r, the squaring depth, when the construction has one.
     pub r: Option<u32>,
     /// t, the weight precision (weights within 2^−t), when the construction
-    /// has one.
+    /// has one; for `structure = lipschitz`, the precision of f̃ (its knots
+    /// are multiples of 2^−t/T), which Fig. 4's network ties to its cells
+    /// as Theorem 2's `t = log₂ m` — 0 when `eps` is coarse enough for m = 1.
     pub t: Option<u32>,
     /// n, the Taylor order of `structure = taylor` (chosen by `tune =
     /// smallest` when not given); `None` for other structures.
@@ -258,11 +260,18 @@ pub struct NetInfo {
     pub weights: usize,
     /// The number of units whose bias is not zero.
     pub nonzero_biases: usize,
-    /// The number of units: inputs, hidden units and the output.
+    /// The number of hidden (ReLU) units; inputs and the output unit are
+    /// not counted.
     pub units: usize,
-    /// The depth: the longest input→output path, in edges.
+    /// The depth: the longest path to the output, in edges, from an input
+    /// *or a constant unit* (a unit with no sources, such as `relu(1/2)`,
+    /// sits on layer 1). Constant chains count because a layered network
+    /// has to carry them through its layers too; where a chain is longer
+    /// than every input path, the depth exceeds the longest input→output
+    /// path.
     pub depth: usize,
-    /// The width: the largest layer when units are layered by longest path.
+    /// The width: the most hidden units on one layer, layered by longest
+    /// path as for `depth`.
     pub width: usize,
     /// The paper's storage measure: weights·⌈log₂ λ⌉ bits.
     pub bits: u64,

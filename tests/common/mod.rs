@@ -94,6 +94,24 @@ impl JsonNet {
         for (s, w) in &self.output.1 {
             assert!(ok_w(w), "{name}: weight {w} on edge {s}→output");
         }
+        // the dead-unit pass: every hidden unit reaches the output
+        let mut live = vec![false; self.units.len()];
+        for (s, _) in &self.output.1 {
+            live[*s] = true;
+        }
+        for i in (0..self.units.len()).rev() {
+            if let (true, Some((_, e))) = (live[i], &self.units[i]) {
+                for (s, _) in e {
+                    live[*s] = true;
+                }
+            }
+        }
+        for (i, u) in self.units.iter().enumerate() {
+            assert!(
+                u.is_none() || live[i],
+                "{name}: unit {i} never reaches the output"
+            );
+        }
     }
 
     pub fn eval(&self, x: &[Exact]) -> Exact {

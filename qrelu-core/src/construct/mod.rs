@@ -358,12 +358,12 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
         // the search builds its best candidates already
         check_supported(spec)?;
         let tuned = tune::tune(spec)?;
-        let metrics = metrics::metrics(&tuned.net);
+        let (net, metrics) = finish(tuned.net);
         return Ok(Construction {
             r: tuned.spec.r.unwrap_or(1),
             t: tuned.spec.t_or_default(),
             spec: tuned.spec,
-            net: tuned.net,
+            net,
             error_bound: tuned.bound.total(),
             intervals: None,
             cells: None,
@@ -373,6 +373,7 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
     if spec.structure == Structure::Lipschitz {
         return build_lipschitz(spec);
     }
+    let given = spec;
     let spec = &resolve(spec)?;
     let estimate = estimate_resolved(spec)?;
     if estimate > spec.max_weights {
@@ -395,12 +396,28 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
             let (net, bound) = taylor::build_taylor(&spec.target, &spec.inputs, params, codebook)?;
             let bound = bound.total();
             if let Some(eps) = spec.eps.as_ref().filter(|eps| bound > **eps) {
+                // say which values the user gave and which eqs. 26-28 chose
+                let of = |name: &str, v: u64, by_user: bool| {
+                    format!("{name} = {v}{}", if by_user { " (given)" } else { "" })
+                };
+                let values = [
+                    of("N", params.grid, given.grid.is_some()),
+                    of("r", u64::from(r), given.r.is_some()),
+                    of("t", u64::from(t), given.t.is_some()),
+                ];
+                let advice = if given.grid.is_some() || given.r.is_some() || given.t.is_some() {
+                    "raise the values given, or leave them out for eqs. 26-28 to choose"
+                } else {
+                    "give `N` and `r` yourself, or try `tune = smallest`"
+                };
                 return Err(CoreError::InvalidParameter {
                     subject: Subject::Param("eps"),
                     message: format!(
-                        "with N = {}, r = {r} and t = {t} (eqs. 26-28) the exact a-priori bound \
-                         is about {:.3e}, above `eps` = {}; give `N` and `r` yourself",
-                        params.grid,
+                        "with {}, {} and {} the exact a-priori bound is about {:.3e}, above \
+                         `eps` = {}; {advice}",
+                        values[0],
+                        values[1],
+                        values[2],
                         rational::to_f64(&bound),
                         rational::display(eps)
                     ),
@@ -410,7 +427,7 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
         }
         _ => direct::build(spec)?,
     };
-    let metrics = metrics::metrics(&net);
+    let (net, metrics) = finish(net);
     Ok(Construction {
         spec: spec.clone(),
         net,
@@ -421,6 +438,14 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
         cells: None,
         metrics,
     })
+}
+
+/// The passes every constructed network goes through, chained here, and
+/// then its metrics: dead units removed ([`Net::remove_dead_units`]).
+fn finish(mut net: Net) -> (Net, Metrics) {
+    net.remove_dead_units();
+    let metrics = metrics::metrics(&net);
+    (net, metrics)
 }
 
 /// [`build`] for `structure = lipschitz`: Fig. 4's network ([`cached`])
@@ -476,7 +501,7 @@ fn build_cached(spec: &NetSpec) -> Result<Construction, CoreError> {
     spec.t = Some(params.t());
     let codebook = Codebook::new(spec.quantization, spec.lambda, params.t().max(1))?;
     let (net, error_bound) = cached::build(&spec, &plan, codebook)?;
-    let metrics = metrics::metrics(&net);
+    let (net, metrics) = finish(net);
     Ok(Construction {
         spec,
         net,
@@ -522,7 +547,7 @@ pub fn build_interpolant(spec: &NetSpec) -> Result<Construction, CoreError> {
     }
     let codebook = Codebook::new(spec.quantization, spec.lambda, params.t)?;
     let (net, error_bound) = lipschitz::build_lipschitz(&spec, params, codebook)?;
-    let metrics = metrics::metrics(&net);
+    let (net, metrics) = finish(net);
     Ok(Construction {
         spec,
         net,
@@ -596,7 +621,7 @@ pub fn build_unquantized(spec: &NetSpec) -> Result<Construction, CoreError> {
     };
     spec.quantization = Quantization::Unquantized;
     spec.t = None;
-    let metrics = metrics::metrics(&net);
+    let (net, metrics) = finish(net);
     Ok(Construction {
         spec,
         net,

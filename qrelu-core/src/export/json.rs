@@ -14,7 +14,9 @@
 //! a smaller index), inputs first; rationals are exact strings `"p"` or
 //! `"p/q"`. Fields added by qrelu beyond the example (readers may ignore
 //! them): `"lambda"`, `"quantization"`, `"structure"`, `"r"`, `"t"` at the top
-//! level, and `"block"` (kind), `"instance"`, `"role"` and `"part"` on hidden
+//! level (`"r"` is `null` for `structure = lipschitz`, which has no
+//! products; there `"t"` is the precision of f̃, Theorem 2's `t = log₂ m`
+//! in Fig. 4's network, and may be 0: m = 1 when `eps` is coarse), and `"block"` (kind), `"instance"`, `"role"` and `"part"` on hidden
 //! units — `"part"` names the block of the paper's Table 1 the unit belongs
 //! to (`"B_w"`, `"B_N"`, `"B_abs"`, `"B_s"`, `"B_h"`, `"B_mul"`; see
 //! [`crate::net::Part`]) and is left out for a unit outside every part. The
@@ -148,7 +150,12 @@ pub fn to_json(c: &Construction) -> String {
         net.codebook.lambda(),
         net.codebook.quantization().name(),
         c.spec.structure.name(),
-        c.r,
+        // `structure = lipschitz` has no products, so no squaring depth
+        if c.spec.structure == crate::construct::Structure::Lipschitz {
+            "null".to_owned()
+        } else {
+            c.r.to_string()
+        },
         c.t
     );
     out
