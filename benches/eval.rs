@@ -10,8 +10,8 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use qrelu_core::construct::{NetSpec, build};
 use qrelu_core::net::{Net, UnitKind};
+use qrelu_core::{NetSpec, build};
 use qrelu_core::{Poly, rational};
 
 qrelu::qrelu! {

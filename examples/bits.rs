@@ -27,24 +27,20 @@
 //!
 //! Run with `cargo run --release --example bits`.
 
-#[path = "../tests/common/core_net.rs"]
-mod core_net;
-#[path = "common/plot.rs"]
-mod plot;
+mod common;
 
 use std::time::Instant;
 
-use core_net::{CoreNet, Flat, slope};
+use common::{plot, slope};
 use num_traits::Zero;
 use plotters::prelude::*;
 use qrelu::{Exact, certify_1d_with};
-use qrelu_core::construct::{
-    Construction, NetSpec, Structure, build, build_unquantized, estimate_weights,
-};
-use qrelu_core::net::{Net, UnitKind};
+use qrelu_core::eval::Evaluator;
+use qrelu_core::net::Net;
 use qrelu_core::quantize::uniform::{Rounding, eta_for, lipschitz, uniform};
 use qrelu_core::rational::{self, Rational, pow2, ratio};
 use qrelu_core::{Codebook, Poly, metrics};
+use qrelu_core::{Construction, NetSpec, Structure, build, build_unquantized, estimate_weights};
 
 /// Networks above this many weights are not built.
 const MAX_WEIGHTS: u64 = 1_000_000;
@@ -155,10 +151,10 @@ fn spec_for(t: &Target, eps: &Rational) -> NetSpec {
 /// The measured sup error of `net` against the target: certified in 1-D,
 /// an `f64` grid in 2-D. Returns (error, certified).
 fn measure(t: &Target, net: &Net) -> (f64, bool) {
-    if t.inputs.len() == 1 && net.units.len() <= CERTIFY_UNITS {
+    if t.inputs.len() == 1 && net.units().len() <= CERTIFY_UNITS {
         let terms: Vec<(Exact, u32)> = t.poly.terms().map(|(e, c)| (c.clone(), e[0])).collect();
         let (lo, hi) = &t.domain[0];
-        let c = certify_1d_with(&CoreNet(net), &terms, lo, hi, &Rational::zero())
+        let c = certify_1d_with(net, &terms, lo, hi, &Rational::zero())
             .expect("a network is piecewise affine");
         (rational::to_f64(&c.upper), true)
     } else {
@@ -182,14 +178,14 @@ fn measure(t: &Target, net: &Net) -> (f64, bool) {
                 })
                 .collect()
         };
-        let flat = Flat::new(net);
+        let flat = Evaluator::<f64>::new(net);
         for x in &points {
             let xq: Vec<Rational> = x
                 .iter()
                 .map(|v| Rational::from_float(*v).expect("finite"))
                 .collect();
             let target = rational::to_f64(&t.poly.eval(&xq));
-            worst = worst.max((flat.eval(x) - target).abs());
+            worst = worst.max((flat.at(x) - target).abs());
         }
         (worst, false)
     }
@@ -201,30 +197,17 @@ fn honest_with(net: &Net, bits: u64) -> u64 {
     let m = metrics::metrics(net);
     let receivers = m.units as u64 + 1;
     let params = m.weights as u64 + receivers;
-    let own = u64::from(net.codebook.index_bits());
+    let own = u64::from(net.codebook().index_bits());
     metrics::honest_bits(net) - params * own + params * bits
 }
 
 /// `net` with every parameter rounded to the nearest `f32`.
 fn to_f32(net: &Net) -> Net {
-    let round = |v: &mut Rational| {
+    net.requantized(Codebook::unquantized(), |v| {
         let f = rational::to_f64(v) as f32;
-        *v = Rational::from_float(f64::from(f)).expect("finite");
-    };
-    let mut out = net.clone();
-    for u in &mut out.units {
-        if let UnitKind::Relu { bias, inputs } = &mut u.kind {
-            round(bias);
-            inputs.iter_mut().for_each(|e| round(&mut e.weight));
-        }
-    }
-    round(&mut out.output.bias);
-    out.output
-        .inputs
-        .iter_mut()
-        .for_each(|e| round(&mut e.weight));
-    out.codebook = Codebook::unquantized();
-    out
+        Rational::from_float(f64::from(f)).expect("finite")
+    })
+    .expect("every rational is an unquantized weight")
 }
 
 fn row(
@@ -309,7 +292,7 @@ fn study(t: &Target, k: u32, rows: &mut Vec<Row>, skipped: &mut Vec<Skipped>) {
         let l = lipschitz(&free.net, &t.domain, &ratio(1, 1024)).expect("a domain per input");
         if let Some(eta) = eta_for(&l, Rounding::Nearest, &eps, &free.error_bound) {
             let q = uniform(&free.net, &eta, Rounding::Nearest).expect("η > 0");
-            let per = q.codebook.index_bits();
+            let per = q.codebook().index_bits();
             rows.push(row(
                 t,
                 "uniform, η from K",
@@ -321,7 +304,7 @@ fn study(t: &Target, k: u32, rows: &mut Vec<Row>, skipped: &mut Vec<Skipped>) {
             ));
             let finest = -rational::power_of_two_exponent(&eta).unwrap_or(0);
             if let Some((_, q)) = coarsest_measured(t, &free.net, eps_f, finest) {
-                let per = q.codebook.index_bits();
+                let per = q.codebook().index_bits();
                 rows.push(row(
                     t,
                     "uniform, measured",
@@ -356,7 +339,7 @@ fn study(t: &Target, k: u32, rows: &mut Vec<Row>, skipped: &mut Vec<Skipped>) {
 }
 
 fn codebook_row(t: &Target, scheme: &str, k: u32, c: &Construction, rows: &mut Vec<Row>) {
-    let per = c.net.codebook.index_bits();
+    let per = c.net.codebook().index_bits();
     rows.push(row(
         t,
         scheme,

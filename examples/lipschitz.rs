@@ -29,21 +29,20 @@
 //!
 //! Run with `cargo run --release --example lipschitz`.
 
-#[path = "../tests/common/core_net.rs"]
-mod core_net;
-#[path = "common/plot.rs"]
-mod plot;
+mod common;
 
 use std::time::Instant;
 
-use core_net::{CoreNet, Flat, slope};
+use common::{plot, slope};
 use num_traits::Zero;
 use plotters::prelude::*;
 use qrelu::{Exact, certify_1d_with};
 use qrelu_core::Poly;
-use qrelu_core::construct::{Construction, NetSpec, Structure, build, build_interpolant, cached};
+use qrelu_core::construct::lipschitz::cached;
+use qrelu_core::eval::Evaluator;
 use qrelu_core::net::Net;
 use qrelu_core::rational::{self, Rational, pow2, ratio};
+use qrelu_core::{Construction, NetSpec, Structure, build, build_interpolant};
 
 /// Networks above this many weights are not built.
 const MAX_WEIGHTS: u64 = 1_000_000;
@@ -101,19 +100,13 @@ struct Row {
 /// of the pieces) up to [`CERTIFY_UNITS`] units, else the largest over a
 /// grid of `points` non-dyadic points.
 fn measure(poly: &Poly, net: &Net, points: usize) -> (f64, Option<usize>) {
-    if net.units.len() <= CERTIFY_UNITS {
+    if net.units().len() <= CERTIFY_UNITS {
         let terms: Vec<(Exact, u32)> = poly.terms().map(|(e, c)| (c.clone(), e[0])).collect();
-        let c = certify_1d_with(
-            &CoreNet(net),
-            &terms,
-            &ratio(0, 1),
-            &ratio(1, 1),
-            &Rational::zero(),
-        )
-        .expect("a network is piecewise affine");
+        let c = certify_1d_with(net, &terms, &ratio(0, 1), &ratio(1, 1), &Rational::zero())
+            .expect("a network is piecewise affine");
         (rational::to_f64(&c.upper), None)
     } else {
-        let flat = Flat::new(net);
+        let flat = Evaluator::<f64>::new(net);
         let coefficients: Vec<(f64, i32)> = poly
             .terms()
             .map(|(e, c)| (rational::to_f64(c), e[0] as i32))
@@ -123,7 +116,7 @@ fn measure(poly: &Poly, net: &Net, points: usize) -> (f64, Option<usize>) {
             .map(|k| {
                 let x = (k as f64 + 1.0 / 3.0) / n;
                 let exact: f64 = coefficients.iter().map(|(c, e)| c * x.powi(*e)).sum();
-                (flat.eval(&[x]) - exact).abs()
+                (flat.at(&[x]) - exact).abs()
             })
             .fold(0f64, f64::max);
         (worst, Some(points))
@@ -145,10 +138,19 @@ const STRUCTURES: [(&str, RGBColor); 4] = [
 /// The parameters a construction used, for the table.
 fn params(structure: &str, c: &Construction) -> String {
     match structure {
-        FIG4 => format!("T={} m={}", c.intervals.unwrap_or(0), c.cells.unwrap_or(0)),
-        INTERP => format!("T={} t={}", c.intervals.unwrap_or(0), c.t),
-        TAYLOR => format!("N={} r={} t={}", c.spec.grid.unwrap_or(1), c.r, c.t),
-        _ => format!("r={} t={}", c.r, c.t),
+        FIG4 => format!(
+            "T={} m={}",
+            c.params.intervals.unwrap_or(0),
+            c.params.cells.unwrap_or(0)
+        ),
+        INTERP => format!("T={} t={}", c.params.intervals.unwrap_or(0), c.params.t),
+        TAYLOR => format!(
+            "N={} r={} t={}",
+            c.spec.grid.unwrap_or(1),
+            c.params.r.unwrap_or(0),
+            c.params.t
+        ),
+        _ => format!("r={} t={}", c.params.r.unwrap_or(0), c.params.t),
     }
 }
 
@@ -192,10 +194,13 @@ fn main() {
                 match built {
                     Ok(c) => {
                         if structure == FIG4 {
-                            assert!(c.cells.is_some(), "{name}, 2^-{k}: Fig. 4 without cells");
+                            assert!(
+                                c.params.cells.is_some(),
+                                "{name}, 2^-{k}: Fig. 4 without cells"
+                            );
                         }
                         // at least 4 points per interval of f^T
-                        let points = 4097.max(4 * c.intervals.unwrap_or(0) as usize + 1);
+                        let points = 4097.max(4 * c.params.intervals.unwrap_or(0) as usize + 1);
                         let (measured, grid) = measure(poly, &c.net, points);
                         let m = &c.metrics;
                         let row = Row {

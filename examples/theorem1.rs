@@ -40,19 +40,18 @@
 
 use std::time::Instant;
 
-#[path = "../tests/common/core_net.rs"]
-#[allow(dead_code)]
-mod core_net;
-#[path = "common/plot.rs"]
-mod plot;
+mod common;
 
-use core_net::slope;
+use common::{plot, slope};
 use plotters::prelude::*;
-use qrelu_core::construct::{DEFAULT_MAX_WEIGHTS, NetSpec, Structure, build, estimate_weights};
-use qrelu_core::net::{Net, UnitKind};
+use qrelu::{Exact, Scalar};
+use qrelu_core::eval::Evaluator;
+use qrelu_core::net::Net;
 use qrelu_core::quantize::Quantization;
 use qrelu_core::rational::{self, ratio};
+use qrelu_core::spec::DEFAULT_MAX_WEIGHTS;
 use qrelu_core::{Construction, Poly, Rational};
+use qrelu_core::{NetSpec, Structure, build, estimate_weights};
 
 /// The largest network the study builds, by the estimate made before
 /// building (the same number is the `max_weights` guard of every spec).
@@ -234,99 +233,62 @@ impl Row {
     }
 }
 
-/// The network as flat f64 arrays, evaluated [`LANES`] points at a time,
-/// summing in the same order as [`qrelu_core::eval::eval_f64`] (the study
-/// checks it matches bit for bit at one point per network).
-struct FastNet {
-    dim: usize,
-    /// per unit: `Some(input index)` or the range of its edges
-    inputs: Vec<Option<usize>>,
-    ranges: Vec<(usize, usize)>,
-    biases: Vec<f64>,
-    src: Vec<usize>,
-    weights: Vec<f64>,
-    out_bias: f64,
-    out_src: Vec<usize>,
-    out_weights: Vec<f64>,
-}
-
-/// Points evaluated together (the inner loop runs over them).
+/// Points evaluated together: the core's evaluator
+/// ([`qrelu_core::eval::Evaluator`]) runs on [`Lanes`], so its inner loop
+/// runs over them.
 const LANES: usize = 8;
 
-impl FastNet {
-    fn new(net: &Net) -> Self {
-        let mut fast = FastNet {
-            dim: net.dim(),
-            inputs: Vec::with_capacity(net.units.len()),
-            ranges: Vec::with_capacity(net.units.len()),
-            biases: Vec::with_capacity(net.units.len()),
-            src: Vec::new(),
-            weights: Vec::new(),
-            out_bias: rational::to_f64(&net.output.bias),
-            out_src: net.output.inputs.iter().map(|e| e.src).collect(),
-            out_weights: net
-                .output
-                .inputs
-                .iter()
-                .map(|e| rational::to_f64(&e.weight))
-                .collect(),
-        };
-        for unit in &net.units {
-            match &unit.kind {
-                UnitKind::Input { index } => {
-                    fast.inputs.push(Some(*index));
-                    fast.ranges.push((0, 0));
-                    fast.biases.push(0.0);
-                }
-                UnitKind::Relu { bias, inputs } => {
-                    let start = fast.src.len();
-                    for e in inputs {
-                        fast.src.push(e.src);
-                        fast.weights.push(rational::to_f64(&e.weight));
-                    }
-                    fast.inputs.push(None);
-                    fast.ranges.push((start, fast.src.len()));
-                    fast.biases.push(rational::to_f64(bias));
-                }
-            }
-        }
-        fast
-    }
+/// [`LANES`] `f64`s evaluated side by side: a [`Scalar`] whose every
+/// operation is the `f64` one, lane by lane (the same roundings as
+/// [`qrelu_core::eval::eval_f64`], which the study checks bit for bit at
+/// one point per network).
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+struct Lanes([f64; LANES]);
 
-    /// The outputs at up to [`LANES`] points (`points[p * dim..][..dim]`).
-    fn eval(&self, points: &[f64], values: &mut Vec<[f64; LANES]>) -> [f64; LANES] {
-        let count = points.len() / self.dim;
-        let coord = |p: usize, i: usize| points[p.min(count - 1) * self.dim + i];
-        values.clear();
-        for (u, input) in self.inputs.iter().enumerate() {
-            let v = match input {
-                Some(i) => std::array::from_fn(|p| coord(p, *i)),
-                None => {
-                    let (start, end) = self.ranges[u];
-                    let mut acc = [self.biases[u]; LANES];
-                    for e in start..end {
-                        let (w, x) = (self.weights[e], &values[self.src[e]]);
-                        for p in 0..LANES {
-                            acc[p] += w * x[p];
-                        }
-                    }
-                    acc.map(|a| a.max(0.0))
-                }
-            };
-            values.push(v);
-        }
-        let mut acc = [self.out_bias; LANES];
-        for (&s, &w) in self.out_src.iter().zip(&self.out_weights) {
-            for p in 0..LANES {
-                acc[p] += w * values[s][p];
-            }
-        }
-        acc
+impl Lanes {
+    fn map2(&self, rhs: &Self, f: impl Fn(f64, f64) -> f64) -> Self {
+        Lanes(std::array::from_fn(|p| f(self.0[p], rhs.0[p])))
+    }
+}
+
+impl Scalar for Lanes {
+    fn zero() -> Self {
+        Lanes([0.0; LANES])
+    }
+    fn dyadic(m: i64, e: i32) -> Self {
+        Lanes([f64::dyadic(m, e); LANES])
+    }
+    fn ratio(n: i64, d: u64) -> Self {
+        Lanes([f64::ratio(n, d); LANES])
+    }
+    fn from_exact(q: &Exact) -> Self {
+        Lanes([f64::from_exact(q); LANES])
+    }
+    fn to_exact(&self) -> Option<Exact> {
+        self.0[0].to_exact()
+    }
+    fn to_f64(&self) -> f64 {
+        self.0[0]
+    }
+    fn plus(&self, rhs: &Self) -> Self {
+        self.map2(rhs, |a, b| a + b)
+    }
+    fn minus(&self, rhs: &Self) -> Self {
+        self.map2(rhs, |a, b| a - b)
+    }
+    fn times(&self, rhs: &Self) -> Self {
+        self.map2(rhs, |a, b| a * b)
+    }
+    fn negated(&self) -> Self {
+        Lanes(self.0.map(|a| -a))
+    }
+    fn relu(&self) -> Self {
+        Lanes(self.0.map(|a| a.relu()))
     }
 }
 
 /// `max |net − target|` over the grid `(k + 1/3)/m` per axis, in f64, and
-/// the number of points. Checks [`FastNet`] against the core's f64
+/// the number of points. Checks the lanes against the core's f64
 /// evaluator at the first point.
 fn measure(net: &Net, target: &Target, weights: u64) -> (f64, u64) {
     let d = target.d;
@@ -337,7 +299,7 @@ fn measure(net: &Net, target: &Target, weights: u64) -> (f64, u64) {
             .clamp(MIN_POINTS[1] as f64, MAX_POINTS[1] as f64) as u64,
     };
     let total = per_axis.pow(d as u32);
-    let fast = FastNet::new(net);
+    let fast = Evaluator::<Lanes>::new(net);
     let at = |index: u64| -> Vec<f64> {
         let mut rest = index;
         (0..d)
@@ -348,16 +310,27 @@ fn measure(net: &Net, target: &Target, weights: u64) -> (f64, u64) {
             })
             .collect()
     };
-    let mut values = Vec::with_capacity(net.units.len());
     let mut worst = 0f64;
     let mut index = 0;
     while index < total {
         let count = (total - index).min(LANES as u64);
         let points: Vec<f64> = (index..index + count).flat_map(at).collect();
-        let out = fast.eval(&points, &mut values);
+        // lane p holds point p (the last point repeated past `count`)
+        let lanes: Vec<Lanes> = (0..d)
+            .map(|i| {
+                Lanes(std::array::from_fn(|p| {
+                    points[p.min(count as usize - 1) * d + i]
+                }))
+            })
+            .collect();
+        let out = fast.at(&lanes).0;
         if index == 0 {
             let exact_order = qrelu_core::eval::eval_f64(net, &points[..d]);
-            assert_eq!(out[0].to_bits(), exact_order.to_bits(), "FastNet disagrees");
+            assert_eq!(
+                out[0].to_bits(),
+                exact_order.to_bits(),
+                "the lanes disagree"
+            );
         }
         for p in 0..count as usize {
             let err = (out[p] - target.eval_f64(&points[p * d..][..d])).abs();
@@ -438,8 +411,8 @@ fn print_row(row: &Row) {
         s.quantization.name(),
         format!("1/{}", row.k),
         c.spec.grid.unwrap_or(0),
-        c.r,
-        c.t,
+        c.params.r.unwrap_or(0),
+        c.params.t,
         row.estimate,
         c.metrics.weights,
         c.metrics.depth,
@@ -628,7 +601,7 @@ fn largest_grid(target: &Target, series: &Series, limit: u64) -> Option<NetSpec>
         // `eps` only to let `resolve` fill r and t for the given N
         let mut spec = spec_for(target, series, 1, limit);
         spec.grid = Some(grid);
-        let mut spec = qrelu_core::construct::resolve(&spec).ok()?;
+        let mut spec = qrelu_core::resolve(&spec).ok()?;
         spec.eps = None;
         estimate_weights(&spec)
             .is_ok_and(|w| w <= limit)
@@ -656,7 +629,7 @@ fn finest_table(targets: &[Target]) {
     );
     let describe = |target: &Target, series: &Series, k: u64| {
         let spec = spec_for(target, series, k, DEFAULT_MAX_WEIGHTS);
-        let grid = qrelu_core::construct::resolve(&spec)
+        let grid = qrelu_core::resolve(&spec)
             .ok()
             .and_then(|s| s.grid)
             .unwrap_or(0);
@@ -684,8 +657,8 @@ fn finest_table(targets: &[Target]) {
                         "; the largest N under the guard is {} (r = {}, t = {}: estimate {}, \
                          built {}, bound {:.2e})",
                         c.spec.grid.unwrap_or(0),
-                        c.r,
-                        c.t,
+                        c.params.r.unwrap_or(0),
+                        c.params.t,
                         estimate_weights(&c.spec).unwrap_or(0),
                         c.metrics.weights,
                         rational::to_f64(&c.error_bound)
@@ -706,8 +679,8 @@ fn finest_table(targets: &[Target]) {
                         n,
                         format!("1/{k}"),
                         c.spec.grid.unwrap_or(0),
-                        c.r,
-                        c.t,
+                        c.params.r.unwrap_or(0),
+                        c.params.t,
                         estimate,
                         c.metrics.weights,
                         rational::to_f64(&c.error_bound),

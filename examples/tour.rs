@@ -23,10 +23,10 @@
 use num_traits::Signed;
 use qrelu::check::{certify_1d, sup_error_offset};
 use qrelu::{Exact, Network};
-use qrelu_core::construct::{NetSpec, build};
 use qrelu_core::gadget::weight;
 use qrelu_core::rational::{self, pow2, ratio};
 use qrelu_core::{Codebook, Poly, bound, eval, metrics};
+use qrelu_core::{NetSpec, build};
 
 qrelu::qrelu! {
     /// f_s^1: one tent block.
@@ -291,7 +291,8 @@ fn product_table() {
 
 /// Table 6: `tune = smallest` beside the paper's formulas for N, r and t.
 fn tune_table() {
-    use qrelu_core::construct::{Structure, resolve, taylor::TaylorPlan};
+    use qrelu_core::construct::taylor::TaylorPlan;
+    use qrelu_core::{Structure, resolve};
     println!(
         "\n7. tune = smallest against the paper's formulas (N: eq. 28, r: eq. 26, t = \
          ⌈log2(nN^n/d^n)⌉), exact bounds\n"
@@ -381,8 +382,8 @@ fn tune_table() {
             sci(&paper_bound),
             tuned.spec.n.unwrap_or(0),
             tuned.spec.grid.unwrap_or(0),
-            tuned.r,
-            tuned.t,
+            tuned.params.r.unwrap_or(0),
+            tuned.params.t,
             weights,
             sci(&tuned.error_bound),
             format!("{at_least}{:.1}x", paper_weights as f64 / weights as f64),
@@ -606,7 +607,7 @@ fn table_2<N: Network>(eps: f64) {
         "Theorem 2 (i): depth {} against λ(log log 1/ε)^(1/(λ-1)) + log 1/ε = {n_d:.1}: ratio {:.2}; the paper's T = 8/(ε log 1/ε) = {:.0}\n",
         info.depth,
         info.depth as f64 / n_d,
-        qrelu_core::construct::cached::paper_intervals(&rational::ratio(
+        qrelu_core::construct::lipschitz::cached::paper_intervals(&rational::ratio(
             1,
             (1.0 / eps).round() as i64
         ))

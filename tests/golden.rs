@@ -10,11 +10,11 @@
 
 use std::path::PathBuf;
 
-use qrelu_core::construct::{Construction, NetSpec, Structure, build, build_unquantized};
 use qrelu_core::export::json::to_json;
 use qrelu_core::quantize::Codebook;
 use qrelu_core::quantize::uniform::{Rounding, uniform};
 use qrelu_core::rational::{int, ratio};
+use qrelu_core::{Construction, NetSpec, Structure, build, build_unquantized};
 use qrelu_core::{Net, Poly};
 
 qrelu::qrelu! {
@@ -88,7 +88,7 @@ fn smooth() -> Poly {
 /// A network without a construction around it, exported with the JSON of
 /// a construction whose spec names it.
 fn bare(name: &str, net: Net) -> String {
-    let names: Vec<&str> = net.inputs.iter().map(String::as_str).collect();
+    let names: Vec<&str> = net.inputs().iter().map(String::as_str).collect();
     let mut spec = NetSpec::new(name, &names, Poly::zero(names.len()));
     spec.r = Some(1);
     let mut c = build(&spec).expect("the zero target builds");
@@ -155,7 +155,8 @@ fn core_nets() -> Vec<(&'static str, String)> {
         qrelu_core::gadget::weight::network(&ratio(-5, 7), 9, Codebook::nonlinear(3, 9).unwrap())
             .unwrap();
     out.push(("GadgetWeight", bare("GadgetWeight", w)));
-    let p = qrelu_core::construct::taylor::partition_of_unity(3, Codebook::nonlinear(2, 6).unwrap());
+    let p =
+        qrelu_core::construct::taylor::partition_of_unity(3, Codebook::nonlinear(2, 6).unwrap());
     out.push(("GadgetPartition", bare("GadgetPartition", p.unwrap())));
     out
 }
@@ -201,7 +202,11 @@ fn every_network_is_the_one_checked_in() {
         .map(|(n, j)| (n, j.to_owned()))
         .chain(core_nets())
         .collect();
-    assert!(nets.len() >= 30, "the fixed set has {} networks", nets.len());
+    assert!(
+        nets.len() >= 30,
+        "the fixed set has {} networks",
+        nets.len()
+    );
     for (name, text) in &nets {
         failures.extend(compare(name, text));
     }

@@ -3,12 +3,13 @@
 //! a-priori bound holds (certified in 1-D), and the networks are the
 //! nonlinear construction with the powers of two the linear grid holds.
 
+#[macro_use]
 mod common;
 
 use common::{JsonNet, expected_codebook_of, expected_linear_codebook, q, spec_of};
 use qrelu::check::{certify_1d, sup_error_offset};
 use qrelu::{Exact, Network};
-use qrelu_core::construct::build;
+use qrelu_core::build;
 use qrelu_core::eval;
 
 qrelu::qrelu! {
@@ -23,12 +24,6 @@ qrelu::qrelu! {
     pub net LinTaylor(x) = x^3/6 - x^2/4 + x/3 where structure = taylor, n = 2, N = 6, r = 6, lambda = 5, quantization = linear;
     /// `eps` with the linear codebook.
     pub net LinEps(x) = x^2/3 - x/5 where eps = 1/500, lambda = 3, quantization = linear;
-}
-
-macro_rules! each_net {
-    ($N:ident => $body:block; $($net:ty),* $(,)?) => {
-        $( { type $N = $net; $body } )*
-    };
 }
 
 #[test]
@@ -85,7 +80,7 @@ fn the_core_builds_the_same_network() {
     each_net!(N => {
         let built = build(&spec_of::<N>()).unwrap();
         assert_eq!(built.metrics.weights, N::INFO.weights, "{}", N::INFO.name);
-        assert_eq!(built.net.codebook.quantization().name(), "linear");
+        assert_eq!(built.net.codebook().quantization().name(), "linear");
         for k in 0..=6 {
             let x: Vec<Exact> = (0..N::INFO.dim()).map(|i| q((k + 2 * i as i64) % 7, 6)).collect();
             assert_eq!(eval::eval(&built.net, &x), N::eval_at(&x).unwrap());

@@ -4,12 +4,13 @@
 //! and their certified sup error is at most `eps` and at most
 //! `INFO.error_bound`. `tune = smallest` keeps f^T alone when it is smaller.
 
+#[macro_use]
 mod common;
 
 use common::{JsonNet, q, spec_of};
 use qrelu::check::certify_1d;
 use qrelu::{Exact, Network};
-use qrelu_core::construct::build;
+use qrelu_core::build;
 use qrelu_core::eval;
 
 qrelu::qrelu! {
@@ -51,12 +52,6 @@ fn core_spec<N: Network>() -> qrelu_core::NetSpec {
     spec
 }
 
-macro_rules! each_net {
-    ($N:ident => $body:block; $($net:ty),* $(,)?) => {
-        $( { type $N = $net; $body } )*
-    };
-}
-
 #[test]
 fn strict_and_equal_to_the_core() {
     each_net!(N => {
@@ -71,8 +66,8 @@ fn strict_and_equal_to_the_core() {
             assert_eq!(json.eval(&x), N::eval_at(&x).unwrap(), "{}", N::INFO.name);
             assert_eq!(eval::eval(&c.net, &x), N::eval_at(&x).unwrap());
         }
-        assert_eq!(N::INFO.intervals, c.intervals);
-        assert_eq!(N::INFO.cells, c.cells);
+        assert_eq!(N::INFO.intervals, c.params.intervals);
+        assert_eq!(N::INFO.cells, c.params.cells);
         let parts: Vec<&str> = N::INFO.parts.iter().map(|p| p.name).collect();
         assert!(parts.contains(&"B_T") && parts.contains(&"B_fT") && parts.contains(&"B_w"));
         if N::INFO.name != "WiggleTuned" {

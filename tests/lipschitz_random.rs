@@ -15,15 +15,15 @@
 
 mod common;
 
-use common::{CoreNet, build_checked};
+use common::build_checked;
 use num_traits::{One, Zero};
 use proptest::prelude::*;
 use qrelu::{Exact, certify_1d_with};
 use qrelu_core::Poly;
 use qrelu_core::construct::lipschitz::lipschitz_constant;
-use qrelu_core::construct::{NetSpec, Structure};
 use qrelu_core::quantize::Quantization;
 use qrelu_core::rational::{self, ratio};
+use qrelu_core::{NetSpec, Structure};
 
 #[derive(Debug, Clone)]
 struct Case {
@@ -97,15 +97,15 @@ proptest! {
         // codebook of eq. 9 or L_λ
         let (c, json) = build_checked(&spec, case.linear);
 
-        let big_t = c.intervals.unwrap();
+        let big_t = c.params.intervals.unwrap();
         prop_assert!(big_t.is_power_of_two());
         prop_assert!(c.error_bound <= ratio(1, case.eps));
-        match c.cells {
+        match c.params.cells {
             // Fig. 4 (pruned with `tune`): the class bound, from T and m
             Some(m) => {
-                prop_assert_eq!(1u64 << c.t, m);
+                prop_assert_eq!(1u64 << c.params.t, m);
                 if let Some(t) = case.t {
-                    prop_assert_eq!(c.t, t);
+                    prop_assert_eq!(c.params.t, t);
                 }
                 prop_assert_eq!(&c.error_bound, &ratio(2, (m * big_t) as i64));
             }
@@ -123,7 +123,7 @@ proptest! {
             .map(|k| (spec.target.coefficient(&[k]), k))
             .filter(|(a, _)| !a.is_zero())
             .collect();
-        let cert = certify_1d_with(&CoreNet(&c.net), &terms, &Exact::zero(), &Exact::one(), &bound)
+        let cert = certify_1d_with(&c.net, &terms, &Exact::zero(), &Exact::one(), &bound)
             .unwrap();
         prop_assert!(cert.holds, "certified {} above {}", cert.upper, bound);
     }

@@ -3,13 +3,14 @@
 //! membership, the a-priori bound, ×′'s exact zeros, agreement with the
 //! core, f64 exactness — is checked on the generated code and its JSON.
 
+#[macro_use]
 mod common;
 
 use common::{JsonNet, expected_codebook, q, spec_of};
 use num_traits::{Signed, Zero};
 use qrelu::check::{certify_1d, sup_error};
 use qrelu::{Exact, Network, Scalar};
-use qrelu_core::construct::build;
+use qrelu_core::build;
 use qrelu_core::{Rational, eval};
 
 qrelu::qrelu! {
@@ -31,12 +32,6 @@ qrelu::qrelu! {
 }
 
 /// Runs `$body` with `N` bound to each listed network type.
-macro_rules! each_net {
-    ($N:ident => $body:block; $($net:ty),* $(,)?) => {
-        $( { type $N = $net; $body } )*
-    };
-}
-
 macro_rules! all_nets {
     ($N:ident => $body:block) => {
         each_net!($N => $body; Product, Cubic, Mix, SignedCubic, Quartic, Affine, Constant, Power, Large, ByEps, Tuned)
@@ -254,8 +249,8 @@ fn eps_chooses_the_precision() {
     assert!(Tuned::INFO.weights <= plain.metrics.weights);
     eprintln!(
         "eps = 1/1000: default r = {}, t = {}: {} weights; tuned r = {}, t = {}: {} weights",
-        plain.r,
-        plain.t,
+        plain.params.r.unwrap_or(0),
+        plain.params.t,
         plain.metrics.weights,
         Tuned::INFO.r.unwrap(),
         Tuned::INFO.t.unwrap(),

@@ -14,7 +14,7 @@ use common::{build_checked, q};
 use num_traits::Signed;
 use proptest::prelude::*;
 use qrelu::Exact;
-use qrelu_core::construct::NetSpec;
+use qrelu_core::NetSpec;
 use qrelu_core::quantize::Quantization;
 use qrelu_core::{Poly, eval};
 

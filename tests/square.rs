@@ -2,13 +2,14 @@
 //! (Prop. 1) and every claim of the construction is checked on the
 //! *generated* code and on its JSON export.
 
+#[macro_use]
 mod common;
 
 use common::{JsonNet, expected_codebook, q};
 use num_traits::Zero;
 use qrelu::check::{certify_1d, sup_error};
 use qrelu::{Exact, Network, Scalar};
-use qrelu_core::construct::{NetSpec, build};
+use qrelu_core::{NetSpec, build};
 use qrelu_core::{Poly, eval};
 
 qrelu::qrelu! {
@@ -31,12 +32,6 @@ qrelu::qrelu! {
 }
 
 /// Runs `$body` with `N` bound to each listed network type.
-macro_rules! each_net {
-    ($N:ident => $body:block; $($net:ty),* $(,)?) => {
-        $( { type $N = $net; $body } )*
-    };
-}
-
 fn r_of<N: Network>() -> u32 {
     N::INFO.r.expect("r is recorded")
 }

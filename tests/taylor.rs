@@ -2,12 +2,13 @@
 //! strict, agree with the core, and stay within their exact bound —
 //! certified in 1-D, on a non-dyadic grid in 2-D.
 
+#[macro_use]
 mod common;
 
 use common::{JsonNet, q, spec_of};
 use qrelu::check::{certify_1d, sup_error_offset};
 use qrelu::{Exact, Network};
-use qrelu_core::construct::build;
+use qrelu_core::build;
 use qrelu_core::eval;
 
 qrelu::qrelu! {
@@ -23,12 +24,6 @@ qrelu::qrelu! {
     pub net SmoothTuned(x) = x^3/6 - x^2/4 + x/3 where structure = taylor, eps = 1/1000, tune = smallest;
     /// The saddle tuned with n given, under a 3-value codebook.
     pub net SaddleTuned(x, y) = (x^2 - y^2)/4 where structure = taylor, n = 2, eps = 1/10, lambda = 3, tune = smallest;
-}
-
-macro_rules! each_net {
-    ($N:ident => $body:block; $($net:ty),* $(,)?) => {
-        $( { type $N = $net; $body } )*
-    };
 }
 
 #[test]
@@ -97,7 +92,7 @@ fn eps_picks_the_papers_parameters() {
     spec.eps = Some(q(1, 100));
     spec.r = None;
     spec.t = None;
-    let resolved = qrelu_core::construct::resolve(&spec).unwrap();
+    let resolved = qrelu_core::resolve(&spec).unwrap();
     assert_eq!(resolved.grid, Some(25));
 }
 
@@ -184,7 +179,7 @@ fn tuned_networks_are_the_cores_choice() {
         assert_eq!(c.metrics.weights, N::INFO.weights);
         assert_eq!(c.error_bound, N::INFO.error_bound.to_exact());
         assert!(c.error_bound <= spec.eps.unwrap());
-        assert_eq!((Some(c.r), Some(c.t)), (N::INFO.r, N::INFO.t));
+        assert_eq!((Some(c.params.r.unwrap_or(0)), Some(c.params.t)), (N::INFO.r, N::INFO.t));
     }; SmoothTuned, SaddleTuned);
 }
 
@@ -196,8 +191,9 @@ fn tuned_networks_are_the_cores_choice() {
 /// which equals the built bound). Prints the table (`--nocapture`).
 #[test]
 fn tune_is_smaller_than_the_papers_formulas() {
-    use qrelu_core::construct::{NetSpec, Structure, resolve, taylor::TaylorPlan};
+    use qrelu_core::construct::taylor::TaylorPlan;
     use qrelu_core::rational::to_f64;
+    use qrelu_core::{NetSpec, Structure, resolve};
     let x = qrelu_core::Poly::var(1, 0);
     let smooth = x
         .pow(3)
@@ -240,8 +236,8 @@ fn tune_is_smaller_than_the_papers_formulas() {
             inputs.len(),
             to_f64(&paper_bound),
             tuned.spec.grid.unwrap(),
-            tuned.r,
-            tuned.t,
+            tuned.params.r.unwrap_or(0),
+            tuned.params.t,
             to_f64(&tuned.error_bound)
         );
         assert!(tuned.error_bound <= q(1, eps));
@@ -251,7 +247,7 @@ fn tune_is_smaller_than_the_papers_formulas() {
 
 #[test]
 fn an_eps_refusal_says_which_values_were_given() {
-    use qrelu_core::construct::{NetSpec, Structure};
+    use qrelu_core::{NetSpec, Structure};
     let mut spec = NetSpec::new(
         "Half",
         &["x"],

@@ -6,9 +6,9 @@
 //! Targets of every degree, so that the Taylor remainder is not zero.
 
 use num_traits::{Signed, Zero};
-use qrelu_core::construct::{NetSpec, Structure, build};
 use qrelu_core::quantize::Quantization;
 use qrelu_core::rational::{self, Rational, ratio};
+use qrelu_core::{NetSpec, Structure, build};
 use qrelu_core::{Poly, eval};
 
 /// `Σ c·x^α` from `(numerator, denominator, exponents)`.
@@ -33,7 +33,7 @@ fn build_with_paper_choices(
     n: u32,
     grid: u32,
     quantization: Quantization,
-) -> qrelu_core::construct::Construction {
+) -> qrelu_core::Construction {
     let mut spec = NetSpec::new("Eq27", names, target.clone());
     spec.structure = Structure::Taylor;
     spec.n = Some(n);
@@ -45,11 +45,7 @@ fn build_with_paper_choices(
 }
 
 /// The largest exact error over `points`.
-fn worst(
-    c: &qrelu_core::construct::Construction,
-    target: &Poly,
-    points: &[Vec<Rational>],
-) -> Rational {
+fn worst(c: &qrelu_core::Construction, target: &Poly, points: &[Vec<Rational>]) -> Rational {
     points
         .iter()
         .map(|x| (eval::eval(&c.net, x) - target.eval(x)).abs())

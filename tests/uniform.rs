@@ -6,11 +6,11 @@
 
 mod common;
 
-use common::{CoreNet, q};
+use common::q;
 use qrelu::certify_1d_with;
-use qrelu_core::construct::{NetSpec, build};
 use qrelu_core::quantize::uniform::{Rounding, distance, eta_for, lipschitz, uniform};
 use qrelu_core::rational::{pow2, ratio};
+use qrelu_core::{NetSpec, build};
 use qrelu_core::{Poly, Rational};
 
 fn cubic() -> (Poly, Vec<(qrelu::Exact, u32)>) {
@@ -29,7 +29,7 @@ fn quantized_error_is_certified_within_the_lipschitz_guarantee() {
     let domain = [(ratio(0, 1), ratio(1, 1))];
     let (lo, hi) = (q(0, 1), q(1, 1));
     // the unquantized (codebook) network, certified
-    let base = certify_1d_with(&CoreNet(&c.net), &terms, &lo, &hi, &c.error_bound).unwrap();
+    let base = certify_1d_with(&c.net, &terms, &lo, &hi, &c.error_bound).unwrap();
     assert!(base.holds);
     for k in [3i64, 5, 7, 9, 12] {
         for rounding in [Rounding::Floor, Rounding::Nearest] {
@@ -38,7 +38,7 @@ fn quantized_error_is_certified_within_the_lipschitz_guarantee() {
             let quantized = uniform(&c.net, &eta, rounding).unwrap();
             let dist = distance(&c.net, &quantized).unwrap();
             let guarantee = &c.error_bound + &l.k * &dist;
-            let cert = certify_1d_with(&CoreNet(&quantized), &terms, &lo, &hi, &guarantee).unwrap();
+            let cert = certify_1d_with(&quantized, &terms, &lo, &hi, &guarantee).unwrap();
             assert!(
                 cert.holds,
                 "η = {eta} {rounding:?}: {} > {}",
@@ -63,7 +63,7 @@ fn eta_from_k_meets_eps_certified() {
     for rounding in [Rounding::Floor, Rounding::Nearest] {
         let eta = eta_for(&l, rounding, &eps, &c.error_bound).unwrap();
         let quantized = uniform(&c.net, &eta, rounding).unwrap();
-        let cert = certify_1d_with(&CoreNet(&quantized), &terms, &q(0, 1), &q(1, 1), &eps).unwrap();
+        let cert = certify_1d_with(&quantized, &terms, &q(0, 1), &q(1, 1), &eps).unwrap();
         assert!(cert.holds, "{rounding:?}: {} > {}", cert.upper, eps);
     }
 }

@@ -5,11 +5,11 @@
 //! quantization Q_η with η from the Lipschitz bound K meets ε = 2·e₀.
 
 use num_traits::{Signed, Zero};
-use qrelu_core::construct::{Construction, NetSpec, Structure, build, build_unquantized};
 use qrelu_core::eval::eval;
 use qrelu_core::quantize::uniform::{Rounding, bits_per_parameter, eta_for, lipschitz, uniform};
 use qrelu_core::quantize::{Codebook, Quantization};
 use qrelu_core::rational::{int, pow2, ratio, to_f64};
+use qrelu_core::{Construction, NetSpec, Structure, build, build_unquantized};
 use qrelu_core::{Net, Poly, Rational};
 
 /// Radius δ₀ of the Lipschitz bound (η never exceeds it).
@@ -121,7 +121,7 @@ fn free(case: &Case) -> Construction {
 fn free_networks_meet_their_bounds() {
     for (name, case) in cases() {
         let c = free(&case);
-        assert_eq!(c.net.codebook, Codebook::unquantized());
+        assert_eq!(c.net.codebook(), &Codebook::unquantized());
         assert_eq!(c.spec.quantization, Quantization::Unquantized);
         let worst = worst_error(&c.net, &case.spec.target, &case.points);
         assert!(

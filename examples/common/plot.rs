@@ -1,7 +1,5 @@
-//! Log–log plots shared by the studies (`theorem1`, `bits`, `lipschitz`),
-//! included with `#[path]`: bits against 1/ε, a line with its points per
-//! series. Not an example itself (Cargo only builds `examples/*.rs` and
-//! `examples/*/main.rs`).
+//! Log–log plots shared by the studies (`theorem1`, `bits`, `lipschitz`):
+//! bits against 1/ε, a line with its points per series.
 
 use plotters::coord::Shift;
 use plotters::coord::combinators::LogCoord;

@@ -4,17 +4,21 @@
 use std::fmt;
 
 use crate::rational::{self, Rational};
+use crate::spec::Param;
 
 /// What part of a specification an error is about, so that the macro can
 /// point at the right token.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Subject {
     /// The target polynomial.
     Target,
     /// The domain of input `i`.
     Domain(usize),
-    /// The parameter with this DSL name (`"r"`, `"lambda"`, `"structure"`, ...).
-    Param(&'static str),
+    /// A parameter of the DSL.
+    Param(Param),
+    /// An argument of a core function that is not part of the DSL (the
+    /// step `eta` of the uniform quantizer): the macro never reaches it.
+    Argument(&'static str),
     /// The network as a whole.
     Net,
 }
@@ -80,8 +84,8 @@ impl CoreError {
     pub fn subject(&self) -> Subject {
         match self {
             CoreError::InvalidParameter { subject, .. }
-            | CoreError::Unsupported { subject, .. } => subject.clone(),
-            CoreError::TooLarge { .. } => Subject::Param("max_weights"),
+            | CoreError::Unsupported { subject, .. } => *subject,
+            CoreError::TooLarge { .. } => Subject::Param(Param::MaxWeights),
             _ => Subject::Net,
         }
     }

@@ -10,7 +10,7 @@
 //! at run time:
 //!
 //! ```
-//! use qrelu_core::{construct::{build, NetSpec}, eval, rational::ratio, Poly};
+//! use qrelu_core::{build, eval, NetSpec, Poly, rational::ratio};
 //! let mut spec = NetSpec::new("Square", &["x"], Poly::var(1, 0).pow(2));
 //! spec.r = Some(6);
 //! let c = build(&spec).unwrap();
@@ -32,10 +32,14 @@ pub mod net;
 pub mod poly;
 pub mod quantize;
 pub mod rational;
+pub mod spec;
 
-pub use construct::{Construction, NetSpec, Structure, build, build_unquantized};
+pub use construct::{
+    Construction, Params, build, build_interpolant, build_unquantized, estimate_weights, resolve,
+};
 pub use error::{CoreError, Subject};
 pub use net::{Net, NetBuilder};
 pub use poly::Poly;
 pub use quantize::{Codebook, Quantization};
 pub use rational::Rational;
+pub use spec::{NetSpec, Param, Structure};

@@ -81,14 +81,14 @@ pub struct PartMetrics {
 
 /// The level of every unit and of the output (module docs).
 pub fn levels(net: &Net) -> (Vec<usize>, usize) {
-    let mut level = vec![0usize; net.units.len()];
-    for (i, u) in net.units.iter().enumerate() {
+    let mut level = vec![0usize; net.units().len()];
+    for (i, u) in net.units().iter().enumerate() {
         if let UnitKind::Relu { inputs, .. } = &u.kind {
             level[i] = 1 + inputs.iter().map(|e| level[e.src]).max().unwrap_or(0);
         }
     }
     let out = 1 + net
-        .output
+        .output()
         .inputs
         .iter()
         .map(|e| level[e.src])
@@ -103,17 +103,17 @@ pub fn levels(net: &Net) -> (Vec<usize>, usize) {
 /// in-degree (`⌈log2 (max in-degree + 1)⌉`) — a CSR encoding of the DAG. The
 /// codebook itself (λ powers of two) is not counted, as in the paper.
 pub fn honest_bits(net: &Net) -> u64 {
-    let weight_bits = u64::from(net.codebook.index_bits());
-    let src_bits = u64::from(rational::ceil_log2(net.units.len() as u64));
-    let bias_bits = u64::from(net.codebook.bias_bits());
+    let weight_bits = u64::from(net.codebook().index_bits());
+    let src_bits = u64::from(rational::ceil_log2(net.units().len() as u64));
+    let bias_bits = u64::from(net.codebook().bias_bits());
     let max_deg = net
         .hidden()
         .map(|(_, _, e)| e.len())
-        .chain(std::iter::once(net.output.inputs.len()))
+        .chain(std::iter::once(net.output().inputs.len()))
         .max()
         .unwrap_or(0);
     let deg_bits = u64::from(rational::ceil_log2(max_deg as u64 + 1));
-    let edges = net.hidden().map(|(_, _, e)| e.len()).sum::<usize>() + net.output.inputs.len();
+    let edges = net.hidden().map(|(_, _, e)| e.len()).sum::<usize>() + net.output().inputs.len();
     let receivers = net.hidden().count() + 1;
     edges as u64 * (weight_bits + src_bits) + receivers as u64 * (bias_bits + deg_bits)
 }
@@ -124,7 +124,7 @@ fn within(net: &Net, mut b: BlockId, ancestor: BlockId) -> bool {
         if b == ancestor {
             return true;
         }
-        match net.blocks[b].parent {
+        match net.blocks()[b].parent {
             Some(p) => b = p,
             None => return false,
         }
@@ -139,7 +139,7 @@ fn within(net: &Net, mut b: BlockId, ancestor: BlockId) -> bool {
 pub fn instance(net: &Net, block: BlockId) -> BlockMetrics {
     let (level, _) = levels(net);
     let mut m = BlockMetrics {
-        name: net.blocks[block].kind.clone(),
+        name: net.blocks()[block].kind.clone(),
         units: 0,
         weights: 0,
         depth: 0,
@@ -147,7 +147,7 @@ pub fn instance(net: &Net, block: BlockId) -> BlockMetrics {
     };
     let mut count: BTreeMap<usize, usize> = BTreeMap::new();
     for (i, _, edges) in net.hidden() {
-        if within(net, net.units[i].block, block) {
+        if within(net, net.units()[i].block, block) {
             m.units += 1;
             m.weights += edges.len();
             *count.entry(level[i]).or_default() += 1;
@@ -163,8 +163,8 @@ pub fn instance(net: &Net, block: BlockId) -> BlockMetrics {
 /// The instances of block kind `kind`, in order, each measured by
 /// [`instance`].
 pub fn instances(net: &Net, kind: &str) -> Vec<BlockMetrics> {
-    (0..net.blocks.len())
-        .filter(|&b| net.blocks[b].kind == kind)
+    (0..net.blocks().len())
+        .filter(|&b| net.blocks()[b].kind == kind)
         .map(|b| instance(net, b))
         .collect()
 }
@@ -174,7 +174,7 @@ fn measure(name: &str, units: &[usize], net: &Net, level: &[usize]) -> BlockMetr
     let mut count: BTreeMap<usize, usize> = BTreeMap::new();
     let mut weights = 0;
     for &i in units {
-        if let UnitKind::Relu { inputs, .. } = &net.units[i].kind {
+        if let UnitKind::Relu { inputs, .. } = &net.units()[i].kind {
             weights += inputs.len();
         }
         *count.entry(level[i]).or_default() += 1;
@@ -197,21 +197,21 @@ fn measure(name: &str, units: &[usize], net: &Net, level: &[usize]) -> BlockMetr
 /// part instance has an entry, even one that built no unit.
 fn units_by_part_block(net: &Net) -> BTreeMap<Option<BlockId>, Vec<usize>> {
     // the root of every block, memoised (parents always precede children)
-    let mut root: Vec<BlockId> = Vec::with_capacity(net.blocks.len());
-    for (b, block) in net.blocks.iter().enumerate() {
+    let mut root: Vec<BlockId> = Vec::with_capacity(net.blocks().len());
+    for (b, block) in net.blocks().iter().enumerate() {
         let r = block.parent.map_or(b, |p| root[p]);
         root.push(r);
     }
     let mut out: BTreeMap<Option<BlockId>, Vec<usize>> = net
-        .blocks
+        .blocks()
         .iter()
         .enumerate()
         .filter(|(_, block)| block.parent.is_none() && block.part().is_some())
         .map(|(b, _)| (Some(b), Vec::new()))
         .collect();
     for (i, _, _) in net.hidden() {
-        let r = root[net.units[i].block];
-        let key = net.blocks[r].part().map(|_| r);
+        let r = root[net.units()[i].block];
+        let key = net.blocks()[r].part().map(|_| r);
         out.entry(key).or_default().push(i);
     }
     out
@@ -228,7 +228,7 @@ pub fn part_instances(net: &Net, part: Part) -> Vec<BlockMetrics> {
     units_by_part_block(net)
         .into_iter()
         .filter_map(|(b, units)| {
-            b.filter(|&b| net.blocks[b].part() == Some(part))
+            b.filter(|&b| net.blocks()[b].part() == Some(part))
                 .map(|_| units)
         })
         .map(|units| measure(part.kind(), &units, net, &level))
@@ -242,7 +242,7 @@ pub fn part_instances(net: &Net, part: Part) -> Vec<BlockMetrics> {
 /// one (the output), their `weights` to the network's weights.
 ///
 /// ```
-/// use qrelu_core::{construct::{build, NetSpec}, metrics, Poly};
+/// use qrelu_core::{build, metrics, NetSpec, Poly};
 /// let mut spec = NetSpec::new("Square", &["x"], Poly::var(1, 0).pow(2));
 /// spec.r = Some(3);
 /// let c = build(&spec).unwrap();
@@ -255,7 +255,7 @@ pub fn parts(net: &Net) -> Vec<PartMetrics> {
     let (level, _) = levels(net);
     let mut per_part: BTreeMap<Option<Part>, PartMetrics> = BTreeMap::new();
     for (b, units) in units_by_part_block(net) {
-        let part = b.and_then(|b| net.blocks[b].part());
+        let part = b.and_then(|b| net.blocks()[b].part());
         let name = part.map_or("other", Part::kind);
         let one = measure(name, &units, net, &level);
         let m = per_part.entry(part).or_insert(PartMetrics {
@@ -284,7 +284,7 @@ pub fn parts(net: &Net) -> Vec<PartMetrics> {
         part: None,
         instances: 1,
         units: 1,
-        weights: net.output.inputs.len(),
+        weights: net.output().inputs.len(),
         width: 1,
         depth: 1,
     });
@@ -294,24 +294,24 @@ pub fn parts(net: &Net) -> Vec<PartMetrics> {
 /// All metrics of `net`.
 pub fn metrics(net: &Net) -> Metrics {
     let (level, depth) = levels(net);
-    let weights = net.hidden().map(|(_, _, e)| e.len()).sum::<usize>() + net.output.inputs.len();
+    let weights = net.hidden().map(|(_, _, e)| e.len()).sum::<usize>() + net.output().inputs.len();
     let nonzero_biases = net.hidden().filter(|(_, b, _)| !b.is_zero()).count()
-        + usize::from(!net.output.bias.is_zero());
+        + usize::from(!net.output().bias.is_zero());
     let units = net.hidden().count();
     let mut per_level: BTreeMap<usize, usize> = BTreeMap::new();
     for (i, _, _) in net.hidden() {
         *per_level.entry(level[i]).or_default() += 1;
     }
     let width = per_level.values().copied().max().unwrap_or(0);
-    let bits = weights as u64 * u64::from(net.codebook.index_bits());
+    let bits = weights as u64 * u64::from(net.codebook().index_bits());
 
     // per block kind: totals, and the largest instance's level span and width
     let mut order: Vec<String> = Vec::new();
     let mut totals: BTreeMap<String, BlockMetrics> = BTreeMap::new();
     let mut instances: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, _, edges) in net.hidden() {
-        let b = net.units[i].block;
-        let kind = net.blocks[b].kind.clone();
+        let b = net.units()[i].block;
+        let kind = net.blocks()[b].kind.clone();
         if !totals.contains_key(&kind) {
             order.push(kind.clone());
         }
@@ -327,7 +327,7 @@ pub fn metrics(net: &Net) -> Metrics {
         instances.entry(b).or_default().push(level[i]);
     }
     for (b, lv) in instances {
-        let kind = &net.blocks[b].kind;
+        let kind = &net.blocks()[b].kind;
         let lo = *lv.iter().min().unwrap_or(&0);
         let hi = *lv.iter().max().unwrap_or(&0);
         let mut count: BTreeMap<usize, usize> = BTreeMap::new();
@@ -345,7 +345,7 @@ pub fn metrics(net: &Net) -> Metrics {
     blocks.push(BlockMetrics {
         name: "output".to_owned(),
         units: 1,
-        weights: net.output.inputs.len(),
+        weights: net.output().inputs.len(),
         depth: 1,
         width: 1,
     });
@@ -380,18 +380,18 @@ pub(crate) mod tests {
         );
         assert_eq!(m.parts.iter().map(|p| p.weights).sum::<usize>(), m.weights);
         assert_eq!(m.parts.iter().map(|p| p.units).sum::<usize>(), m.units + 1);
-        let mut constant = vec![false; net.units.len()];
+        let mut constant = vec![false; net.units().len()];
         for (i, _, edges) in net.hidden() {
             constant[i] = edges.iter().all(|e| constant[e.src]);
             assert!(
-                net.blocks[net.units[i].block].part().is_none(),
+                net.blocks()[net.units()[i].block].part().is_none(),
                 "unit {i} sits directly in a part block"
             );
             assert_eq!(
                 net.part_of(i) == Some(Part::Constants),
                 constant[i],
                 "unit {i} ({}): B_N must hold exactly the constant units",
-                net.units[i].role
+                net.units()[i].role
             );
         }
     }

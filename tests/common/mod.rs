@@ -1,14 +1,22 @@
 //! Shared by the integration tests: an independent reading of the
 //! `qrelu-net/1` JSON and the codebook of eq. 9 recomputed here, so that
 //! tests do not trust the compiler to check itself.
-#![allow(dead_code)]
+#![allow(dead_code, unused_macros)]
+
+/// Runs `$body` once per network type listed, with `$N` naming it (the
+/// generated networks are types, so a loop over them is a macro).
+macro_rules! each_net {
+    ($N:ident => $body:block; $($net:ty),* $(,)?) => {
+        $( { type $N = $net; $body } )*
+    };
+}
 
 use num_bigint::BigInt;
 use num_traits::{One, Zero};
 use qrelu::{Exact, Network, Scalar};
 use qrelu_core::Poly;
-use qrelu_core::construct::{NetSpec, Structure};
 use qrelu_core::quantize::Quantization;
+use qrelu_core::{NetSpec, Structure};
 
 /// `n/d` in the exact type.
 pub fn q(n: i64, d: i64) -> Exact {
@@ -196,20 +204,13 @@ pub fn spec_of<N: Network>() -> NetSpec {
     spec
 }
 
-mod core_net;
-#[allow(unused_imports)]
-pub use core_net::CoreNet;
-
 /// Builds `spec`, checks that the size estimate made before building is
 /// an upper bound, and reads the exported `qrelu-net/1` JSON back
 /// independently: every parameter in the codebook, and the codebook equal
 /// to eq. 9's (or L_λ's for `linear`) recomputed here. Returns both.
-pub fn build_checked(
-    spec: &NetSpec,
-    linear: bool,
-) -> (qrelu_core::construct::Construction, JsonNet) {
-    let c = qrelu_core::construct::build(spec).unwrap();
-    let estimate = qrelu_core::construct::estimate_weights(spec).unwrap();
+pub fn build_checked(spec: &NetSpec, linear: bool) -> (qrelu_core::Construction, JsonNet) {
+    let c = qrelu_core::build(spec).unwrap();
+    let estimate = qrelu_core::estimate_weights(spec).unwrap();
     assert!(
         estimate >= c.metrics.weights as u64,
         "estimate {estimate} below the built size"
@@ -219,7 +220,7 @@ pub fn build_checked(
     let expected = if linear {
         expected_linear_codebook(spec.lambda)
     } else {
-        expected_codebook(spec.lambda, c.t)
+        expected_codebook(spec.lambda, c.params.t)
     };
     assert_eq!(json.codebook, expected, "{}: codebook", spec.name);
     (c, json)

@@ -56,7 +56,7 @@ fn edges(out: &mut String, edges: &[crate::net::Edge]) {
 /// The construction as `qrelu-net/1` JSON.
 ///
 /// ```
-/// use qrelu_core::{construct::{build, NetSpec}, export::json, Poly};
+/// use qrelu_core::{build, export::json, NetSpec, Poly};
 /// let mut spec = NetSpec::new("Square", &["x"], Poly::var(1, 0).pow(2));
 /// spec.r = Some(1);
 /// let text = json::to_json(&build(&spec).unwrap());
@@ -70,7 +70,7 @@ pub fn to_json(c: &Construction) -> String {
     out.push_str("{\"format\": \"qrelu-net/1\", \"name\": ");
     s(&mut out, &c.spec.name);
     out.push_str(", \"inputs\": [");
-    for (i, name) in net.inputs.iter().enumerate() {
+    for (i, name) in net.inputs().iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
@@ -88,21 +88,21 @@ pub fn to_json(c: &Construction) -> String {
         out.push(']');
     }
     out.push_str("], \"codebook\": [");
-    for (i, v) in net.codebook.values().iter().enumerate() {
+    for (i, v) in net.codebook().values().iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
         q(&mut out, v);
     }
     out.push_str("],\n \"units\": [");
-    for (i, u) in net.units.iter().enumerate() {
+    for (i, u) in net.units().iter().enumerate() {
         if i > 0 {
             out.push_str(",\n           ");
         }
         match &u.kind {
             UnitKind::Input { index } => {
                 out.push_str("{\"kind\": \"input\", \"name\": ");
-                s(&mut out, &net.inputs[*index]);
+                s(&mut out, &net.inputs()[*index]);
                 out.push('}');
             }
             UnitKind::Relu { bias, inputs } => {
@@ -110,7 +110,7 @@ pub fn to_json(c: &Construction) -> String {
                 q(&mut out, bias);
                 out.push_str(", \"in\": ");
                 edges(&mut out, inputs);
-                let block = &net.blocks[u.block];
+                let block = &net.blocks()[u.block];
                 out.push_str(", \"block\": ");
                 s(&mut out, &block.kind);
                 let _ = write!(out, ", \"instance\": {}, \"role\": ", block.instance);
@@ -123,9 +123,9 @@ pub fn to_json(c: &Construction) -> String {
         }
     }
     out.push_str("],\n \"output\": {\"bias\": ");
-    q(&mut out, &net.output.bias);
+    q(&mut out, &net.output().bias);
     out.push_str(", \"in\": ");
-    edges(&mut out, &net.output.inputs);
+    edges(&mut out, &net.output().inputs);
     out.push_str("},\n \"target\": [");
     for (i, (pow, coef)) in c.spec.target.terms().enumerate() {
         if i > 0 {
@@ -147,16 +147,12 @@ pub fn to_json(c: &Construction) -> String {
     let _ = write!(
         out,
         ",\n \"lambda\": {}, \"quantization\": \"{}\", \"structure\": \"{}\", \"r\": {}, \"t\": {}}}\n",
-        net.codebook.lambda(),
-        net.codebook.quantization().name(),
+        net.codebook().lambda(),
+        net.codebook().quantization().name(),
         c.spec.structure.name(),
         // `structure = lipschitz` has no products, so no squaring depth
-        if c.spec.structure == crate::construct::Structure::Lipschitz {
-            "null".to_owned()
-        } else {
-            c.r.to_string()
-        },
-        c.t
+        c.params.r.map_or("null".to_owned(), |r| r.to_string()),
+        c.params.t
     );
     out
 }
@@ -164,8 +160,8 @@ pub fn to_json(c: &Construction) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::construct::{NetSpec, build};
     use crate::poly::Poly;
+    use crate::{NetSpec, build};
 
     #[test]
     fn valid_json_in_spec_shape() {
@@ -177,10 +173,10 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
         assert_eq!(v["name"], "Sq\"uare");
         assert_eq!(v["units"][0]["kind"], "input");
-        assert_eq!(v["units"].as_array().unwrap().len(), c.net.units.len());
+        assert_eq!(v["units"].as_array().unwrap().len(), c.net.units().len());
         assert_eq!(
             v["output"]["in"].as_array().unwrap().len(),
-            c.net.output.inputs.len()
+            c.net.output().inputs.len()
         );
         assert_eq!(v["target"][0]["pow"][0], 2);
         assert_eq!(v["codebook"], serde_json::json!(["-1/2", "1/2"]));

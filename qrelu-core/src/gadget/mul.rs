@@ -26,9 +26,12 @@
 //!   shared constants `K_1..K_{2r−1}`; the result has `s + p + q + 7r` terms
 //!   (the `r` constant terms merged).
 
+use num_traits::One;
+
 use crate::error::CoreError;
-use crate::gadget::square::square_form;
-use crate::net::{LinearForm, NetBuilder};
+use crate::gadget::square::{free_form, square_form};
+use crate::net::{Affine, LinearForm, NetBuilder};
+use crate::rational;
 
 /// `F = f(sum_half) − f(x_half) − f(y_half)`, worth ×′(x, y)/2 (module
 /// docs), in a block `mul` holding the three squaring blocks.
@@ -51,6 +54,34 @@ pub fn mul(
         f.add(&square_form(b, x_half, r)?, true);
         f.add(&square_form(b, y_half, r)?, true);
         Ok(f)
+    })();
+    b.end_block();
+    result
+}
+
+/// ×′ with free weights (the reference networks' wiring): `2(f(sum_half)
+/// − f(x_half) − f(y_half))` in a block `mul`, from affine forms worth
+/// `|x+y|/2`, `|x|/2` and `|y|/2` and the free f_s^r
+/// ([`free_form`]) — the function of [`mul`] (there returned halved, here
+/// with the factor 2 as a weight), so Prop. 2 (i) and the error 4ε hold
+/// unchanged.
+///
+/// # Errors
+/// `r` out of range.
+pub fn mul_free(
+    b: &mut NetBuilder,
+    sum_half: &Affine,
+    x_half: &Affine,
+    y_half: &Affine,
+    r: u32,
+) -> Result<Affine, CoreError> {
+    b.begin_block("mul");
+    let result = (|| {
+        let minus = -rational::Rational::one();
+        let mut f = free_form(b, sum_half, r)?;
+        f.add_scaled(&free_form(b, x_half, r)?, &minus);
+        f.add_scaled(&free_form(b, y_half, r)?, &minus);
+        Ok(f.scaled(&rational::int(2)))
     })();
     b.end_block();
     result

@@ -69,10 +69,52 @@
 //! constant term −k(k+1)/4^r = −(k(k+1)/2)·2^(1−2r), an odd multiple of
 //! 2^(1−2r) for k = 1; so any such network for f_s^r has depth ≥ 2r − 1.
 
-use num_traits::Zero;
+//!
+//! # With free weights ([`free_form`])
+//!
+//! Yarotsky's wiring of eq. 5 with the tent `g(y) = 2σ(y) − 4σ(y − ½)`
+//! (eq. 4) and output weights `−2^(−2s)`: for an argument `u ≥ 0`,
+//!
+//! ```text
+//! g_0 = u,   A_s = σ(g_{s−1}),   B_s = σ(g_{s−1} − ½),   g_s = 2A_s − 4B_s
+//! f(u) = u − Σ_{s=1..r} 2^(−2s) g_s + (½ − 2^−r)·C,   C = σ(u − 1)
+//! ```
+//!
+//! `A_1 = σ(u) = u` because `u ≥ 0`, so it is not built (`g_1 = 2u − 4B_1`
+//! reads the argument directly); the unit `C` is the one addition to the
+//! classical form, and it is absent for r = 1, where its weight is 0.
+//!
+//! **Claim.** `f` is f_s^r as a function on all of `[0, ∞)`.
+//!
+//! *Proof.* On `[0, 1]`: by induction `g_{s−1}(u) ∈ [0, 1]`, so
+//! `A_s = g_{s−1}` and `g_s = 2g_{s−1} − 4σ(g_{s−1} − ½) = g(g_{s−1})`, the
+//! tent of eq. 4, which maps `[0, 1]` onto itself; hence `g_s = g^{∘s}(u)`,
+//! `C = 0` and `f(u) = u − Σ 2^(−2s) g^{∘s}(u)`, which is eq. 5 — the
+//! function the ±1/2 network realises with other wiring (its module docs):
+//! the interpolant of `u²` at the points `k/2^r`. Past 1:
+//! `g_1 = 2u − 4(u − ½) = 2 − 2u < 0`, so `A_2 = B_2 = 0`, `g_2 = 0`, and
+//! every later `g_s = 2σ(0) − 4σ(−½) = 0`; thus
+//! `f(u) = u − ¼(2 − 2u) + (½ − 2^−r)(u − 1) = 1 + (2 − 2^−r)(u − 1)`,
+//! exactly the line by which f_s^r continues its last piece past 1
+//! ([`crate::gadget::square::square_form`]). Both pieces meet at
+//! `f(1) = 1`. ∎
+//!
+//! Since [`crate::bound`] uses nothing but the values of f_s^r on
+//! `[0, U]` (`e(u) ∈ [e_lo(U), ε]`), every bound there — eq. 3, the 4ε of
+//! ×′, eq. 21 with propagation — holds for the free networks as it is.
+//!
+//! **Size** (tests check it): for an argument of `p` terms and r ≥ 2,
+//! `2r` units (`B_1`, `A_s` and `B_s` for s = 2..r, `C`), `4p + 4r − 6`
+//! weights and a result of `p + 2r` terms; the unit `B_s` sits `s` levels
+//! above the argument. For r = 1 one unit, `p` weights, `p + 1` terms. As
+//! a network on one input ([`free_network`]): **`6r − 1` weights**
+//! (3 for r = 1), **depth r + 1**, width 2 — against `11r + 8`, `2r` and 5
+//! for the ±1/2 wiring.
+
+use num_traits::{One, Zero};
 
 use crate::error::CoreError;
-use crate::net::{LinearForm, Net, NetBuilder, UnitId};
+use crate::net::{Affine, LinearForm, Net, NetBuilder, UnitId};
 use crate::quantize::Codebook;
 use crate::rational::{self, Rational};
 
@@ -127,12 +169,11 @@ pub fn square(b: &mut NetBuilder, x: UnitId, r: u32) -> Result<LinearForm, CoreE
     square_form(b, &u, r)
 }
 
-/// Refuses `r = 0` and `r > MAX_R` (shared with the unquantized square of
-/// [`crate::construct::free`]).
+/// Refuses `r = 0` and `r > MAX_R` (shared by both wirings of f_s^r).
 pub(crate) fn check_r(r: u32) -> Result<(), CoreError> {
     if r == 0 || r > MAX_R {
         return Err(CoreError::InvalidParameter {
-            subject: crate::error::Subject::Param("r"),
+            subject: crate::error::Subject::Param(crate::spec::Param::R),
             message: format!("`r` must be between 1 and {MAX_R}, found {r}"),
         });
     }
@@ -224,6 +265,82 @@ pub fn network(r: u32, codebook: Codebook) -> Result<Net, CoreError> {
     let x = b.input(0);
     let form = square(&mut b, x, r)?;
     b.finish(Rational::zero(), &form)
+}
+
+/// `σ(shift + a)` as a new unit.
+fn relu_of(
+    b: &mut NetBuilder,
+    role: &str,
+    a: &Affine,
+    shift: Rational,
+) -> Result<UnitId, CoreError> {
+    b.relu(role, &a.constant + shift, &a.form.terms)
+}
+
+/// f_s^r(u) with free weights, for an argument `u ≥ 0` given as an affine
+/// form (module docs, *With free weights*: equal to [`square_form`]'s
+/// function on all of `[0, ∞)`), one block `square.tent` per step `s` and
+/// the unit `C = σ(u − 1)` in a block `square.tail`. Returns the result as
+/// an affine form.
+///
+/// Guarantees (tests check each): f(k/2^r) = (k/2^r)² (eq. 2),
+/// `0 ≤ f(u) − u² ≤ 2^(−2(r+1))` on [0, 1] (eq. 3), `f(u) =
+/// 1 + (2 − 2^−r)(u − 1)` past 1; the sizes of the module docs.
+///
+/// # Errors
+/// `r = 0` or `r > MAX_R`; builder errors (never for free weights).
+pub fn free_form(b: &mut NetBuilder, u: &Affine, r: u32) -> Result<Affine, CoreError> {
+    check_r(r)?;
+    let half = rational::ratio(1, 2);
+    let (two, minus_four) = (rational::int(2), rational::int(-4));
+    let mut out = u.clone();
+    // g_{s−1}; A_1 = σ(u) = u since u ≥ 0
+    let mut g = u.clone();
+    for s in 1..=r {
+        b.begin_block("square.tent");
+        let units = (|| {
+            let a = match s {
+                1 => None,
+                _ => Some(relu_of(b, "a", &g, Rational::zero())?),
+            };
+            Ok::<_, CoreError>((a, relu_of(b, "b", &g, -&half)?))
+        })();
+        b.end_block();
+        let (a, bb) = units?;
+        // eq. 4: g_s = 2A_s − 4B_s
+        let mut next = match a {
+            None => u.scaled(&two),
+            Some(a) => Affine::unit(a).scaled(&two),
+        };
+        next.form.push(bb, minus_four.clone());
+        // eq. 5: f = u − Σ 2^(−2s) g_s
+        out.add_scaled(&next, &-rational::pow2(-2 * i64::from(s)));
+        g = next;
+    }
+    // past 1 the classical form has slope 3/2; f_s^r has 2 − 2^−r
+    let tail = &half - rational::pow2(-i64::from(r));
+    if !tail.is_zero() {
+        b.begin_block("square.tail");
+        let c = relu_of(b, "c", u, -Rational::one());
+        b.end_block();
+        out.form.push(c?, tail);
+    }
+    Ok(out)
+}
+
+/// [`free_form`] as a network on one input `x ≥ 0`: output `f_s^r(x)`
+/// (for `x < 0` it is not f_s^r(|x|): the argument is read as it is).
+///
+/// # Errors
+/// As [`free_form`].
+pub fn free_network(r: u32) -> Result<Net, CoreError> {
+    let mut b = NetBuilder::new(Codebook::unquantized(), &["x".to_owned()]);
+    let x = Affine::unit(b.input(0));
+    b.begin_block("square");
+    let f = free_form(&mut b, &x, r);
+    b.end_block();
+    let f = f?;
+    b.finish(f.constant, &f.form)
 }
 
 #[cfg(test)]

@@ -689,7 +689,7 @@ fn check_weight(w: &Rational, t: u32) -> Result<(), CoreError> {
     }
     if t > MAX_T {
         return Err(CoreError::InvalidParameter {
-            subject: Subject::Param("t"),
+            subject: Subject::Param(crate::spec::Param::T),
             message: format!("`t` must be at most {MAX_T}, found {t}"),
         });
     }
@@ -1149,12 +1149,12 @@ mod tests {
         let net = b.finish(Rational::zero(), &form).unwrap();
         // each trie unit appears once: one per node, in "weight.chain" blocks
         let chain_units = net
-            .units
+            .units()
             .iter()
-            .filter(|u| net.blocks[u.block].kind == "weight.chain")
+            .filter(|u| net.blocks()[u.block].kind == "weight.chain")
             .count();
         assert_eq!(chain_units, 5);
-        let mut roles: Vec<&str> = net.units.iter().map(|u| u.role.as_str()).collect();
+        let mut roles: Vec<&str> = net.units().iter().map(|u| u.role.as_str()).collect();
         roles.sort_unstable();
         let n = roles.len();
         roles.dedup();
@@ -1186,7 +1186,7 @@ mod tests {
         let net = b.finish(Rational::zero(), &form).unwrap();
         let copies: Vec<_> = net
             .hidden()
-            .filter(|(i, _, _)| net.blocks[net.units[*i].block].kind == "weight.copy")
+            .filter(|(i, _, _)| net.blocks()[net.units()[*i].block].kind == "weight.copy")
             .map(|(_, _, e)| e.len())
             .collect();
         assert_eq!(copies, vec![3, 2, 2, 2]);

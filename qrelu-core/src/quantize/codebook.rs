@@ -43,6 +43,7 @@ use num_traits::{Signed, Zero};
 
 use crate::error::{CoreError, Subject};
 use crate::rational::{self, Rational};
+use crate::spec::Param;
 
 /// Largest exponent `e` of a codebook value `2^−e`: beyond it the value is
 /// not a normal `f64` and generated floating-point code would lose it.
@@ -64,6 +65,19 @@ pub enum Quantization {
 }
 
 impl Quantization {
+    /// Every family, the DSL's choices (`nonlinear`, `linear`) first.
+    pub const ALL: [Quantization; 4] = [
+        Quantization::Nonlinear,
+        Quantization::Linear,
+        Quantization::Uniform,
+        Quantization::Unquantized,
+    ];
+
+    /// The family spelled `name`, if any.
+    pub fn from_name(name: &str) -> Option<Quantization> {
+        Quantization::ALL.into_iter().find(|q| q.name() == name)
+    }
+
     /// The DSL spelling.
     pub fn name(self) -> &'static str {
         match self {
@@ -106,13 +120,13 @@ impl Codebook {
     pub fn nonlinear(lambda: u32, t: u32) -> Result<Self, CoreError> {
         if lambda < 2 {
             return Err(CoreError::InvalidParameter {
-                subject: Subject::Param("lambda"),
+                subject: Subject::Param(Param::Lambda),
                 message: format!("`lambda` must be at least 2, found {lambda}"),
             });
         }
         if t == 0 {
             return Err(CoreError::InvalidParameter {
-                subject: Subject::Param("t"),
+                subject: Subject::Param(Param::T),
                 message: "`t` must be at least 1, found 0".to_owned(),
             });
         }
@@ -124,7 +138,7 @@ impl Codebook {
             exponent = exponent.saturating_mul(base);
             if exponent > MAX_EXPONENT {
                 return Err(CoreError::InvalidParameter {
-                    subject: Subject::Param("lambda"),
+                    subject: Subject::Param(Param::Lambda),
                     message: format!(
                         "`lambda` = {lambda} with `t` = {t} needs the codebook value 2^-{exponent}, \
                          below the range of f64; use a smaller `lambda`"
@@ -159,7 +173,7 @@ impl Codebook {
     pub fn linear(lambda: u32) -> Result<Self, CoreError> {
         if lambda < 2 {
             return Err(CoreError::InvalidParameter {
-                subject: Subject::Param("lambda"),
+                subject: Subject::Param(Param::Lambda),
                 message: format!("`lambda` must be at least 2, found {lambda}"),
             });
         }
@@ -197,7 +211,7 @@ impl Codebook {
     pub fn uniform(eta: Rational, bound: Rational) -> Result<Self, CoreError> {
         if !eta.is_positive() || bound.is_negative() {
             return Err(CoreError::InvalidParameter {
-                subject: Subject::Param("eta"),
+                subject: Subject::Argument("eta"),
                 message: format!(
                     "a uniform grid needs a step > 0 and a bound >= 0, found step {} and bound {}",
                     rational::display(&eta),
@@ -245,7 +259,7 @@ impl Codebook {
             Quantization::Nonlinear => Codebook::nonlinear(lambda, t),
             Quantization::Linear => Codebook::linear(lambda),
             Quantization::Uniform | Quantization::Unquantized => Err(CoreError::InvalidParameter {
-                subject: Subject::Param("quantization"),
+                subject: Subject::Param(Param::Quantization),
                 message: format!(
                     "`quantization = {}` is made from a network, not from λ and t",
                     quantization.name()

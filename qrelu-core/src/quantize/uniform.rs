@@ -151,32 +151,21 @@ impl Rounding {
 pub fn uniform(net: &Net, eta: &Rational, rounding: Rounding) -> Result<Net, CoreError> {
     if !eta.is_positive() {
         return Err(CoreError::InvalidParameter {
-            subject: Subject::Param("eta"),
+            subject: Subject::Argument("eta"),
             message: format!(
                 "the step of Q_η must be positive, found {}",
                 rational::display(eta)
             ),
         });
     }
-    let mut out = net.clone();
-    let mut largest = Rational::zero();
-    let mut quantize = |v: &mut Rational| {
-        *v = rounding.apply(v, eta);
-        largest = largest.clone().max(rational::abs(v));
-    };
-    for unit in &mut out.units {
-        if let UnitKind::Relu { bias, inputs } = &mut unit.kind {
-            quantize(bias);
-            inputs.iter_mut().for_each(|e| quantize(&mut e.weight));
-        }
-    }
-    quantize(&mut out.output.bias);
-    out.output
-        .inputs
-        .iter_mut()
-        .for_each(|e| quantize(&mut e.weight));
-    out.codebook = Codebook::uniform(eta.clone(), largest)?;
-    Ok(out)
+    // the grid's bound is the largest quantized magnitude
+    let largest = net
+        .parameters()
+        .map(|(_, v)| rational::abs(&rounding.apply(v, eta)))
+        .fold(Rational::zero(), Rational::max);
+    net.requantized(Codebook::uniform(eta.clone(), largest)?, |v| {
+        rounding.apply(v, eta)
+    })
 }
 
 /// `‖θ − θ′‖∞` over the parameters of two networks of the same structure.
@@ -188,10 +177,10 @@ pub fn distance(a: &Net, b: &Net) -> Result<Rational, CoreError> {
         subject: Subject::Net,
         message: "the two networks differ in structure".to_owned(),
     };
-    if a.units.len() != b.units.len() || a.output.inputs.len() != b.output.inputs.len() {
+    if a.units().len() != b.units().len() || a.output().inputs.len() != b.output().inputs.len() {
         return Err(mismatch());
     }
-    let mut worst = rational::abs(&(&a.output.bias - &b.output.bias));
+    let mut worst = rational::abs(&(&a.output().bias - &b.output().bias));
     let edges = |x: &[Edge], y: &[Edge], worst: &mut Rational| {
         if x.len() != y.len() || x.iter().zip(y).any(|(e, f)| e.src != f.src) {
             return Err(mismatch());
@@ -201,8 +190,8 @@ pub fn distance(a: &Net, b: &Net) -> Result<Rational, CoreError> {
         }
         Ok(())
     };
-    edges(&a.output.inputs, &b.output.inputs, &mut worst)?;
-    for (u, v) in a.units.iter().zip(&b.units) {
+    edges(&a.output().inputs, &b.output().inputs, &mut worst)?;
+    for (u, v) in a.units().iter().zip(b.units()) {
         match (&u.kind, &v.kind) {
             (UnitKind::Input { index: i }, UnitKind::Input { index: j }) if i == j => {}
             (
@@ -274,12 +263,12 @@ pub fn lipschitz(
             ),
         });
     }
-    let n = net.units.len();
+    let n = net.units().len();
     let mut lo = vec![Rational::zero(); n];
     let mut hi = vec![Rational::zero(); n];
     let mut k = vec![Rational::zero(); n];
-    let mut max_param = rational::abs(&net.output.bias);
-    let mut fan_in = net.output.inputs.len().max(1);
+    let mut max_param = rational::abs(&net.output().bias);
+    let mut fan_in = net.output().inputs.len().max(1);
     let input_bound = domain
         .iter()
         .map(|(a, b)| rational::abs(a).max(rational::abs(b)))
@@ -297,7 +286,7 @@ pub fn lipschitz(
             }
             (l, h, kk)
         };
-    for (i, unit) in net.units.iter().enumerate() {
+    for (i, unit) in net.units().iter().enumerate() {
         match &unit.kind {
             UnitKind::Input { index } => {
                 lo[i] = domain[*index].0.clone();
@@ -316,7 +305,7 @@ pub fn lipschitz(
             }
         }
     }
-    let out = &net.output;
+    let out = &net.output();
     let (l, h, k_out) = affine(&out.bias, &out.inputs, &lo, &hi, &k);
     max_param = out
         .inputs
@@ -460,7 +449,7 @@ mod tests {
             prop_assert!(measured <= &l.k * &dist, "{} > {}·{}", measured, l.k, dist);
             // every parameter of the quantized net is on the grid
             for (_, v) in q.parameters() {
-                prop_assert!(q.codebook.contains(v));
+                prop_assert!(q.codebook().contains(v));
             }
         }
     }
@@ -493,13 +482,12 @@ mod tests {
         let delta = pow2(-10);
         let l = lipschitz(&net, &[(ratio(0, 1), ratio(1, 1))], &delta).unwrap();
         // nudge every weight up by δ: R' = (2 + δ)^4 x, sup at x = 1
-        let mut up = net.clone();
-        for u in &mut up.units {
-            if let UnitKind::Relu { inputs, .. } = &mut u.kind {
-                inputs[0].weight += &delta;
-            }
-        }
-        up.output.inputs[0].weight += &delta;
+        // (every bias is 0, every weight 2)
+        let up = net
+            .requantized(Codebook::unquantized(), |v| {
+                if v.is_zero() { v.clone() } else { v + &delta }
+            })
+            .unwrap();
         let one = [ratio(1, 1)];
         let ratio_measured = rational::abs(&(eval(&up, &one) - eval(&net, &one))) / &delta;
         assert!(l.k >= ratio_measured, "{} < {}", l.k, ratio_measured);

@@ -35,6 +35,9 @@ use qrelu_core::rational::{self, Rational};
 use qrelu_core::{Construction, Poly};
 use quote::{format_ident, quote};
 
+use crate::ast::NetDef;
+use crate::valid::ValidNet;
+
 /// Longest top-level statement list before `eval` is split into chunks.
 pub const CHUNK_STATEMENTS: usize = 64;
 
@@ -47,6 +50,7 @@ pub const SUM_TERMS: usize = 32;
 pub const INLINE_LIMIT: usize = 4_000;
 
 /// What the generator needs from the DSL item besides the construction.
+#[derive(Clone, Debug)]
 pub struct Item<'a> {
     /// outer attributes, doc comments included
     pub attrs: &'a [syn::Attribute],
@@ -56,6 +60,18 @@ pub struct Item<'a> {
     pub name: &'a Ident,
     /// input names, in order (spans from the DSL)
     pub inputs: Vec<Ident>,
+}
+
+impl<'a> Item<'a> {
+    /// The item of a validated net.
+    pub fn of(net: &'a ValidNet) -> Self {
+        Item {
+            attrs: &net.attrs,
+            vis: &net.vis,
+            name: &net.name,
+            inputs: net.inputs.iter().map(|i| i.name.clone()).collect(),
+        }
+    }
 }
 
 /// A rational as a `T` expression: `T::dyadic(m, e)` when it fits, else
@@ -178,26 +194,26 @@ struct Shape {
 }
 
 fn segments(net: &Net) -> Vec<Segment> {
-    let mut last_use = vec![0usize; net.units.len()];
+    let mut last_use = vec![0usize; net.units().len()];
     for (i, _, edges) in net.hidden() {
         for e in edges {
             last_use[e.src] = last_use[e.src].max(i);
         }
     }
-    for e in &net.output.inputs {
+    for e in &net.output().inputs {
         last_use[e.src] = usize::MAX;
     }
     let mut out = Vec::new();
     let mut start = net.dim();
-    while start < net.units.len() {
-        let block = net.units[start].block;
+    while start < net.units().len() {
+        let block = net.units()[start].block;
         let mut end = start + 1;
-        while end < net.units.len() && net.units[end].block == block {
+        while end < net.units().len() && net.units()[end].block == block {
             end += 1;
         }
         let mut externals = Vec::new();
         for u in start..end {
-            if let UnitKind::Relu { inputs, .. } = &net.units[u].kind {
+            if let UnitKind::Relu { inputs, .. } = &net.units()[u].kind {
                 for e in inputs {
                     if !(start..end).contains(&e.src) && !externals.contains(&e.src) {
                         externals.push(e.src);
@@ -220,7 +236,7 @@ fn shape(net: &Net, seg: &Segment) -> Shape {
     let units = seg
         .units
         .clone()
-        .map(|u| match &net.units[u].kind {
+        .map(|u| match &net.units()[u].kind {
             UnitKind::Relu { bias, inputs } => {
                 let edges = inputs
                     .iter()
@@ -241,11 +257,13 @@ fn shape(net: &Net, seg: &Segment) -> Shape {
         })
         .collect();
     Shape {
-        kind: net.blocks[net.units[seg.units.start].block].kind.clone(),
+        kind: net.blocks()[net.units()[seg.units.start].block]
+            .kind
+            .clone(),
         roles: seg
             .units
             .clone()
-            .map(|u| net.units[u].role.clone())
+            .map(|u| net.units()[u].role.clone())
             .collect(),
         units,
         exports: seg.exports.iter().map(|u| u - seg.units.start).collect(),
@@ -298,7 +316,7 @@ impl<'a> Generator<'a> {
             name
         };
         let mut const_names = BTreeMap::new();
-        let mut values: BTreeSet<Rational> = net.codebook.values().iter().cloned().collect();
+        let mut values: BTreeSet<Rational> = net.codebook().values().iter().cloned().collect();
         for (_, v) in net.parameters() {
             if !v.is_zero() {
                 values.insert(v.clone());
@@ -310,12 +328,12 @@ impl<'a> Generator<'a> {
         }
         let sum = Ident::new(&unique("out_sum".to_owned()), Span::call_site());
         let names = net
-            .units
+            .units()
             .iter()
             .map(|u| match u.kind {
                 UnitKind::Input { index } => inputs[index].clone(),
                 UnitKind::Relu { .. } => {
-                    let block = &net.blocks[u.block];
+                    let block = &net.blocks()[u.block];
                     let base = sanitize(&format!("{}_{}", block.short_name(), u.role));
                     Ident::new(&unique(base), Span::call_site())
                 }
@@ -335,7 +353,7 @@ impl<'a> Generator<'a> {
         consts: &mut Consts,
         name_of: &dyn Fn(UnitId) -> TokenStream,
     ) -> TokenStream {
-        let UnitKind::Relu { bias, inputs } = &self.net.units[u].kind else {
+        let UnitKind::Relu { bias, inputs } = &self.net.units()[u].kind else {
             return TokenStream::new();
         };
         let lhs = name_of(u);
@@ -406,7 +424,7 @@ impl<'a> Generator<'a> {
                         let n = &self.names[s];
                         quote!(#n)
                     });
-                    let reads = match &self.net.units[u].kind {
+                    let reads = match &self.net.units()[u].kind {
                         UnitKind::Relu { inputs, .. } => inputs.iter().map(|e| e.src).collect(),
                         UnitKind::Input { .. } => Vec::new(),
                     };
@@ -420,7 +438,7 @@ impl<'a> Generator<'a> {
             }
         }
         if steps.len() > CHUNK_STATEMENTS {
-            steps = schedule(steps, &self.net.output.inputs);
+            steps = schedule(steps, &self.net.output().inputs);
         }
         (fns, steps)
     }
@@ -438,7 +456,7 @@ impl<'a> Generator<'a> {
                 let p = &params[i];
                 return quote!(#p);
             }
-            let role = format_ident!("{}", sanitize(&self.net.units[u].role));
+            let role = format_ident!("{}", sanitize(&self.net.units()[u].role));
             quote!(#role)
         };
         let mut consts = Consts::new(&self.const_names);
@@ -446,7 +464,7 @@ impl<'a> Generator<'a> {
             .units
             .clone()
             .map(|u| {
-                let UnitKind::Relu { bias, inputs } = &self.net.units[u].kind else {
+                let UnitKind::Relu { bias, inputs } = &self.net.units()[u].kind else {
                     return TokenStream::new();
                 };
                 let lhs = local(u);
@@ -469,7 +487,7 @@ impl<'a> Generator<'a> {
             let tys = outs.iter().map(|_| quote!(T));
             (quote!((#(#tys),*)), quote!((#(#outs),*)))
         };
-        let kind = &self.net.blocks[self.net.units[seg.units.start].block].kind;
+        let kind = &self.net.blocks()[self.net.units()[seg.units.start].block].kind;
         let doc = format!(
             "One `{kind}` block ({} units), shared by every instance of this shape.",
             seg.units.len()
@@ -771,7 +789,7 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
         let coef = const_rational(coef);
         quote!(::qrelu::TargetTerm { coef: #coef, pow: &[#(#pow),*] })
     });
-    let codebook = c.net.codebook.values().iter().map(const_rational);
+    let codebook = c.net.codebook().values().iter().map(const_rational);
     let m = &c.metrics;
     let (weights, biases, units, depth, width, bits, honest) = (
         m.weights,
@@ -782,26 +800,20 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
         m.bits,
         m.honest_bits,
     );
-    let lambda = c.net.codebook.lambda();
-    let (r, t) = (c.r, c.t);
+    let lambda = c.net.codebook().lambda();
+    let p = &c.params;
     let option = |v: Option<u32>| match v {
         Some(v) => quote!(::core::option::Option::Some(#v)),
         None => quote!(::core::option::Option::None),
     };
-    let taylor = c.spec.structure == qrelu_core::construct::Structure::Taylor;
-    // `structure = lipschitz` has no squaring depth
-    let lipschitz = c.spec.structure == qrelu_core::construct::Structure::Lipschitz;
-    let r = option(Some(r).filter(|_| !lipschitz));
-    let n = option(c.spec.n.filter(|_| taylor));
-    let grid = option(c.spec.grid.filter(|_| taylor));
     let option64 = |v: Option<u64>| match v {
         Some(v) => quote!(::core::option::Option::Some(#v)),
         None => quote!(::core::option::Option::None),
     };
-    let intervals = option64(c.intervals);
-    let cells = option64(c.cells);
+    let (r, t, n, grid) = (option(p.r), option(Some(p.t)), option(p.n), option(p.grid));
+    let (intervals, cells) = (option64(p.intervals), option64(p.cells));
     let structure = c.spec.structure.name();
-    let quantization = c.net.codebook.quantization().name();
+    let quantization = c.net.codebook().quantization().name();
     let bound = const_rational(&c.error_bound);
     let blocks = m.blocks.iter().map(|b| {
         let (n, u, w, d, wd) = (&b.name, b.units, b.weights, b.depth, b.width);
@@ -823,7 +835,7 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
             quantization: #quantization,
             lambda: #lambda,
             r: #r,
-            t: ::core::option::Option::Some(#t),
+            t: #t,
             n: #n,
             grid: #grid,
             intervals: #intervals,
@@ -851,7 +863,7 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     let (shape_fns, steps) = generator.plan(big);
     // constants named by `eval` itself: the output's, and the inline units' when not chunked
     let mut consts = Consts::new(&generator.const_names);
-    let (chunk_fns, stmts, out_expr) = chunk(&generator, steps, &net.output, &mut consts, big);
+    let (chunk_fns, stmts, out_expr) = chunk(&generator, steps, &net.output(), &mut consts, big);
     let eval_consts = consts.lets();
 
     let attrs = item.attrs;
@@ -878,7 +890,7 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
         "Evaluates the network: {} weights in the codebook {{{}}}, depth {}, \
          within {} of `{}` on its domain.",
         c.metrics.weights,
-        net.codebook
+        net.codebook()
             .values()
             .iter()
             .map(rational::display)
@@ -940,9 +952,16 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     }
 }
 
-/// The items a user expects, with bodies that never run: emitted beside the
-/// errors so that one mistake gives one error, not a cascade.
-pub fn expand_stub(
+/// The items a user expects of the net `def`, with bodies that never run:
+/// emitted beside the errors so that one mistake gives one error, not a
+/// cascade.
+pub fn expand_stub(def: &NetDef) -> TokenStream {
+    let inputs: Vec<Ident> = def.inputs.iter().map(|i| i.name.clone()).collect();
+    stub(&def.attrs, &def.vis, &def.name, &inputs)
+}
+
+/// [`expand_stub`] from the parts of a net.
+fn stub(
     attrs: &[syn::Attribute],
     vis: &syn::Visibility,
     name: &Ident,

@@ -21,8 +21,9 @@
 //!   `poly_d<D>_r<R>` gives any other degree and depth (weights grow
 //!   linearly in `r` and about cubically in `D`); the table prints the
 //!   actual counts, which move when the construction changes. They are expanded with the real item expansion
-//!   ([`crate::expand::expand_net`], inputs `x, y, z`).
-//! - `square24`: f_s^24 through the whole macro pipeline ([`crate::run`]).
+//!   (`qrelu_syntax::expand::expand_net`, inputs `x, y, z`).
+//! - `square24`: f_s^24 through the whole macro pipeline
+//!   (`qrelu_syntax::expand`).
 //! - `syn23k`, `syn100k` (`syn<N>k`): K copies of f_s^24, each summed by
 //!   one extra ReLU unit, built with qrelu-core's builder — many repeats of
 //!   one block shape. `flat23k`, `flat100k` (`flat<N>k`): the same with
@@ -58,7 +59,7 @@
 //! and print numbers. Run them with
 //!
 //! ```sh
-//! cargo test --release -p qrelu-macros cost -- --ignored --nocapture --test-threads=1
+//! cargo test --release -p qrelu-syntax --test cost -- --ignored --nocapture --test-threads=1
 //! ```
 //!
 //! `QRELU_COST_NETS=square24,poly100k,flat100k,…` selects networks (default:
@@ -78,9 +79,9 @@ use std::time::Instant;
 
 use num_traits::Zero;
 use proc_macro2::TokenStream;
-use qrelu_core::net::{Block, LinearForm, Net, NetBuilder};
+use qrelu_core::net::{LinearForm, Net, NetBuilder, UnitKind};
 use qrelu_core::rational::{self, Rational};
-use qrelu_core::{Codebook, Construction, NetSpec, Poly};
+use qrelu_core::{Codebook, Construction, NetSpec, Params, Poly};
 use quote::{format_ident, quote};
 
 /// The squaring depth of `square24` and of every synthetic copy.
@@ -125,7 +126,7 @@ fn points(list: &[&[f64]]) -> Vec<Vec<f64>> {
     list.iter().map(|p| p.to_vec()).collect()
 }
 
-/// f_s^24 through the real pipeline (`crate::run`), with the core build and
+/// f_s^24 through the real pipeline (`qrelu_syntax::expand`), with the core build and
 /// the expansion also timed on their own.
 fn square24() -> Case {
     let mut spec = NetSpec::new("Square", &["x"], Poly::var(1, 0).pow(2));
@@ -136,7 +137,7 @@ fn square24() -> Case {
     let t = Instant::now();
     let _ = expand_item("Square", &c, &["x"]);
     let expand_ms = ms(t);
-    let tokens = crate::run(quote! { pub net Square(x) = x^2 where r = 24; });
+    let tokens = qrelu_syntax::expand(quote! { pub net Square(x) = x^2 where r = 24; });
     Case {
         name: "square24".into(),
         struct_name: "Square",
@@ -151,8 +152,8 @@ fn square24() -> Case {
 
 /// The item expansion of the macro for a `pub` network with these inputs.
 fn expand_item(name: &str, c: &Construction, inputs: &[&str]) -> TokenStream {
-    crate::expand::expand_net(
-        &crate::expand::Item {
+    qrelu_syntax::expand::expand_net(
+        &qrelu_syntax::expand::Item {
             attrs: &[],
             vis: &syn::parse_quote!(pub),
             name: &format_ident!("{}", name),
@@ -237,18 +238,7 @@ fn synthetic(name: &str, copies: usize, flat: bool) -> Case {
     }
     let mut net = b.finish(Rational::zero(), &out).unwrap();
     if flat {
-        let block = net.blocks.len();
-        net.blocks.push(Block {
-            kind: "flat".into(),
-            instance: 1,
-            parent: None,
-        });
-        for i in net.dim()..net.units.len() {
-            let old = net.blocks[net.units[i].block].short_name();
-            let unit = &mut net.units[i];
-            unit.role = format!("{old}_{}", unit.role);
-            unit.block = block;
-        }
+        net = flattened(&net);
     }
     let mut spec = NetSpec::new("Synthetic", &["x"], Poly::var(1, 0).pow(2));
     spec.r = Some(R);
@@ -257,10 +247,14 @@ fn synthetic(name: &str, copies: usize, flat: bool) -> Case {
         metrics: qrelu_core::metrics::metrics(&net),
         net,
         error_bound: rational::pow2(-50),
-        r: R,
-        t: 50,
-        intervals: None,
-        cells: None,
+        params: Params {
+            r: Some(R),
+            t: 50,
+            n: None,
+            grid: None,
+            intervals: None,
+            cells: None,
+        },
     };
     let core_ms = ms(t);
     let t = Instant::now();
@@ -276,6 +270,32 @@ fn synthetic(name: &str, copies: usize, flat: bool) -> Case {
         core_ms,
         expand_ms,
     }
+}
+
+/// `net` rebuilt with every hidden unit in one block instance `flat`, each
+/// role prefixed by its old block's name (so unit names stay unique): the
+/// same units, edges and weights, through the checked builder.
+fn flattened(net: &Net) -> Net {
+    let mut b = NetBuilder::new(net.codebook().clone(), net.inputs());
+    b.begin_block("flat");
+    for u in &net.units()[net.dim()..] {
+        let UnitKind::Relu { bias, inputs } = &u.kind else {
+            unreachable!("inputs come first")
+        };
+        let role = format!("{}_{}", net.blocks()[u.block].short_name(), u.role);
+        let edges: Vec<_> = inputs.iter().map(|e| (e.src, e.weight.clone())).collect();
+        b.relu(&role, bias.clone(), &edges).unwrap();
+    }
+    b.end_block();
+    let out = net.output();
+    let form = LinearForm {
+        terms: out
+            .inputs
+            .iter()
+            .map(|e| (e.src, e.weight.clone()))
+            .collect(),
+    };
+    b.finish(out.bias.clone(), &form).unwrap()
 }
 
 /// The network called `name` (module docs).

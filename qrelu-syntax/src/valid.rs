@@ -5,13 +5,14 @@
 //! What the constructions support (which degrees, domains or structures)
 //! is not decided here but in `lower`.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use proc_macro2::Span;
-use qrelu_core::Poly;
 use qrelu_core::rational::{self, Rational};
+use qrelu_core::spec::Values;
+use qrelu_core::{Param, Poly, Structure};
 use quote::ToTokens;
 use syn::Ident;
 
@@ -77,58 +78,57 @@ pub struct Spanned<T> {
     pub value_span: Span,
 }
 
-/// `quantization = ...`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Quantization {
-    /// `nonlinear`: the codebook of Prop. 3.
-    Nonlinear,
-    /// `linear`: λ uniformly spaced values (Section 4.4).
-    Linear,
+/// A parameter's value, of the kind its [`Values`] says.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// An integer ([`Values::Integer`]).
+    Int(u64),
+    /// One of the words of [`Values::Choice`].
+    Word(&'static str),
+    /// A fraction ([`Values::Fraction`]).
+    Fraction(Rational),
 }
 
-/// `structure = ...`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Structure {
-    /// `direct`: monomials from shared products.
-    Direct,
-    /// `taylor`: the function-independent structure of Theorem 1.
-    Taylor,
-    /// `lipschitz`: the function-dependent structure of Theorem 2.
-    Lipschitz,
-}
-
-/// `tune = ...`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Tune {
-    /// `smallest`.
-    Smallest,
-}
-
-/// The parameters after `where`; `None` when not given.
+/// The parameters after `where`, by [`Param`], each with the spans of its
+/// key and value; absent when not given.
 #[derive(Clone, Debug)]
 pub struct Params {
-    /// `r`, 1..=32.
-    pub r: Option<Spanned<u32>>,
-    /// `t`, 1..=128.
-    pub t: Option<Spanned<u32>>,
-    /// `lambda`, 2..=16.
-    pub lambda: Option<Spanned<u32>>,
-    /// `quantization`.
-    pub quantization: Option<Spanned<Quantization>>,
-    /// `structure`.
-    pub structure: Option<Spanned<Structure>>,
-    /// `eps`, in (0, 1).
-    pub eps: Option<Spanned<Rational>>,
-    /// `max_weights`, ≥ 1.
-    pub max_weights: Option<Spanned<u64>>,
-    /// `n`, the Taylor order, 1..=8.
-    pub n: Option<Spanned<u32>>,
-    /// `N`, the grid, 1..=1024.
-    pub grid: Option<Spanned<u32>>,
-    /// `tune`.
-    pub tune: Option<Spanned<Tune>>,
+    /// The values given.
+    pub values: BTreeMap<Param, Spanned<Value>>,
     /// The `where` keyword.
     pub where_span: Span,
+}
+
+impl Params {
+    /// The integer given for `param`.
+    pub fn int(&self, param: Param) -> Option<u64> {
+        match self.values.get(&param).map(|s| &s.value) {
+            Some(Value::Int(v)) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// The integer given for `param`, as a `u32` (every small parameter's
+    /// range fits).
+    pub fn small(&self, param: Param) -> Option<u32> {
+        self.int(param).and_then(|v| u32::try_from(v).ok())
+    }
+
+    /// The word given for `param`.
+    pub fn word(&self, param: Param) -> Option<&'static str> {
+        match self.values.get(&param).map(|s| &s.value) {
+            Some(Value::Word(w)) => Some(w),
+            _ => None,
+        }
+    }
+
+    /// The fraction given for `param`.
+    pub fn fraction(&self, param: Param) -> Option<&Rational> {
+        match self.values.get(&param).map(|s| &s.value) {
+            Some(Value::Fraction(q)) => Some(q),
+            _ => None,
+        }
+    }
 }
 
 /// Checks every net, collecting all errors.
@@ -235,11 +235,9 @@ fn check_net(net: ast::NetDef, errors: &mut Errors) -> Option<ValidNet> {
     let params = check_params(&net.params, net.where_token.span, errors);
     // a given but invalid `r` or `eps` has its own error already;
     // `structure = lipschitz` has no `r` and says itself that it needs `eps`
-    let lipschitz = matches!(
-        params.structure.as_ref().map(|s| &s.value),
-        Some(Structure::Lipschitz)
-    );
-    if !lipschitz && !net.params.iter().any(|p| p.key == "r" || p.key == "eps") {
+    let lipschitz = params.word(Param::Structure) == Some(Structure::Lipschitz.name());
+    let given = |p: Param| net.params.iter().any(|d| d.key == p.name());
+    if !lipschitz && !given(Param::R) && !given(Param::Eps) {
         let message =
             "`r` is required unless `eps` is given; add it after `where`, as in `where r = 6`";
         errors.push(net.name.span(), message);
@@ -588,66 +586,27 @@ fn is_int_type(suffix: &str) -> bool {
 
 fn check_params(defs: &[ast::ParamDef], where_span: Span, errors: &mut Errors) -> Params {
     let mut params = Params {
-        r: None,
-        t: None,
-        lambda: None,
-        quantization: None,
-        structure: None,
-        eps: None,
-        max_weights: None,
-        n: None,
-        grid: None,
-        tune: None,
+        values: BTreeMap::new(),
         where_span,
     };
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<Param> = HashSet::new();
     for def in defs {
         let key = def.key.to_string();
-        if !msg::PARAMS.contains(&key.as_str()) {
+        let Some(param) = Param::from_name(&key) else {
             errors.push(def.key.span(), msg::unknown_param(&key));
             continue;
-        }
-        if !seen.insert(key.clone()) {
+        };
+        if !seen.insert(param) {
             errors.push(def.key.span(), format!("`{key}` is given twice"));
             continue;
         }
-        let small = |min: u32, max: u32, errors: &mut Errors| {
-            integer(def, u64::from(min), u64::from(max), errors).map(|v| spanned(def, v as u32))
+        let value = match param.values() {
+            Values::Integer { min, max } => integer(def, param, min, max, errors).map(Value::Int),
+            Values::Choice(words) => choice(def, param, words, errors).map(Value::Word),
+            Values::Fraction => fraction(def, param, errors).map(Value::Fraction),
         };
-        match key.as_str() {
-            "r" => params.r = small(1, 32, errors),
-            "t" => params.t = small(1, 128, errors),
-            "lambda" => params.lambda = small(2, 16, errors),
-            "n" => params.n = small(1, 8, errors),
-            "N" => params.grid = small(1, 1024, errors),
-            "max_weights" => {
-                params.max_weights = integer(def, 1, u64::MAX, errors).map(|v| spanned(def, v))
-            }
-            "quantization" => {
-                let q = choice(
-                    def,
-                    &[
-                        ("nonlinear", Quantization::Nonlinear),
-                        ("linear", Quantization::Linear),
-                    ],
-                    errors,
-                );
-                params.quantization = q.map(|v| spanned(def, v));
-            }
-            "structure" => {
-                let choices = [
-                    ("direct", Structure::Direct),
-                    ("taylor", Structure::Taylor),
-                    ("lipschitz", Structure::Lipschitz),
-                ];
-                params.structure = choice(def, &choices, errors).map(|v| spanned(def, v));
-            }
-            "tune" => {
-                params.tune =
-                    choice(def, &[("smallest", Tune::Smallest)], errors).map(|v| spanned(def, v))
-            }
-            "eps" => params.eps = eps(def, errors).map(|v| spanned(def, v)),
-            _ => unreachable!("every name in msg::PARAMS is matched"),
+        if let Some(value) = value {
+            params.values.insert(param, spanned(def, value));
         }
     }
     params
@@ -662,8 +621,14 @@ fn spanned<T>(def: &ast::ParamDef, value: T) -> Spanned<T> {
 }
 
 /// An integer parameter in `min..=max`.
-fn integer(def: &ast::ParamDef, min: u64, max: u64, errors: &mut Errors) -> Option<u64> {
-    let key = def.key.to_string();
+fn integer(
+    def: &ast::ParamDef,
+    param: Param,
+    min: u64,
+    max: u64,
+    errors: &mut Errors,
+) -> Option<u64> {
+    let key = param.name();
     let value = match &def.value {
         ParamValue::Num(
             n @ NumLit {
@@ -675,7 +640,7 @@ fn integer(def: &ast::ParamDef, min: u64, max: u64, errors: &mut Errors) -> Opti
         other => {
             errors.push_spanned(
                 other.span_range(),
-                format!("{}, found `{other}`", msg::int_range(&key, min, max)),
+                format!("{}, found `{other}`", msg::int_range(param, min, max)),
             );
             return None;
         }
@@ -698,41 +663,46 @@ fn integer(def: &ast::ParamDef, min: u64, max: u64, errors: &mut Errors) -> Opti
     v.to_u64()
 }
 
-/// One of the named `choices`.
-fn choice<T: Copy>(def: &ast::ParamDef, choices: &[(&str, T)], errors: &mut Errors) -> Option<T> {
+/// One of the words `choices`.
+fn choice(
+    def: &ast::ParamDef,
+    param: Param,
+    choices: &'static [&'static str],
+    errors: &mut Errors,
+) -> Option<&'static str> {
     let chosen = match &def.value {
-        ParamValue::Ident(i) => choices.iter().find(|(name, _)| i == name),
+        ParamValue::Ident(i) => choices.iter().find(|name| i == *name),
         _ => None,
     };
-    if let Some((_, v)) = chosen {
-        return Some(*v);
+    if let Some(word) = chosen {
+        return Some(word);
     }
-    let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
     let message = format!(
-        "`{}` must be {}, found `{}`",
-        def.key,
-        msg::list(&names, "or"),
+        "`{param}` must be {}, found `{}`",
+        msg::list(choices, "or"),
         def.value
     );
     errors.push_spanned(def.value.span_range(), message);
     None
 }
 
-/// `eps = p/q` with `0 < eps < 1`.
-fn eps(def: &ast::ParamDef, errors: &mut Errors) -> Option<Rational> {
-    const ACCEPTED: &str =
-        "`eps` must be a fraction strictly between 0 and 1, such as `eps = 1/1000`";
+/// A fraction `p/q` with `0 < p/q < 1` (`eps`).
+fn fraction(def: &ast::ParamDef, param: Param, errors: &mut Errors) -> Option<Rational> {
+    let accepted = format!(
+        "`{param}` must be a fraction strictly between 0 and 1, such as `{}`",
+        param.assignment()
+    );
     let value = match &def.value {
         ParamValue::Num(n) => number(n, errors)?,
         other => {
-            errors.push_spanned(other.span_range(), format!("{ACCEPTED}, found `{other}`"));
+            errors.push_spanned(other.span_range(), format!("{accepted}, found `{other}`"));
             return None;
         }
     };
     if !value.is_positive() || value >= Rational::one() {
         errors.push_spanned(
             def.value.span_range(),
-            format!("{ACCEPTED}, found {}", rational::display(&value)),
+            format!("{accepted}, found {}", rational::display(&value)),
         );
         return None;
     }
@@ -824,8 +794,8 @@ mod tests {
         });
         assert_eq!(all.len(), 7);
         assert_eq!(all[0].attrs.len(), 1);
-        assert_eq!(all[0].params.r.as_ref().unwrap().value, 6);
-        assert_eq!(all[0].params.lambda.as_ref().unwrap().value, 2);
+        assert_eq!(all[0].params.int(Param::R), Some(6));
+        assert_eq!(all[0].params.int(Param::Lambda), Some(2));
         assert_eq!(
             (all[0].inputs[0].lo.clone(), all[0].inputs[0].hi.clone()),
             (int(0), int(1))
@@ -835,19 +805,20 @@ mod tests {
             (int(-1), int(1))
         );
         let smooth = &all[4].params;
-        assert_eq!(smooth.structure.as_ref().unwrap().value, Structure::Taylor);
-        assert_eq!(smooth.eps.as_ref().unwrap().value, ratio(1, 1000));
-        assert!(smooth.r.is_none());
+        assert_eq!(smooth.word(Param::Structure), Some("taylor"));
+        assert_eq!(smooth.fraction(Param::Eps), Some(&ratio(1, 1000)));
+        assert_eq!(smooth.int(Param::R), None);
         let saddle = &all[5].params;
-        assert_eq!(saddle.grid.as_ref().unwrap().value, 8);
-        assert_eq!(saddle.n.as_ref().unwrap().value, 2);
-        assert_eq!(saddle.tune.as_ref().unwrap().value, Tune::Smallest);
+        assert_eq!(saddle.int(Param::Grid), Some(8));
+        assert_eq!(saddle.int(Param::Order), Some(2));
+        assert_eq!(saddle.word(Param::Tune), Some("smallest"));
         let lin = &all[6].params;
-        assert_eq!(
-            lin.quantization.as_ref().unwrap().value,
-            Quantization::Linear
-        );
-        assert_eq!(lin.max_weights.as_ref().unwrap().value, 100_000);
+        assert_eq!(lin.word(Param::Quantization), Some("linear"));
+        assert_eq!(lin.int(Param::MaxWeights), Some(100_000));
+        // the lowered spec reads the same table
+        let spec = crate::lower::spec(&all[6]);
+        assert_eq!(spec.quantization, qrelu_core::Quantization::Linear);
+        assert_eq!((spec.lambda, spec.max_weights), (4, 100_000));
     }
 
     #[test]

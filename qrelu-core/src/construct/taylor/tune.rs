@@ -55,15 +55,16 @@
 //! among those built, not a proof that no unbuilt candidate is smaller;
 //! the tests compare it with building every candidate of small searches.
 
-use super::NetSpec;
-use super::taylor::{self, Expansion, Limit, Stop, TaylorBound, TaylorParams, TaylorPlan};
+use super::check::check_smoothness;
+use super::expansion::Expansion;
+use super::plan::{Limit, Stop, TaylorPlan};
+use super::{TaylorBound, TaylorParams, build_taylor};
+use crate::construct::{MAX_T_SEARCH, internal};
 use crate::error::{CoreError, Subject};
 use crate::net::Net;
 use crate::quantize::Codebook;
 use crate::rational::{self, Rational};
-
-/// The largest grid `N` searched (the DSL's limit for `N`).
-pub const MAX_GRID: u64 = 1024;
+use crate::spec::{MAX_GRID, MAX_ORDER, NetSpec, Param};
 
 /// The grid search for one order stops after this many grids in a row
 /// that do not lower its smallest estimate.
@@ -76,9 +77,6 @@ pub const BUILT_CANDIDATES: usize = 4;
 /// built (the estimate's ratio to the built size varies by less than that
 /// between neighbouring candidates).
 pub const ESTIMATE_MARGIN: (u64, u64) = (5, 4);
-
-/// The largest Taylor order searched (the DSL's limit for `n`).
-pub const MAX_ORDER: u32 = 8;
 
 /// The largest `r` searched.
 const MAX_R: u32 = crate::gadget::square::MAX_R;
@@ -123,16 +121,15 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
     let eps = spec
         .eps
         .as_ref()
-        .ok_or_else(|| super::internal("tune without eps"))?;
+        .ok_or_else(|| internal("tune without eps"))?;
     let names: Vec<&str> = spec.inputs.iter().map(String::as_str).collect();
     let orders: Vec<u32> = match spec.n {
         Some(n) => vec![n],
         None => {
             // F_{d,n} shrinks as n grows: the orders that fit are 1..=k
-            taylor::check_smoothness(&spec.target, 1, &names)?;
+            check_smoothness(&spec.target, 1, &names)?;
             let top = (spec.target.degree() + 1).min(MAX_ORDER);
-            let fit = (1..=top)
-                .take_while(|&n| taylor::check_smoothness(&spec.target, n, &names).is_ok());
+            let fit = (1..=top).take_while(|&n| check_smoothness(&spec.target, n, &names).is_ok());
             let mut fit: Vec<u32> = fit.collect();
             fit.reverse();
             fit
@@ -140,8 +137,9 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
     };
     let ts: Vec<u32> = match spec.t {
         Some(t) => vec![t],
-        None => (1..=super::MAX_T_SEARCH)
-            .filter(|&t| Codebook::nonlinear(spec.lambda, t).is_ok())
+        // the codebook of the spec's quantization (linear stays linear)
+        None => (1..=MAX_T_SEARCH)
+            .filter(|&t| Codebook::new(spec.quantization, spec.lambda, t).is_ok())
             .collect(),
     };
     let expansion = Expansion::new(&spec.target);
@@ -169,7 +167,7 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
         return Err(match too_large {
             // some grid might have met eps, with more than max_weights
             Some(floor) => CoreError::InvalidParameter {
-                subject: Subject::Param("max_weights"),
+                subject: Subject::Param(Param::MaxWeights),
                 message: format!(
                     "every network of `structure = taylor` meeting `eps` = {} is estimated above \
                      `max_weights` = {} (at {floor} weights or more); raise `max_weights` or `eps`",
@@ -193,10 +191,10 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
             break;
         }
         let params = candidate.params;
-        let codebook = Codebook::nonlinear(spec.lambda, params.t)?;
-        let (net, bound) = taylor::build_taylor(&spec.target, &spec.inputs, params, codebook)?;
+        let codebook = Codebook::new(spec.quantization, spec.lambda, params.t)?;
+        let (net, bound) = build_taylor(&spec.target, &spec.inputs, params, codebook)?;
         if bound != candidate.bound {
-            return Err(super::internal("a plan's bound differs from the built one"));
+            return Err(internal("a plan's bound differs from the built one"));
         }
         let weights = crate::metrics::metrics(&net).weights as u64;
         candidates[i].weights = Some(weights);
@@ -216,7 +214,7 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
     let params = candidates[i].params;
     let mut out = spec.clone();
     out.n = Some(params.n);
-    out.grid = Some(u32::try_from(params.grid).map_err(|_| super::internal("grid"))?);
+    out.grid = Some(u32::try_from(params.grid).map_err(|_| internal("grid"))?);
     out.r = Some(params.r);
     out.t = Some(params.t);
     Ok(Tuned {
@@ -262,7 +260,7 @@ impl Search<'_> {
         let mut best: Option<u64> = None;
         let mut started = false;
         let mut stale = 0;
-        for grid in 1..=MAX_GRID {
+        for grid in 1..=u64::from(MAX_GRID) {
             if stale == GRID_PATIENCE {
                 break;
             }
@@ -323,7 +321,7 @@ impl Search<'_> {
             if slot.is_none() {
                 *slot = Some(plan.term_errors(r)?);
             }
-            slot.clone().ok_or_else(|| super::internal("term errors"))
+            slot.clone().ok_or_else(|| internal("term errors"))
         };
         let mut best = None;
         for &t in self.ts {
@@ -387,7 +385,7 @@ fn unreachable(
     };
     let t = match spec.t {
         Some(t) => format!("`t` = {t}"),
-        None => format!("t ≤ {}", super::MAX_T_SEARCH),
+        None => format!("t ≤ {}", MAX_T_SEARCH),
     };
     let best = match closest {
         Some((b, p)) => format!(
@@ -401,7 +399,7 @@ fn unreachable(
         None => " (no grid brings even the Taylor part below it)".to_owned(),
     };
     CoreError::InvalidParameter {
-        subject: Subject::Param("eps"),
+        subject: Subject::Param(Param::Eps),
         message: format!(
             "`eps` = {} is below every a-priori bound of `structure = taylor` with {orders}, \
              N ≤ {MAX_GRID}, r ≤ {MAX_R} and {t}{best}; raise `eps`{}",
@@ -418,8 +416,8 @@ fn unreachable(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::construct::Structure;
     use crate::rational::ratio;
+    use crate::spec::Structure;
     use crate::{Poly, metrics};
 
     fn smooth() -> Poly {
@@ -465,8 +463,7 @@ mod tests {
             for c in &tuned.candidates {
                 assert!(c.bound.total() <= eps);
                 let codebook = Codebook::nonlinear(s.lambda, c.params.t).unwrap();
-                let (net, bound) =
-                    taylor::build_taylor(&s.target, &s.inputs, c.params, codebook).unwrap();
+                let (net, bound) = build_taylor(&s.target, &s.inputs, c.params, codebook).unwrap();
                 assert_eq!(bound, c.bound);
                 let weights = metrics::metrics(&net).weights as u64;
                 assert!(c.estimate >= weights);
@@ -511,7 +508,7 @@ mod tests {
     #[test]
     fn unreachable_eps_and_sizes_are_refused() {
         let err = tune(&spec(smooth(), Some(1), ratio(1, 1_000_000_000), 2)).unwrap_err();
-        assert_eq!(err.subject(), Subject::Param("eps"));
+        assert_eq!(err.subject(), Subject::Param(Param::Eps));
         assert!(err.to_string().contains("no grid"), "{err}");
         let mut s = spec(smooth(), Some(2), ratio(1, 100), 2);
         s.t = Some(3);
@@ -520,6 +517,6 @@ mod tests {
         let mut s = spec(smooth(), Some(2), ratio(1, 100), 2);
         s.max_weights = 1000;
         let err = tune(&s).unwrap_err();
-        assert_eq!(err.subject(), Subject::Param("max_weights"), "{err}");
+        assert_eq!(err.subject(), Subject::Param(Param::MaxWeights), "{err}");
     }
 }

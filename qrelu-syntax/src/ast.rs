@@ -16,8 +16,9 @@ use syn::{Attribute, LitFloat, LitInt, Token, Visibility, bracketed, parenthesiz
 
 use crate::valid::msg;
 
-/// The DSL's custom keywords.
+/// The DSL's custom keywords (`net`), as syn tokens.
 pub mod kw {
+    #![allow(missing_docs)]
     syn::custom_keyword!(net);
 }
 

@@ -6,6 +6,8 @@
 
 use std::fmt::Display;
 
+use qrelu_core::Param;
+
 /// A complete, minimal net definition, quoted by the structural errors.
 pub const EXAMPLE_NET: &str = "pub net Square(x) = x^2 where r = 6, lambda = 2;";
 
@@ -50,37 +52,13 @@ pub const DOMAIN_SHAPE: &str =
 /// A number was expected (domain bounds, parameter values).
 pub const EXPECTED_NUMBER: &str = "expected a number such as `1`, `-1` or `1/2`";
 
-/// The parameter names, in the order the messages list them.
-pub const PARAMS: &[&str] = &[
-    "r",
-    "t",
-    "lambda",
-    "quantization",
-    "structure",
-    "eps",
-    "max_weights",
-    "n",
-    "N",
-    "tune",
-];
-
-/// An example assignment for each known parameter (`r = 6`), `key = ...`
-/// for others.
+/// `key = example` for a parameter of the table, `key = ...` for an
+/// unknown key (the parser quotes it before validation).
 pub fn param_example(key: &str) -> String {
-    let value = match key {
-        "r" => "6",
-        "t" => "12",
-        "lambda" => "2",
-        "quantization" => "linear",
-        "structure" => "taylor",
-        "eps" => "1/1000",
-        "max_weights" => "100_000",
-        "n" => "2",
-        "N" => "8",
-        "tune" => "smallest",
-        _ => "...",
-    };
-    format!("{key} = {value}")
+    match Param::from_name(key) {
+        Some(p) => p.assignment(),
+        None => format!("{key} = ..."),
+    }
 }
 
 /// `` `a`, `b` and `c` `` (or `` `a` or `b` `` with `last = "or"`).
@@ -117,12 +95,13 @@ pub fn unknown_param(key: &str) -> String {
     let hint = if key == "λ" {
         Some("lambda")
     } else {
-        PARAMS
-            .iter()
-            .copied()
+        Param::ALL
+            .into_iter()
+            .map(Param::name)
             .find(|p| p.to_lowercase() == lower && *p != key)
     };
-    let accepted = list(PARAMS, "and");
+    let names: Vec<&str> = Param::ALL.into_iter().map(Param::name).collect();
+    let accepted = list(&names, "and");
     match hint {
         Some(h) => format!(
             "unknown parameter `{key}` (did you mean `{h}`?); the parameters are {accepted}"
@@ -160,9 +139,9 @@ pub fn unknown_variable(var: &str, net: &str, inputs: &[String]) -> String {
 }
 
 /// An integer parameter out of range or of the wrong kind.
-pub fn int_range(key: &str, min: u64, max: u64) -> String {
+pub fn int_range(param: Param, min: u64, max: u64) -> String {
     format!(
-        "`{key}` must be an integer from {min} to {max}, as in `{}`",
-        param_example(key)
+        "`{param}` must be an integer from {min} to {max}, as in `{}`",
+        param.assignment()
     )
 }

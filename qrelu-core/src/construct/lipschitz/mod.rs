@@ -1,0 +1,248 @@
+//! `structure = lipschitz` (Section 5, Theorem 2, Table 2): one-variable
+//! polynomial targets on [0, 1] with Lipschitz constant at most 1.
+//!
+//! | step | file | what |
+//! | --- | --- | --- |
+//! | check | [`check`](mod@check) | one input on [0, 1], `eps` given, a Lipschitz constant ≤ 1 proved exactly |
+//! | f̃ | [`transform`](mod@transform) | the transform of eqs. 31–33 and Prop. 4, exactly |
+//! | f^T | [`interpolant`](mod@interpolant) | the interpolant of f̃ at `T = 2^τ` points: B_T, B_f^T, B_w; τ and t from an exact bound on the target |
+//! | Fig. 4 | [`cached`](mod@cached) | the cached functions on top of f^T: parameters, the plan, the bound `(2^−t + 1/m)/T` |
+//! | Fig. 4's units | [`cached_units`](mod@cached_units) | B_s1–3, B_δ, B_m, B_f*1–3, B_Φ in the strict codebook |
+//!
+//! What `structure = lipschitz` builds is Fig. 4's network ([`cached`]),
+//! with T and m from `eps` by Theorem 2's proof. With `tune = smallest`
+//! it builds two candidates — Fig. 4 pruned (no cached function where f^T
+//! alone is close enough) and f^T alone with τ and t from its exact bound
+//! on the target ([`build_interpolant`]) — each through the whole
+//! pipeline (so each has the `max_weights` guard), and keeps the one with
+//! fewer weights. The unquantized reference of this structure is not
+//! built.
+
+pub mod cached;
+pub mod cached_units;
+pub mod check;
+pub mod interpolant;
+pub mod transform;
+
+#[cfg(test)]
+mod tests;
+
+pub use check::{lipschitz_constant, sup_abs};
+pub use interpolant::{ErrorBound, Interpolant, LipschitzParams, MAX_T, MAX_TAU, error_bound};
+pub use transform::Transform;
+
+use super::wiring::Strict;
+use super::{Built, Construction, Params, Recipe, construct};
+use crate::error::CoreError;
+use crate::quantize::Codebook;
+use crate::spec::NetSpec;
+
+/// `structure = lipschitz` as the DSL names it (module docs).
+pub(crate) struct Lipschitz;
+
+/// What `resolve` fixes for `structure = lipschitz`.
+pub(crate) enum LipschitzPlan {
+    /// Fig. 4's network, to build
+    Fig4(Fig4Plan),
+    /// the smaller of the `tune = smallest` candidates, built already
+    Chosen(Box<Construction>),
+}
+
+impl Recipe<Strict> for Lipschitz {
+    type Plan = LipschitzPlan;
+
+    fn check(spec: &NetSpec) -> Result<(), CoreError> {
+        check::check_supported(spec)
+    }
+
+    fn resolve(spec: &NetSpec) -> Result<LipschitzPlan, CoreError> {
+        if !spec.tune {
+            return Ok(LipschitzPlan::Fig4(<Fig4 as Recipe<Strict>>::resolve(
+                spec,
+            )?));
+        }
+        // both candidates through the pipeline; the first error if neither builds
+        let fig4 = construct::<Strict, Fig4>(spec);
+        let alone = construct::<Strict, Alone>(spec);
+        let chosen = match (fig4, alone) {
+            (Ok(a), Ok(b)) => {
+                if b.metrics.weights < a.metrics.weights {
+                    b
+                } else {
+                    a
+                }
+            }
+            (Ok(c), Err(_)) | (Err(_), Ok(c)) => c,
+            (Err(e), Err(_)) => return Err(e),
+        };
+        Ok(LipschitzPlan::Chosen(Box::new(chosen)))
+    }
+
+    fn spec(plan: &LipschitzPlan) -> &NetSpec {
+        match plan {
+            LipschitzPlan::Fig4(p) => <Fig4 as Recipe<Strict>>::spec(p),
+            LipschitzPlan::Chosen(c) => &c.spec,
+        }
+    }
+
+    fn estimate(plan: &LipschitzPlan) -> Result<u64, CoreError> {
+        match plan {
+            LipschitzPlan::Fig4(p) => <Fig4 as Recipe<Strict>>::estimate(p),
+            LipschitzPlan::Chosen(c) => Ok(c.metrics.weights as u64),
+        }
+    }
+
+    fn build(plan: LipschitzPlan) -> Result<Built, CoreError> {
+        match plan {
+            LipschitzPlan::Fig4(p) => <Fig4 as Recipe<Strict>>::build(p),
+            LipschitzPlan::Chosen(c) => Ok(Built {
+                net: c.net,
+                error_bound: c.error_bound,
+                spec: c.spec,
+                params: c.params,
+            }),
+        }
+    }
+}
+
+/// Fig. 4's network ([`cached`]), pruned when the spec says
+/// `tune = smallest`.
+pub(crate) struct Fig4;
+
+/// What `resolve` fixes for Fig. 4's network.
+pub(crate) struct Fig4Plan {
+    /// the spec with `t = μ`
+    spec: NetSpec,
+    params: cached::CachedParams,
+    /// the plan, unless `T` alone exceeds `max_weights` (then not made:
+    /// it costs time in `T`, and the guard refuses the network anyway)
+    plan: Option<cached::Plan>,
+}
+
+impl Recipe<Strict> for Fig4 {
+    type Plan = Fig4Plan;
+
+    fn check(spec: &NetSpec) -> Result<(), CoreError> {
+        check::check_supported(spec)
+    }
+
+    fn resolve(spec: &NetSpec) -> Result<Fig4Plan, CoreError> {
+        let params = cached::choose(spec)?;
+        let mut spec = spec.clone();
+        spec.t = Some(params.t());
+        let plan = if params.intervals() > spec.max_weights {
+            None
+        } else {
+            Some(cached::Plan::with_pruning(&spec.target, params, spec.tune)?)
+        };
+        Ok(Fig4Plan { spec, params, plan })
+    }
+
+    fn spec(plan: &Fig4Plan) -> &NetSpec {
+        &plan.spec
+    }
+
+    fn estimate(plan: &Fig4Plan) -> Result<u64, CoreError> {
+        match &plan.plan {
+            Some(p) => p.estimate_weights(),
+            // every interval costs at least one weight
+            None => Ok(plan.params.intervals()),
+        }
+    }
+
+    fn build(plan: Fig4Plan) -> Result<Built, CoreError> {
+        let Fig4Plan { spec, params, plan } = plan;
+        let plan = plan.ok_or_else(|| super::internal("an unplanned Fig. 4"))?;
+        let codebook = Codebook::new(spec.quantization, spec.lambda, params.t().max(1))?;
+        let (net, error_bound) = cached_units::build(&spec, &plan, codebook)?;
+        Ok(Built {
+            net,
+            error_bound,
+            spec,
+            params: Params {
+                r: None,
+                t: params.t(),
+                n: None,
+                grid: None,
+                intervals: Some(params.intervals()),
+                cells: Some(params.cells()),
+            },
+        })
+    }
+}
+
+/// f^T alone ([`interpolant`]): the candidate `tune = smallest` compares
+/// with Fig. 4's network.
+pub(crate) struct Alone;
+
+/// What `resolve` fixes for f^T alone.
+pub(crate) struct AlonePlan {
+    /// the spec with `t` of f̃
+    spec: NetSpec,
+    params: LipschitzParams,
+}
+
+impl Recipe<Strict> for Alone {
+    type Plan = AlonePlan;
+
+    fn check(spec: &NetSpec) -> Result<(), CoreError> {
+        check::check_supported(spec)
+    }
+
+    fn resolve(spec: &NetSpec) -> Result<AlonePlan, CoreError> {
+        let (params, _) = interpolant::choose(spec)?;
+        let mut spec = spec.clone();
+        spec.t = Some(params.t);
+        Ok(AlonePlan { spec, params })
+    }
+
+    fn spec(plan: &AlonePlan) -> &NetSpec {
+        &plan.spec
+    }
+
+    fn estimate(plan: &AlonePlan) -> Result<u64, CoreError> {
+        interpolant::estimate_weights(&plan.spec.target, plan.params)
+    }
+
+    fn build(plan: AlonePlan) -> Result<Built, CoreError> {
+        let AlonePlan { spec, params } = plan;
+        let codebook = Codebook::new(spec.quantization, spec.lambda, params.t)?;
+        let (net, error_bound) = interpolant::build(&spec, params, codebook)?;
+        Ok(Built {
+            net,
+            error_bound,
+            spec,
+            params: Params {
+                r: None,
+                t: params.t,
+                n: None,
+                grid: None,
+                intervals: Some(params.intervals()),
+                cells: None,
+            },
+        })
+    }
+}
+
+/// f^T alone for `spec` (`structure = lipschitz`; [`interpolant`]): the
+/// interpolant of the paper's f̃ at T = 2^τ points, with τ and t the
+/// smallest that meet `eps` by an exact bound on this target, through the
+/// pipeline of [`crate::construct`] (the same `max_weights` guard) — the
+/// candidate `tune = smallest` compares with Fig. 4's network.
+/// `params.intervals` is T; `params.cells` is `None`.
+///
+/// # Errors
+/// As [`crate::build`]; an `eps` no T ≤ 2^[`MAX_TAU`] reaches.
+///
+/// ```
+/// use qrelu_core::{NetSpec, Poly, Structure, build_interpolant, rational::ratio};
+/// let mut spec = NetSpec::new("Half", &["x"], Poly::var(1, 0).pow(2).scale(&ratio(1, 2)));
+/// spec.structure = Structure::Lipschitz;
+/// spec.eps = Some(ratio(1, 256));
+/// let c = build_interpolant(&spec).unwrap();
+/// assert!(c.error_bound <= ratio(1, 256));
+/// assert_eq!(c.params.cells, None);
+/// ```
+pub fn build_interpolant(spec: &NetSpec) -> Result<Construction, CoreError> {
+    construct::<Strict, Alone>(spec)
+}

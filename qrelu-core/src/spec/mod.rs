@@ -1,0 +1,119 @@
+//! What a construction is asked for: the validated DSL item ([`NetSpec`]),
+//! the structure it names ([`Structure`]) and the table of the DSL's
+//! parameters ([`Param`]).
+
+mod param;
+
+pub use param::{DEFAULT_MAX_WEIGHTS, MAX_GRID, MAX_LAMBDA, MAX_ORDER, MAX_T, Param, Values};
+
+use crate::poly::Poly;
+use crate::quantize::Quantization;
+use crate::rational::{self, Rational};
+
+/// Which construction (the DSL's `structure = …`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Structure {
+    /// Monomials through products, coefficients through weight
+    /// sub-networks ([`crate::construct::direct`]).
+    Direct,
+    /// Theorem 1's function-independent structure
+    /// ([`crate::construct::taylor`]).
+    Taylor,
+    /// Theorem 2's function-dependent structure
+    /// ([`crate::construct::lipschitz`]).
+    Lipschitz,
+}
+
+impl Structure {
+    /// Every structure, in the order of [`Param::Structure`]'s choices.
+    pub const ALL: [Structure; 3] = [Structure::Direct, Structure::Taylor, Structure::Lipschitz];
+
+    /// The DSL spelling.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Structure::Direct => "direct",
+            Structure::Taylor => "taylor",
+            Structure::Lipschitz => "lipschitz",
+        }
+    }
+
+    /// The structure spelled `name`, if any.
+    pub fn from_name(name: &str) -> Option<Structure> {
+        Structure::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
+/// Everything a construction needs to know: the validated DSL item. Fields
+/// left `None` are chosen by the construction (from `eps`, or the DSL's
+/// defaults, [`Param::default`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct NetSpec {
+    /// the network's name
+    pub name: String,
+    /// input names
+    pub inputs: Vec<String>,
+    /// `[lo, hi]` per input
+    pub domain: Vec<(Rational, Rational)>,
+    /// the target polynomial (in `inputs.len()` variables)
+    pub target: Poly,
+    /// squaring depth
+    pub r: Option<u32>,
+    /// weight precision
+    pub t: Option<u32>,
+    /// codebook size
+    pub lambda: u32,
+    /// nonlinear or linear codebook, or [`Quantization::Unquantized`] for
+    /// the free-weight reference networks (not a DSL choice)
+    pub quantization: Quantization,
+    /// which construction
+    pub structure: Structure,
+    /// target error (derive r, t from it)
+    pub eps: Option<Rational>,
+    /// Taylor order `n`
+    pub n: Option<u32>,
+    /// Taylor grid `N`
+    pub grid: Option<u32>,
+    /// `tune = smallest`
+    pub tune: bool,
+    /// refuse networks estimated above this many weights
+    pub max_weights: u64,
+}
+
+impl NetSpec {
+    /// A spec with the defaults of the DSL: direct structure, nonlinear
+    /// codebook, λ = 2, default `max_weights`, domain [0, 1]^d.
+    pub fn new(name: &str, inputs: &[&str], target: Poly) -> Self {
+        let zero = rational::int(0);
+        let one = rational::int(1);
+        NetSpec {
+            name: name.to_owned(),
+            inputs: inputs.iter().map(|s| (*s).to_owned()).collect(),
+            domain: inputs.iter().map(|_| (zero.clone(), one.clone())).collect(),
+            target,
+            r: None,
+            t: None,
+            lambda: 2,
+            quantization: Quantization::Nonlinear,
+            structure: Structure::Direct,
+            eps: None,
+            n: None,
+            grid: None,
+            tune: false,
+            max_weights: DEFAULT_MAX_WEIGHTS,
+        }
+    }
+
+    /// The weight precision in force: `t` if given, else `2(r + 1)`, the
+    /// precision at which one weight error `2^−t` equals the squaring error
+    /// `2^(−2(r+1))` of eq. 3 (a coefficient rounded to the nearest multiple
+    /// of `2^−t` errs by half that, a 32nd of the ×′ error `2^(−2r)`).
+    pub fn t_or_default(&self) -> u32 {
+        self.t.unwrap_or_else(|| 2 * (self.r.unwrap_or(1) + 1))
+    }
+
+    /// Whether the network has free exact weights (the unquantized
+    /// reference, [`Quantization::Unquantized`]).
+    pub fn is_unquantized(&self) -> bool {
+        self.quantization == Quantization::Unquantized
+    }
+}
