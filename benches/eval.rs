@@ -46,12 +46,12 @@ impl Csr {
             }
             csr.start.push(csr.src.len());
         };
-        for u in &net.units {
+        for u in net.units() {
             if let UnitKind::Relu { bias, inputs } = &u.kind {
                 push(bias, inputs);
             }
         }
-        push(&net.output.bias, &net.output.inputs);
+        push(&net.output().bias, &net.output().inputs);
         csr
     }
 
@@ -89,7 +89,7 @@ fn bench(c: &mut Criterion) {
     ] {
         let ir = net(r);
         let csr = Csr::new(&ir);
-        let mut values = Vec::with_capacity(ir.units.len());
+        let mut values = Vec::with_capacity(ir.units().len());
         // the three evaluate the same function
         for &x in &points[..8] {
             assert_eq!(generated(x), csr.eval(&[x], &mut values));
@@ -133,7 +133,7 @@ fn bench(c: &mut Criterion) {
     spec.t = Mix::INFO.t;
     let ir = build(&spec).expect("Mix builds").net;
     let csr = Csr::new(&ir);
-    let mut values = Vec::with_capacity(ir.units.len());
+    let mut values = Vec::with_capacity(ir.units().len());
     let triples: Vec<[f64; 3]> = points
         .iter()
         .map(|&p| [p, 1.0 - p, (p * 7.0) % 1.0])

@@ -7,7 +7,7 @@
 mod common;
 
 use common::q;
-use qrelu::certify_1d_with;
+use qrelu::check::certify_1d_with;
 use qrelu_core::quantize::uniform::{Rounding, distance, eta_for, lipschitz, uniform};
 use qrelu_core::rational::{pow2, ratio};
 use qrelu_core::{NetSpec, build};

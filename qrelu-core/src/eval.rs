@@ -11,7 +11,9 @@
 //! same topological loop.
 
 use num_traits::Zero;
-use qrelu_runtime::{CheckError, Evaluate, Exact, Scalar};
+use qrelu_runtime::{CheckError, Exact, Scalar};
+
+use crate::certify::Evaluate;
 
 use crate::net::{Edge, Net, UnitKind};
 use crate::rational::Rational;

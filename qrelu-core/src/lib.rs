@@ -22,6 +22,7 @@
 
 pub mod bernstein;
 pub mod bound;
+pub mod certify;
 pub mod construct;
 pub mod error;
 pub mod eval;

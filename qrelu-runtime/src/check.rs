@@ -1,9 +1,12 @@
-//! Error checks of a compiled network against its target: checked
-//! evaluation, the sup error over a grid or any points, and the certified
-//! sup error of a 1-D network from its linear pieces.
+//! Error checks of a compiled network against its target that need nothing
+//! but evaluation: checked evaluation and the sup error over a grid or any
+//! points. (The *certified* sup error, a proof over the whole domain, needs
+//! the compiler's exact machinery and lives in qrelu-core; the `qrelu`
+//! facade gathers both under `qrelu::check`.)
 //!
 //! Which check to use:
-//! - [`certify_1d`] for one input: a proof, from the exact linear pieces;
+//! - `certify_1d` (qrelu-core, `qrelu::check::certify_1d`) for one input: a
+//!   proof, from the exact linear pieces;
 //! - [`sup_error_offset`] to *measure* the error on any dimension: its
 //!   points avoid the dyadic points where compiled networks are exact;
 //! - [`sup_error`] to check claims *at* grid points (exactness at the
@@ -13,7 +16,6 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-pub use crate::certify::{Certified, Evaluate, certify_1d, certify_1d_with};
 use crate::{Exact, Network, Scalar};
 
 /// Why a check or a checked evaluation could not run.
@@ -176,7 +178,7 @@ pub struct SupError<T> {
 /// (f_s^r at every k/2^r, eq. 2) and along dyadic lines, so on a dyadic
 /// domain with n − 1 a power of two this grid can report error 0 where the
 /// sup is large. Use it to check claims *at* such points; to measure the
-/// error use [`sup_error_offset`], and for one input [`certify_1d`].
+/// error use [`sup_error_offset`], and for one input `certify_1d`.
 ///
 /// # Errors
 ///
@@ -214,7 +216,7 @@ const GRID_OFFSET: (i64, u64) = (1, 3);
 /// they are the nearest floats, dyadic but with full-width mantissas, still
 /// off the networks' coarse dyadic grid. The domain's ends are never
 /// visited (the first and last points are (hi − lo)/(3n) inside); like
-/// every grid this gives a lower bound of the sup, which [`certify_1d`]
+/// every grid this gives a lower bound of the sup, which `certify_1d`
 /// proves for one input.
 ///
 /// ```

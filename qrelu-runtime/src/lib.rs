@@ -1,19 +1,36 @@
 //! Runtime support for networks compiled by the `qrelu!` macro.
 //!
-//! The macro turns a polynomial into a fully unrolled ReLU network at compile
+//! The macro turns a target into a fully unrolled ReLU network at compile
 //! time; the code it generates is generic over a [`Scalar`] (`f32`, `f64` or
 //! the exact rational [`Exact`]) and describes itself with a [`NetInfo`]
-//! constant. This crate holds what that code calls, and the error checks that
-//! compare a network with its target:
+//! constant. This crate holds what that code calls, and the error checks
+//! that need nothing but evaluation:
 //!
 //! - [`scalar`]: the [`Scalar`] trait and [`relu`];
 //! - [`info`]: [`NetInfo`] and the compile-time constants it is made of;
 //! - [`network`]: the [`Network`] trait every generated network implements;
-//! - [`check`]: checked evaluation, grid sup errors and the certified 1-D
-//!   sup error ([`certify_1d`]).
+//! - [`check`]: checked evaluation and grid sup errors.
 //!
 //! The crate is `no_std` and needs only `alloc`; the default `std` feature
 //! enables `std` in the number crates it is built on.
+//!
+//! # Where things live
+//!
+//! **qrelu-core depends on this crate, not the other way round.** The
+//! compiler's model needs the types generated code is written against —
+//! [`Scalar`] for its one evaluator (`qrelu_core::eval`, generic over every
+//! number type, so the core, the tests and the studies evaluate networks the
+//! same way), [`Exact`] as its rational type — while generated code must not
+//! pull the compiler in: this crate stays `no_std`, small and free of the
+//! construction machinery. The facts a network states about itself
+//! ([`NetInfo`]) are computed once, by the core (`qrelu_core::Construction`),
+//! and the macro writes them here as constants: this crate only reads them.
+//!
+//! **Certification lives in qrelu-core** (`qrelu_core::certify`, re-exported
+//! by the facade as `qrelu::check::certify_1d`): a certificate needs the
+//! compiler's exact machinery — piecewise-affine arithmetic, surds,
+//! Bernstein enclosures, and next the rigorous enclosures of elementary
+//! functions — which has no place in a `no_std` runtime.
 //!
 //! ```
 //! use qrelu_runtime::{Exact, Scalar};
@@ -28,20 +45,14 @@
 
 extern crate alloc;
 
-mod certify;
 pub mod check;
 pub mod info;
 pub mod network;
-mod piece;
 pub mod scalar;
 
-pub use check::{
-    Certified, CheckError, Evaluate, SupError, certify_1d, certify_1d_with, eval_checked,
-    sup_error, sup_error_offset, sup_error_on,
-};
+pub use check::{CheckError, SupError, eval_checked, sup_error, sup_error_offset, sup_error_on};
 pub use info::{BlockInfo, ConstRational, NetInfo, PartInfo, TargetTerm};
 pub use network::Network;
-pub use num_bigint::BigInt;
 pub use scalar::{Scalar, relu};
 
 /// The exact scalar: an arbitrary-precision rational number.
@@ -56,7 +67,7 @@ pub type Exact = num_rational::BigRational;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::{
-        BigInt, BlockInfo, CheckError, ConstRational, Exact, NetInfo, Network, PartInfo, Scalar,
+        BlockInfo, CheckError, ConstRational, Exact, NetInfo, Network, PartInfo, Scalar,
         TargetTerm, relu,
     };
 

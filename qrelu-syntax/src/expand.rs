@@ -863,7 +863,7 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     let (shape_fns, steps) = generator.plan(big);
     // constants named by `eval` itself: the output's, and the inline units' when not chunked
     let mut consts = Consts::new(&generator.const_names);
-    let (chunk_fns, stmts, out_expr) = chunk(&generator, steps, &net.output(), &mut consts, big);
+    let (chunk_fns, stmts, out_expr) = chunk(&generator, steps, net.output(), &mut consts, big);
     let eval_consts = consts.lets();
 
     let attrs = item.attrs;

@@ -11,6 +11,9 @@ macro_rules! each_net {
     };
 }
 
+#[macro_use]
+pub mod hand;
+
 use num_bigint::BigInt;
 use num_traits::{One, Zero};
 use qrelu::{Exact, Network, Scalar};

@@ -88,7 +88,7 @@ enum Until {
 
 /// What [`run`] stopped with.
 enum Outcome {
-    Resolved(NetSpec),
+    Resolved(Box<NetSpec>),
     Estimated(u64),
     Built(Box<Construction>),
 }
@@ -98,7 +98,7 @@ fn run<W: Wiring, S: Recipe<W>>(spec: &NetSpec, until: Until) -> Result<Outcome,
     S::check(spec)?;
     let plan = S::resolve(spec)?;
     if let Until::Resolve = until {
-        return Ok(Outcome::Resolved(S::spec(&plan).clone()));
+        return Ok(Outcome::Resolved(Box::new(S::spec(&plan).clone())));
     }
     let estimate = S::estimate(&plan)?;
     if let Until::Estimate = until {
@@ -181,7 +181,7 @@ pub fn build(spec: &NetSpec) -> Result<Construction, CoreError> {
 /// As [`build`], but for `max_weights`.
 pub fn resolve(spec: &NetSpec) -> Result<NetSpec, CoreError> {
     match dispatch(spec, Until::Resolve)? {
-        Outcome::Resolved(s) => Ok(s),
+        Outcome::Resolved(s) => Ok(*s),
         _ => Err(internal("the pipeline did not stop at resolve")),
     }
 }

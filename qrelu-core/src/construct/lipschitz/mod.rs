@@ -43,7 +43,7 @@ pub(crate) struct Lipschitz;
 /// What `resolve` fixes for `structure = lipschitz`.
 pub(crate) enum LipschitzPlan {
     /// Fig. 4's network, to build
-    Fig4(Fig4Plan),
+    Fig4(Box<Fig4Plan>),
     /// the smaller of the `tune = smallest` candidates, built already
     Chosen(Box<Construction>),
 }
@@ -57,9 +57,8 @@ impl Recipe<Strict> for Lipschitz {
 
     fn resolve(spec: &NetSpec) -> Result<LipschitzPlan, CoreError> {
         if !spec.tune {
-            return Ok(LipschitzPlan::Fig4(<Fig4 as Recipe<Strict>>::resolve(
-                spec,
-            )?));
+            let plan = <Fig4 as Recipe<Strict>>::resolve(spec)?;
+            return Ok(LipschitzPlan::Fig4(Box::new(plan)));
         }
         // both candidates through the pipeline; the first error if neither builds
         let fig4 = construct::<Strict, Fig4>(spec);
@@ -94,7 +93,7 @@ impl Recipe<Strict> for Lipschitz {
 
     fn build(plan: LipschitzPlan) -> Result<Built, CoreError> {
         match plan {
-            LipschitzPlan::Fig4(p) => <Fig4 as Recipe<Strict>>::build(p),
+            LipschitzPlan::Fig4(p) => <Fig4 as Recipe<Strict>>::build(*p),
             LipschitzPlan::Chosen(c) => Ok(Built {
                 net: c.net,
                 error_bound: c.error_bound,

@@ -152,7 +152,10 @@ pub(crate) struct Taylor;
 pub(crate) enum TaylorResolved {
     /// `N`, `r` and `t` by eqs. 26–28 (or given); which of them were given,
     /// for the refusal when the bound misses `eps`
-    Paper { spec: NetSpec, given: [bool; 3] },
+    Paper {
+        spec: Box<NetSpec>,
+        given: [bool; 3],
+    },
     /// the network the `tune = smallest` search built already
     Tuned(Box<Tuned>),
 }
@@ -182,7 +185,7 @@ impl<W: Wiring> Recipe<W> for Taylor {
             return Ok(TaylorResolved::Tuned(Box::new(tune::tune(spec)?)));
         }
         Ok(TaylorResolved::Paper {
-            spec: resolve::resolve(spec),
+            spec: Box::new(resolve::resolve(spec)),
             given: [spec.grid.is_some(), spec.r.is_some(), spec.t.is_some()],
         })
     }
@@ -208,7 +211,7 @@ impl<W: Wiring> Recipe<W> for Taylor {
                 let params = TaylorResolved::params(&tuned.spec);
                 return Ok(built(tuned.net, tuned.bound, tuned.spec, params, false));
             }
-            TaylorResolved::Paper { spec, given } => (spec, given),
+            TaylorResolved::Paper { spec, given } => (*spec, given),
         };
         let params = TaylorResolved::params(&spec);
         check_r(params.r)?;

@@ -2,15 +2,15 @@
 //! error's critical points are zeros of a quadratic, rational or in Q(√m),
 //! and every comparison is decided exactly.
 
-use alloc::rc::Rc;
-use alloc::vec::Vec;
+use std::rc::Rc;
+use std::vec::Vec;
 
 use num_traits::{Signed, Zero};
 
+use super::piece::{add, mul, sub};
 use super::surd::{Surd, square_root};
 use super::{Certified, Point, Poly, pow2, round_to};
-use crate::Exact;
-use crate::piece::{add, mul, sub};
+use qrelu_runtime::Exact;
 
 /// The relative precision of the enclosure of an irrational critical
 /// value: `upper` is within 2^(−64)·|e(x*)| of it.
@@ -163,7 +163,7 @@ fn critical_points(e: &[Exact; 4]) -> Vec<Root> {
         return if b.is_zero() {
             Vec::new()
         } else {
-            alloc::vec![Root::Rational(-(c / b))]
+            vec![Root::Rational(-(c / b))]
         };
     }
     // x = (−B ± √D)/(2A), D = B² − 4AC
@@ -177,16 +177,16 @@ fn critical_points(e: &[Exact; 4]) -> Vec<Root> {
     let two_a = mul(&a, &two);
     let u = -(&b / &two_a);
     match square_root(&d) {
-        Ok(s) if s.is_zero() => alloc::vec![Root::Rational(u)],
+        Ok(s) if s.is_zero() => vec![Root::Rational(u)],
         Ok(s) => {
             let w = (s / &two_a).abs();
-            alloc::vec![Root::Rational(sub(&u, &w)), Root::Rational(add(&u, &w))]
+            vec![Root::Rational(sub(&u, &w)), Root::Rational(add(&u, &w))]
         }
         Err((m, denom)) => {
             // √D = √m/denom, so x± = u ± √m/(2|A|·denom)
             let w = (Exact::from_integer(denom) * &two_a).abs().recip();
             let m = Rc::new(m);
-            alloc::vec![
+            vec![
                 Root::Irrational(Surd::new(u.clone(), -w.clone(), m.clone())),
                 Root::Irrational(Surd::new(u, w, m)),
             ]

@@ -2,7 +2,7 @@
 //! the exact one (degree ≤ 3) against the enclosure, and both against dense
 //! exact sampling.
 
-use alloc::vec::Vec;
+use std::vec::Vec;
 
 use proptest::prelude::*;
 
@@ -72,11 +72,7 @@ fn enclosed(target: &Poly, pieces: &Pieces, bound: &Exact) -> Certified {
 
 /// Small rationals n/d, d ∈ {1, 2, 3, 4, 8}.
 fn small() -> impl Strategy<Value = Exact> {
-    (
-        -16_i64..=16,
-        prop::sample::select(alloc::vec![1_u64, 2, 3, 4, 8]),
-    )
-        .prop_map(|(n, d)| q(n, d))
+    (-16_i64..=16, prop::sample::select(vec![1_u64, 2, 3, 4, 8])).prop_map(|(n, d)| q(n, d))
 }
 
 /// 1 to 6 pieces of [0, 1] with breakpoints k/48 (some non-dyadic).
@@ -172,22 +168,22 @@ proptest! {
 #[test]
 fn rational_and_missing_critical_points() {
     let line = Pieces {
-        ends: alloc::vec![q(1, 1)],
-        affine: alloc::vec![(q(0, 1), q(0, 1))],
+        ends: vec![q(1, 1)],
+        affine: vec![(q(0, 1), q(0, 1))],
     };
     // x³ − 3x/4: e′ = 3x² − 3/4 has the rational zero 1/2, |e(1/2)| = 1/4,
     // tied with x = 1; the smaller x wins
-    let t = poly(alloc::vec![q(0, 1), q(-3, 4), q(0, 1), q(1, 1)]);
+    let t = poly(vec![q(0, 1), q(-3, 4), q(0, 1), q(1, 1)]);
     let c = exact(&t, &line, &q(1, 4));
     assert_eq!((c.worst_x.clone(), c.error.clone()), (q(1, 2), q(1, 4)));
     assert!(c.exact && c.holds && c.attained);
     // x³ + x: e′ = 3x² + 1 has no zero; the sup 2 is at x = 1
-    let t = poly(alloc::vec![q(0, 1), q(1, 1), q(0, 1), q(1, 1)]);
+    let t = poly(vec![q(0, 1), q(1, 1), q(0, 1), q(1, 1)]);
     let c = exact(&t, &line, &q(1, 1));
     assert_eq!((c.worst_x.clone(), c.error.clone()), (q(1, 1), q(2, 1)));
     assert!(c.exact && !c.holds && c.refuted());
     // x³ − x²: e′ = 3x² − 2x, zeros 0 and 2/3, the latter inside
-    let t = poly(alloc::vec![q(0, 1), q(0, 1), q(-1, 1), q(1, 1)]);
+    let t = poly(vec![q(0, 1), q(0, 1), q(-1, 1), q(1, 1)]);
     let c = exact(&t, &line, &q(4, 27));
     assert_eq!((c.worst_x.clone(), c.error.clone()), (q(2, 3), q(4, 27)));
     assert!(c.exact && c.attained);
@@ -197,10 +193,10 @@ fn rational_and_missing_critical_points() {
 fn enclosure_proves_a_dyadic_maximum_exactly() {
     // e = x⁴ − 9/8·x² on [0, 1] (network 0): |e| peaks at 3/4 with 81/256;
     // bisection reaches 3/4 and the one-sided models are exact there
-    let t = poly(alloc::vec![q(0, 1), q(0, 1), q(-9, 8), q(0, 1), q(1, 1)]);
+    let t = poly(vec![q(0, 1), q(0, 1), q(-9, 8), q(0, 1), q(1, 1)]);
     let line = Pieces {
-        ends: alloc::vec![q(1, 1)],
-        affine: alloc::vec![(q(0, 1), q(0, 1))],
+        ends: vec![q(1, 1)],
+        affine: vec![(q(0, 1), q(0, 1))],
     };
     let c = enclosed(&t, &line, &q(81, 256));
     assert_eq!((c.worst_x.clone(), c.error.clone()), (q(3, 4), q(81, 256)));
@@ -211,7 +207,7 @@ fn enclosure_proves_a_dyadic_maximum_exactly() {
 #[test]
 fn degenerate_domains_and_targets() {
     // one point: [1/2, 1/2]
-    let t = poly(alloc::vec![q(0, 1), q(0, 1), q(0, 1), q(0, 1), q(1, 1)]);
+    let t = poly(vec![q(0, 1), q(0, 1), q(0, 1), q(0, 1), q(1, 1)]);
     let bound = q(1, 16);
     let mut check = enclose::Enclosure::new(&t, &q(1, 2), &q(1, 2), &bound);
     check.piece(&q(1, 2), &q(1, 2), &q(0, 1), &q(0, 1));
@@ -219,10 +215,10 @@ fn degenerate_domains_and_targets() {
     assert_eq!(c.error, q(1, 16));
     assert!(c.exact && c.holds && c.attained);
     // the zero target against the zero network
-    let zero = poly(alloc::vec![q(0, 1)]);
+    let zero = poly(vec![q(0, 1)]);
     let flat = Pieces {
-        ends: alloc::vec![q(1, 1)],
-        affine: alloc::vec![(q(0, 1), q(0, 1))],
+        ends: vec![q(1, 1)],
+        affine: vec![(q(0, 1), q(0, 1))],
     };
     for c in [
         exact(&zero, &flat, &q(0, 1)),

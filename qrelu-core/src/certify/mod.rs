@@ -1,21 +1,30 @@
 //! The certified sup error of a 1-D network: sweep the network's exact
 //! affine pieces and bound |target − piece| on each — exactly for targets
-//! of degree ≤ 3 ([`exact`], with [`surd`] for irrational critical points),
-//! by a rigorous enclosure refined by bisection above ([`enclose`]).
+//! of degree ≤ 3 (`exact`, with `surd` for irrational critical points),
+//! by a rigorous enclosure refined by bisection above (`enclose`).
+//!
+//! Certification lives in the core, not in the `no_std` runtime generated
+//! code calls: a certificate needs exact piecewise-affine arithmetic
+//! (`piece`), surds and enclosures, and will need the rigorous enclosures
+//! of elementary targets. It works on any [`Network`] (generated code) and
+//! on anything that can be evaluated in any [`Scalar`] ([`Evaluate`]: a
+//! [`crate::Net`] is one). The `qrelu` facade re-exports it as
+//! `qrelu::check`.
 
 mod enclose;
 mod exact;
+mod piece;
 mod surd;
 
-use alloc::collections::BTreeMap;
-use alloc::rc::Rc;
-use alloc::vec::Vec;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::vec::Vec;
 
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
-use crate::piece::{Piece, add, mul, sub};
-use crate::{CheckError, Exact, NetInfo, Network, Scalar};
+use piece::{Piece, add, mul, sub};
+use qrelu_runtime::{CheckError, Exact, NetInfo, Network, Scalar};
 
 /// The certified sup error of a 1-D network over its whole domain: the sup
 /// S of |network(x) − target(x)| for x in [lo, hi], enclosed as
@@ -128,7 +137,8 @@ impl Certified {
 ///
 /// ```
 /// # use qrelu_runtime::{CheckError, ConstRational, NetInfo, Network, Scalar, TargetTerm};
-/// use qrelu_runtime::{Exact, certify_1d};
+/// use qrelu_core::certify::certify_1d;
+/// use qrelu_runtime::Exact;
 ///
 /// /// x/2 + relu(x − 1/2): the 2-piece interpolant of x² on [0, 1].
 /// struct Square1;
@@ -165,7 +175,8 @@ impl Certified {
 ///
 /// ```
 /// # use qrelu_runtime::{CheckError, ConstRational, NetInfo, Network, Scalar, TargetTerm};
-/// use qrelu_runtime::{Exact, certify_1d};
+/// use qrelu_core::certify::certify_1d;
+/// use qrelu_runtime::Exact;
 ///
 /// struct Cubic;
 /// impl Network for Cubic {
@@ -254,7 +265,8 @@ impl<N: Network> Evaluate for Generated<N> {
 /// `(c, k)` terms, against `bound`.
 ///
 /// ```
-/// use qrelu_runtime::{CheckError, Evaluate, Exact, Scalar, certify_1d_with, relu};
+/// use qrelu_core::certify::{Evaluate, certify_1d_with};
+/// use qrelu_runtime::{CheckError, Exact, Scalar, relu};
 ///
 /// /// x/2 + relu(x − 1/2): the 2-piece interpolant of x² on [0, 1].
 /// struct Square1;
@@ -378,7 +390,7 @@ impl Poly {
                 "certified check of targets of degree above 1024",
             ));
         }
-        let mut coef = alloc::vec![<Exact as Zero>::zero(); degree + 1];
+        let mut coef = vec![<Exact as Zero>::zero(); degree + 1];
         for (k, c) in by_degree {
             coef[k] = c;
         }

@@ -10,13 +10,11 @@
 #[macro_use]
 mod common;
 
-use common::{Cubic, SIGNED, UNIT, square_r};
+use common::hand::{Cubic, SIGNED, UNIT, square_r};
 use num_traits::Signed;
-use qrelu_runtime::__private::{STUB_INFO, inputs};
-use qrelu_runtime::check::sup_error_offset;
-use qrelu_runtime::{
-    CheckError, ConstRational, Exact, NetInfo, Network, Scalar, TargetTerm, certify_1d,
-};
+use qrelu::__private::{STUB_INFO, inputs};
+use qrelu::check::{certify_1d, sup_error_offset};
+use qrelu::{CheckError, ConstRational, Exact, NetInfo, Network, Scalar, TargetTerm};
 
 fn q(n: i64, d: u64) -> Exact {
     Exact::ratio(n, d)

@@ -3,18 +3,18 @@
 //! bisection (branch and bound), and a lower bound attained at rational
 //! points.
 
-use alloc::collections::BinaryHeap;
-use alloc::rc::Rc;
-use alloc::vec::Vec;
 use core::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::rc::Rc;
+use std::vec::Vec;
 
 use num_bigint::BigInt;
 use num_integer::Integer;
 use num_traits::{One, Signed, Zero};
 
+use super::piece::{add, mul, sub};
 use super::{Certified, Point, Poly, horner, pow2, round_to};
-use crate::Exact;
-use crate::piece::{add, mul, sub};
+use qrelu_runtime::Exact;
 
 /// Refine until upper − error ≤ error·2^(−TOLERANCE_BITS).
 const TOLERANCE_BITS: i32 = 48;
@@ -479,7 +479,7 @@ mod tests {
     use super::*;
 
     fn q(n: i64, d: u64) -> Exact {
-        <Exact as crate::Scalar>::ratio(n, d)
+        <Exact as qrelu_runtime::Scalar>::ratio(n, d)
     }
 
     #[test]

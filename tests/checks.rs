@@ -1,19 +1,19 @@
-//! The checks of `qrelu_runtime::check` on hand-written networks: checked
+//! The checks of `qrelu::check` on hand-written networks: checked
 //! evaluation, grid sup errors (dyadic and offset) in f64, f32 and exact
 //! arithmetic, and the certified 1-D sup error for targets of degree ≤ 2
 //! (higher degrees: `certify.rs`).
 
+#[macro_use]
 mod common;
 
 use std::sync::LazyLock;
 
-use common::*;
+use common::hand::*;
 use proptest::prelude::*;
-use qrelu_runtime::check::sup_error_offset;
-use qrelu_runtime::{
-    Certified, CheckError, Exact, Network, Scalar, certify_1d, eval_checked, sup_error,
-    sup_error_on,
+use qrelu::check::{
+    Certified, certify_1d, eval_checked, sup_error, sup_error_offset, sup_error_on,
 };
+use qrelu::{CheckError, Exact, Network, Scalar};
 
 fn q(n: i64, d: u64) -> Exact {
     Exact::ratio(n, d)

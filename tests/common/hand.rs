@@ -1,9 +1,10 @@
-//! Hand-written networks standing in for `qrelu!` output in the runtime's
-//! tests: each implements `Network` the way generated code does.
+//! Hand-written networks standing in for `qrelu!` output in the tests of
+//! the checks and certificates: each implements `Network` the way
+//! generated code does.
 #![allow(dead_code)]
 
-use qrelu_runtime::__private::{STUB_INFO, inputs};
-use qrelu_runtime::{CheckError, ConstRational, NetInfo, Network, Scalar, TargetTerm};
+use qrelu::__private::{STUB_INFO, inputs};
+use qrelu::{CheckError, ConstRational, NetInfo, Network, Scalar, TargetTerm};
 
 /// The domain [0, 1].
 pub const UNIT: &[(ConstRational, ConstRational)] =

@@ -3,14 +3,14 @@
 //! everything about them (inside a piece? |e| there above the bound?) with
 //! rational arithmetic alone.
 
-use alloc::rc::Rc;
 use core::cmp::Ordering;
+use std::rc::Rc;
 
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
-use crate::Exact;
-use crate::piece::{add, mul};
+use super::piece::{add, mul};
+use qrelu_runtime::Exact;
 
 /// A real number u + v·√m with rational u, v and a positive integer m that
 /// is not a perfect square, so √m is irrational and (u, v) is unique.
@@ -165,7 +165,7 @@ mod tests {
     use super::*;
 
     fn q(n: i64, d: u64) -> Exact {
-        <Exact as crate::Scalar>::ratio(n, d)
+        <Exact as qrelu_runtime::Scalar>::ratio(n, d)
     }
 
     fn surd(u: Exact, v: Exact, m: i64) -> Surd {

@@ -2,13 +2,13 @@
 //! code in [`Piece`] yields the network's exact affine piece to the right of
 //! a point, and where that piece ends.
 
-use alloc::rc::Rc;
 use core::cmp::Ordering;
+use std::rc::Rc;
 
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
-use crate::{Exact, Scalar};
+use qrelu_runtime::{Exact, Scalar};
 
 /// An affine function x ↦ a·x + c of the (single) input, valid on the
 /// half-open interval [x0, hi).
@@ -457,7 +457,7 @@ mod tests {
             let d = if odd { BigInt::from(3) << k } else { BigInt::one() << k };
             let y = Exact::new(m.into(), d);
             proptest::prop_assert_eq!(cmp(&x, &y), x.cmp(&y));
-            let mut pairs = alloc::vec![
+            let mut pairs = vec![
                 (add(&x, &y), &x + &y),
                 (sub(&x, &y), &x - &y),
                 (sub(&y, &x), &y - &x),
