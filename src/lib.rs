@@ -30,10 +30,17 @@
 //! [attributes] [vis] net Name(input [in [lo, hi]], …) = polynomial where param = value, … ;
 //! ```
 //!
-//! - one or more `net` items per invocation; doc comments, attributes and
-//!   visibility pass through to the generated struct;
-//! - inputs are identifiers with an optional domain `in [lo, hi]` (integers
-//!   or `p/q`), default `[0, 1]`;
+//! - one or more `net` items per invocation, each ending with `;` (optional
+//!   after the last); doc comments, attributes and visibility pass through
+//!   to the generated struct, `cfg` and `cfg_attr` to all its items; a
+//!   `derive` of a trait the struct derives anyway (`Clone`, `Copy`,
+//!   `Debug`, `Default`, `PartialEq`, `Eq`, `Hash`) is dropped;
+//! - a net is a unit struct: its name cannot be an input name of the same
+//!   invocation, nor `None`, `Some`, `Ok`, `Err`, a primitive type or `T`
+//!   (and the first four cannot name inputs); raw identifiers (`r#type`)
+//!   are named without `r#` in `INFO` and `JSON`;
+//! - inputs (at least one) are identifiers with an optional domain
+//!   `in [lo, hi]` (integers or `p/q`), default `[0, 1]`;
 //! - the target is a polynomial: integer and `p/q` literals, `+ - *`, `^`
 //!   with a non-negative integer exponent (binding tighter than `*` and unary
 //!   minus), parentheses, and division by a constant;

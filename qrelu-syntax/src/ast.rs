@@ -239,10 +239,14 @@ impl ToTokens for SpanRange {
 impl Parse for Input {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         if input.is_empty() {
-            return Err(input.error(format_args!(
-                "expected at least one net definition, such as `{}`",
-                msg::EXAMPLE_NET
-            )));
+            // no token to point at: the span is the invocation's
+            return Err(syn::Error::new(
+                input.span(),
+                format_args!(
+                    "expected at least one net definition, such as `{}`",
+                    msg::EXAMPLE_NET
+                ),
+            ));
         }
         let mut nets = Vec::new();
         while !input.is_empty() {
@@ -257,18 +261,27 @@ impl Parse for NetDef {
         let attrs = input.call(Attribute::parse_outer)?;
         let vis: Visibility = input.parse()?;
         if !input.peek(kw::net) {
-            return Err(input.error(format_args!(
-                "expected `net`, as in `{}`, found {}",
-                msg::EXAMPLE_NET,
-                found(input)
-            )));
+            return Err(unexpected(
+                input,
+                format_args!(
+                    "expected `net`, as in `{}`, found {}",
+                    msg::EXAMPLE_NET,
+                    found(input)
+                ),
+            ));
         }
         let net_token: kw::net = input.parse()?;
+        if let Some(e) = keyword(input, "a net") {
+            return Err(e);
+        }
         if !input.peek(syn::Ident) {
-            return Err(input.error(format_args!(
-                "expected the net's name after `net`, as in `net Square(x)`, found {}",
-                found(input)
-            )));
+            return Err(unexpected(
+                input,
+                format_args!(
+                    "expected the net's name after `net`, as in `net Square(x)`, found {}",
+                    found(input)
+                ),
+            ));
         }
         let name: Ident = input.parse()?;
         if !input.peek(token::Paren) {
@@ -285,32 +298,66 @@ impl Parse for NetDef {
                 break;
             }
             if !content.peek(Token![,]) {
-                return Err(content.error(format_args!(
-                    "expected `,` or `in [lo, hi]` after an input, found {}",
-                    found(&content)
-                )));
+                return Err(unexpected(
+                    &content,
+                    format_args!(
+                        "expected `,` or `in [lo, hi]` after an input, found {}",
+                        found(&content)
+                    ),
+                ));
             }
             content.parse::<Token![,]>()?;
         }
         if !input.peek(Token![=]) {
-            return Err(input.error(format_args!(
-                "expected `=` and the target polynomial after the inputs, as in `{name}(x) = x^2`, found {}",
-                found(input)
-            )));
+            return Err(unexpected(
+                input,
+                format_args!(
+                    "expected `=` and the target polynomial after the inputs, as in `{name}(x) = x^2`, found {}",
+                    found(input)
+                ),
+            ));
         }
         let eq_token = input.parse()?;
         let target = Expr::parse_target(input)?;
         let where_token = input.parse()?;
         let mut params = Vec::new();
+        // the next net begins where this one's `;` is missing
+        let missing_semi = |input: ParseStream| {
+            unexpected(
+                input,
+                format_args!(
+                    "expected `;` after the parameters of `{name}`, before the next net, found {}",
+                    found(input)
+                ),
+            )
+        };
         while !input.is_empty() && !input.peek(Token![;]) {
+            if starts_net(input) {
+                return Err(if params.is_empty() {
+                    unexpected(
+                        input,
+                        format_args!(
+                            "expected parameters after `where`, such as `where r = 6`, found {}",
+                            found(input)
+                        ),
+                    )
+                } else {
+                    missing_semi(input)
+                });
+            }
             params.push(input.parse()?);
             if input.peek(Token![,]) {
                 input.parse::<Token![,]>()?;
+            } else if starts_net(input) {
+                return Err(missing_semi(input));
             } else if !input.is_empty() && !input.peek(Token![;]) {
-                return Err(input.error(format_args!(
-                    "expected `,` between parameters or `;` after the last one, found {}",
-                    found(input)
-                )));
+                return Err(unexpected(
+                    input,
+                    format_args!(
+                        "expected `,` between parameters or `;` after the last one, found {}",
+                        found(input)
+                    ),
+                ));
             }
         }
         let semi = if input.is_empty() {
@@ -334,13 +381,37 @@ impl Parse for NetDef {
     }
 }
 
+/// Whether the next tokens begin a net definition (`#[..]`, `pub`, or
+/// `net Name`) rather than a parameter.
+fn starts_net(input: ParseStream) -> bool {
+    input.peek(Token![#])
+        || input.peek(Token![pub])
+        || (input.peek(kw::net) && input.peek2(syn::Ident))
+}
+
+/// The error for a keyword (which syn refuses as an identifier) where a
+/// name is expected; `what` is `a net` or `an input`.
+fn keyword(input: ParseStream, what: &str) -> Option<syn::Error> {
+    if input.peek(syn::Ident) || !input.peek(Ident::peek_any) {
+        return None;
+    }
+    let (ident, _) = input.cursor().ident()?;
+    Some(syn::Error::new(
+        ident.span(),
+        msg::keyword(&ident.to_string(), what),
+    ))
+}
+
 impl Parse for InputDef {
     fn parse(input: ParseStream) -> syn::Result<Self> {
+        if let Some(e) = keyword(input, "an input") {
+            return Err(e);
+        }
         if !input.peek(syn::Ident) {
-            return Err(input.error(format_args!(
-                "expected an input name such as `x`, found {}",
-                found(input)
-            )));
+            return Err(unexpected(
+                input,
+                format_args!("expected an input name such as `x`, found {}", found(input)),
+            ));
         }
         let name = input.parse()?;
         let domain = if input.peek(Token![in]) {
@@ -422,7 +493,10 @@ impl NumTok {
         } else if input.peek(LitFloat) {
             Ok(NumTok::Float(input.parse()?))
         } else {
-            Err(input.error(format_args!("{message}, found {}", found(input))))
+            Err(unexpected(
+                input,
+                format_args!("{message}, found {}", found(input)),
+            ))
         }
     }
 
@@ -612,16 +686,18 @@ fn parse_atom(input: ParseStream, operand: Operand) -> syn::Result<Expr> {
         return Err(input.error(msg::ABS_BARS));
     } else {
         return Err(match operand {
-            Operand::Term => input.error(format_args!(
-                "{}, found {}",
-                msg::EXPECTED_OPERAND,
-                found(input)
-            )),
-            Operand::Exponent => input.error(format_args!(
-                "expected an exponent after `^`, found {}; {}",
-                found(input),
-                msg::EXPONENT_HINT
-            )),
+            Operand::Term => unexpected(
+                input,
+                format_args!("{}, found {}", msg::EXPECTED_OPERAND, found(input)),
+            ),
+            Operand::Exponent => unexpected(
+                input,
+                format_args!(
+                    "expected an exponent after `^`, found {}; {}",
+                    found(input),
+                    msg::EXPONENT_HINT
+                ),
+            ),
         });
     };
     if input.peek(Token![.]) {
@@ -633,10 +709,20 @@ fn parse_atom(input: ParseStream, operand: Operand) -> syn::Result<Expr> {
 /// The error for a token that cannot follow a complete operand; `end` is
 /// what may close the expression there.
 fn unexpected_after_operand(input: ParseStream, end: &str) -> syn::Error {
-    input.error(format_args!(
-        "expected an operator (`+`, `-`, `*`, `/`, `^`) or {end}, found {}",
-        found(input)
-    ))
+    unexpected(
+        input,
+        format_args!(
+            "expected an operator (`+`, `-`, `*`, `/`, `^`) or {end}, found {}",
+            found(input)
+        ),
+    )
+}
+
+/// An error at the next token for a message that ends with `found …` (see
+/// [`found`]): unlike `ParseStream::error`, without the prefix "unexpected
+/// end of input, ", which would say the end of the input twice.
+fn unexpected(input: ParseStream, message: impl fmt::Display) -> syn::Error {
+    syn::Error::new(input.span(), message)
 }
 
 /// The next token, quoted, for "found ..." in messages.
@@ -659,18 +745,24 @@ fn found(input: ParseStream) -> String {
 impl Parse for ParamDef {
     fn parse(input: ParseStream) -> syn::Result<Self> {
         if !input.peek(Ident::peek_any) {
-            return Err(input.error(format_args!(
-                "expected a parameter such as `r = 6` or `lambda = 2`, found {}",
-                found(input)
-            )));
+            return Err(unexpected(
+                input,
+                format_args!(
+                    "expected a parameter such as `r = 6` or `lambda = 2`, found {}",
+                    found(input)
+                ),
+            ));
         }
         let key = input.call(Ident::parse_any)?;
         if !input.peek(Token![=]) {
-            return Err(input.error(format_args!(
-                "expected `=` after `{key}`, as in `{}`, found {}",
-                msg::param_example(&key.to_string()),
-                found(input)
-            )));
+            return Err(unexpected(
+                input,
+                format_args!(
+                    "expected `=` after `{key}`, as in `{}`, found {}",
+                    msg::param_example(&key.to_string()),
+                    found(input)
+                ),
+            ));
         }
         let eq_token = input.parse()?;
         let value = if input.peek(Token![-]) || input.peek(LitInt) || input.peek(LitFloat) {
@@ -680,11 +772,14 @@ impl Parse for ParamDef {
         } else if input.peek(syn::Lit) {
             ParamValue::Lit(input.parse()?)
         } else {
-            return Err(input.error(format_args!(
-                "expected a value after `{key} =`, as in `{}`, found {}",
-                msg::param_example(&key.to_string()),
-                found(input)
-            )));
+            return Err(unexpected(
+                input,
+                format_args!(
+                    "expected a value after `{key} =`, as in `{}`, found {}",
+                    msg::param_example(&key.to_string()),
+                    found(input)
+                ),
+            ));
         };
         Ok(ParamDef {
             key,
@@ -971,6 +1066,21 @@ mod tests {
         );
         assert!(err(quote! { fn F(x) = x; }).starts_with("expected `net`"));
         assert!(err(quote! { net (x) = x; }).starts_with("expected the net's name"));
+        assert_eq!(
+            err(quote! { net type(x) = x where r = 6; }),
+            "`type` is a keyword and cannot name a net; write `r#type` or use another name"
+        );
+        assert_eq!(
+            err(quote! { net F(x, self) = x where r = 6; }),
+            "`self` is a keyword and cannot name an input; use another name"
+        );
+        assert_eq!(
+            parse(quote! { net r#type(r#fn) = r#fn where r = 6; })
+                .unwrap()
+                .nets[0]
+                .name,
+            "r#type"
+        );
         assert!(
             err(quote! { net F = x; }).starts_with("expected the inputs in parentheses after `F`")
         );
@@ -999,7 +1109,46 @@ mod tests {
         assert!(
             err(quote! { net F(x) = x where r = ; }).starts_with("expected a value after `r =`")
         );
-        assert!(err(quote! {}).starts_with("unexpected end of input, expected at least one net"));
+        assert_eq!(
+            err(quote! {}),
+            format!(
+                "expected at least one net definition, such as `{}`",
+                msg::EXAMPLE_NET
+            )
+        );
+        let missing_semi = "expected `;` after the parameters of `F`, before the next net, found";
+        assert_eq!(
+            err(quote! { net F(x) = x where r = 6, net G(x) = x where r = 6; }),
+            format!("{missing_semi} `net`")
+        );
+        assert_eq!(
+            err(quote! { net F(x) = x where r = 6 net G(x) = x where r = 6; }),
+            format!("{missing_semi} `net`")
+        );
+        assert_eq!(
+            err(quote! { net F(x) = x where r = 6, pub net G(x) = x where r = 6; }),
+            format!("{missing_semi} `pub`")
+        );
+        assert_eq!(
+            err(quote! { net F(x) = x where r = 6, #[doc = "G"] net G(x) = x where r = 6; }),
+            format!("{missing_semi} `#`")
+        );
+        assert_eq!(
+            err(quote! { net F(x) = x where net G(x) = x where r = 6; }),
+            "expected parameters after `where`, such as `where r = 6`, found `net`"
+        );
+        // the last net's `;` is optional; a parameter may still be called `net`
+        assert_eq!(
+            parse(quote! { net F(x) = x where r = 6 })
+                .unwrap()
+                .nets
+                .len(),
+            1
+        );
+        assert!(
+            err(quote! { net F(x) = x where net = 6 net G(x) = x where r = 6; })
+                .starts_with(missing_semi)
+        );
     }
 
     #[test]

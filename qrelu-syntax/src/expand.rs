@@ -25,17 +25,29 @@
 //!
 //! Constants are created once per function (`let half = T::dyadic(1, -1);`),
 //! so that every weight in the body is a named codebook value.
+//!
+//! Every invented name (locals, parameters, private functions) comes from a
+//! [`Scope`], so it never equals an input, a net of the invocation or
+//! another generated name; without a collision the names are the plain
+//! ones above.
+
+mod attrs;
+mod scope;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use num_traits::{One, ToPrimitive, Zero};
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, TokenStream};
 use qrelu_core::net::{Edge, Net, Output, UnitId, UnitKind};
 use qrelu_core::rational::{self, Rational};
 use qrelu_core::{Construction, Poly};
-use quote::{format_ident, quote};
+use quote::quote;
+use syn::ext::IdentExt;
 
-use crate::ast::NetDef;
+use attrs::Attrs;
+pub use scope::Scope;
+
+use crate::ast::Input;
 use crate::valid::ValidNet;
 
 /// Longest top-level statement list before `eval` is split into chunks.
@@ -60,18 +72,41 @@ pub struct Item<'a> {
     pub name: &'a Ident,
     /// input names, in order (spans from the DSL)
     pub inputs: Vec<Ident>,
+    /// the names the invocation defines in the module (its nets' unit
+    /// structs), which no generated local may take
+    pub taken: &'a Scope,
 }
 
 impl<'a> Item<'a> {
-    /// The item of a validated net.
-    pub fn of(net: &'a ValidNet) -> Self {
+    /// The item of a validated net; `taken` as in [`Item::taken`].
+    pub fn of(net: &'a ValidNet, taken: &'a Scope) -> Self {
         Item {
             attrs: &net.attrs,
             vis: &net.vis,
-            name: &net.name,
-            inputs: net.inputs.iter().map(|i| i.name.clone()).collect(),
+            name: net.name.ident(),
+            inputs: net.inputs.iter().map(|i| i.name.ident().clone()).collect(),
+            taken,
         }
     }
+}
+
+/// A stub per net ([`expand_stub`]), emitted beside errors: empty for a
+/// net whose name is defined earlier in the invocation (one struct per
+/// name) or cannot name a net at all (its struct would break more code
+/// than its absence).
+pub fn expand_stubs(input: &Input, taken: &Scope) -> Vec<TokenStream> {
+    let mut defined = std::collections::HashSet::new();
+    input
+        .nets
+        .iter()
+        .map(|n| {
+            let name = n.name.unraw().to_string();
+            if !defined.insert(name) || crate::valid::net_name_error(&n.name).is_some() {
+                return TokenStream::new();
+            }
+            expand_stub(&n.attrs, &n.vis, &n.name, n.inputs.len(), taken)
+        })
+        .collect()
 }
 
 /// A rational as a `T` expression: `T::dyadic(m, e)` when it fits, else
@@ -303,18 +338,18 @@ struct Generator<'a> {
     const_names: BTreeMap<Rational, Ident>,
     /// the running output sum of a split output
     sum: Ident,
+    /// the invocation's net names, taken in every function
+    taken: Scope,
 }
 
 impl<'a> Generator<'a> {
-    fn new(net: &'a Net, inputs: &[Ident]) -> Self {
-        let mut taken: BTreeSet<String> = inputs.iter().map(|i| i.to_string()).collect();
-        let mut unique = |base: String| {
-            let mut name = base;
-            while !taken.insert(name.clone()) {
-                name.push('_');
-            }
-            name
-        };
+    /// Names `eval`'s locals: constants, the output sum and the units, in
+    /// that order, in a scope where `taken` and the inputs are taken.
+    fn new(net: &'a Net, inputs: &[Ident], taken: &Scope) -> Self {
+        let mut locals = taken.clone();
+        for input in inputs {
+            locals.take(input);
+        }
         let mut const_names = BTreeMap::new();
         let mut values: BTreeSet<Rational> = net.codebook().values().iter().cloned().collect();
         for (_, v) in net.parameters() {
@@ -323,10 +358,10 @@ impl<'a> Generator<'a> {
             }
         }
         for (i, q) in values.into_iter().enumerate() {
-            let name = unique(const_name(&q, i));
-            const_names.insert(q, Ident::new(&name, Span::call_site()));
+            let name = locals.fresh(&const_name(&q, i));
+            const_names.insert(q, name);
         }
-        let sum = Ident::new(&unique("out_sum".to_owned()), Span::call_site());
+        let sum = locals.fresh("out_sum");
         let names = net
             .units()
             .iter()
@@ -334,8 +369,7 @@ impl<'a> Generator<'a> {
                 UnitKind::Input { index } => inputs[index].clone(),
                 UnitKind::Relu { .. } => {
                     let block = &net.blocks()[u.block];
-                    let base = sanitize(&format!("{}_{}", block.short_name(), u.role));
-                    Ident::new(&unique(base), Span::call_site())
+                    locals.fresh(&sanitize(&format!("{}_{}", block.short_name(), u.role)))
                 }
             })
             .collect();
@@ -344,6 +378,7 @@ impl<'a> Generator<'a> {
             names,
             const_names,
             sum,
+            taken: taken.clone(),
         }
     }
 
@@ -364,8 +399,9 @@ impl<'a> Generator<'a> {
         quote!(let #lhs: T = #expr.relu();)
     }
 
-    /// Helper functions for repeated shapes, and the top-level steps.
-    fn plan(&self, big: bool) -> (Vec<TokenStream>, Vec<Step>) {
+    /// Helper functions for repeated shapes (named in `items`, the impl's
+    /// associated items), and the top-level steps.
+    fn plan(&self, big: bool, items: &mut Scope) -> (Vec<TokenStream>, Vec<Step>) {
         let segs = segments(self.net);
         let shapes: Vec<Shape> = segs.iter().map(|s| shape(self.net, s)).collect();
         let mut count: HashMap<&Shape, usize> = HashMap::new();
@@ -384,9 +420,9 @@ impl<'a> Generator<'a> {
             *k += 1;
             let base = sanitize(&sh.kind);
             let name = if *k == 1 {
-                format_ident!("{}", base)
+                items.fresh(&base)
             } else {
-                format_ident!("{}_{}", base, *k)
+                items.fresh(&format!("{base}_{k}"))
             };
             fns.push(self.shape_fn(&name, seg, big));
             fn_names.insert(sh, name);
@@ -445,18 +481,25 @@ impl<'a> Generator<'a> {
 
     /// `fn kind<T>(ext…) -> (exports…)` for one repeated shape.
     fn shape_fn(&self, name: &Ident, seg: &Segment, big: bool) -> TokenStream {
-        let params: Vec<Ident> = seg
-            .externals
-            .iter()
-            .enumerate()
-            .map(|(i, _)| format_ident!("in{}", i + 1))
+        // its own scope: the constants keep their names from `eval`
+        let mut locals = self.taken.clone();
+        for c in self.const_names.values() {
+            locals.take(c);
+        }
+        let params: Vec<Ident> = (1..=seg.externals.len())
+            .map(|i| locals.fresh(&format!("in{i}")))
+            .collect();
+        let roles: Vec<Ident> = seg
+            .units
+            .clone()
+            .map(|u| locals.fresh(&sanitize(&self.net.units()[u].role)))
             .collect();
         let local = |u: UnitId| -> TokenStream {
             if let Some(i) = seg.externals.iter().position(|&x| x == u) {
                 let p = &params[i];
                 return quote!(#p);
             }
-            let role = format_ident!("{}", sanitize(&self.net.units()[u].role));
+            let role = &roles[u - seg.units.start];
             quote!(#role)
         };
         let mut consts = Consts::new(&self.const_names);
@@ -601,6 +644,7 @@ fn chunk(
     output: &Output,
     consts: &mut Consts,
     big: bool,
+    items: &mut Scope,
 ) -> (Vec<TokenStream>, Vec<TokenStream>, TokenStream) {
     let sum = &generator.sum;
     let bias = &output.bias;
@@ -674,7 +718,7 @@ fn chunk(
             .copied()
             .filter(|u| last_reader.get(u).is_some_and(|&l| l > c))
             .collect();
-        let name = format_ident!("chunk{}", c + 1);
+        let name = items.fresh(&format!("chunk{}", c + 1));
         let params: Vec<&Ident> = ins.iter().map(|&u| &generator.names[u]).collect();
         let body = ch.iter().map(|s| &s.tokens);
         // constants used by the inline statements of this chunk
@@ -732,8 +776,13 @@ fn const_rational(q: &Rational) -> TokenStream {
     quote!(::qrelu::ConstRational::new(#text))
 }
 
-/// `target<T>` body: Σ coef · Π x_i^e_i with shared powers.
-fn target_body(target: &Poly, inputs: &[Ident]) -> TokenStream {
+/// `target<T>` body: Σ coef · Π x_i^e_i with shared powers (`x_pow2`, named
+/// in a scope where `taken` and the inputs are taken).
+fn target_body(target: &Poly, inputs: &[Ident], taken: &Scope) -> TokenStream {
+    let mut locals = taken.clone();
+    for input in inputs {
+        locals.take(input);
+    }
     let mut stmts = Vec::new();
     let mut powers: BTreeMap<(usize, u32), Ident> = BTreeMap::new();
     for (i, name) in inputs.iter().enumerate() {
@@ -742,7 +791,7 @@ fn target_body(target: &Poly, inputs: &[Ident]) -> TokenStream {
             powers.insert((i, 1), name.clone());
         }
         for e in 2..=max {
-            let id = format_ident!("{}_pow{}", name.to_string(), e);
+            let id = locals.fresh(&format!("{}_pow{e}", name.unraw()));
             let prev = &powers[&(i, e - 1)];
             stmts.push(quote!(let #id: T = #prev.times(&#name);));
             powers.insert((i, e), id);
@@ -779,8 +828,9 @@ fn target_body(target: &Poly, inputs: &[Ident]) -> TokenStream {
 }
 
 fn info(item: &Item, c: &Construction) -> TokenStream {
-    let name = item.name.to_string();
-    let inputs: Vec<String> = item.inputs.iter().map(|i| i.to_string()).collect();
+    // `r#type` is the net `type`
+    let name = item.name.unraw().to_string();
+    let inputs: Vec<String> = item.inputs.iter().map(|i| i.unraw().to_string()).collect();
     let domain = c.spec.domain.iter().map(|(lo, hi)| {
         let (lo, hi) = (const_rational(lo), const_rational(hi));
         quote!((#lo, #hi))
@@ -855,37 +905,53 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
     }
 }
 
+/// The associated items of the inherent impl, which the private block and
+/// chunk functions must not shadow (nor the trait's, for readers).
+const ASSOCIATED: &[&str] = &["INFO", "JSON", "eval", "target", "eval_at", "target_at"];
+
 /// The generated items for one network.
 pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     let net = &c.net;
-    let generator = Generator::new(net, &item.inputs);
+    let generator = Generator::new(net, &item.inputs, item.taken);
     let big = c.metrics.weights > INLINE_LIMIT;
-    let (shape_fns, steps) = generator.plan(big);
+    let mut items = Scope::default();
+    for a in ASSOCIATED {
+        items.take_str(a);
+    }
+    let (shape_fns, steps) = generator.plan(big, &mut items);
     // constants named by `eval` itself: the output's, and the inline units' when not chunked
     let mut consts = Consts::new(&generator.const_names);
-    let (chunk_fns, stmts, out_expr) = chunk(&generator, steps, net.output(), &mut consts, big);
+    let (chunk_fns, stmts, out_expr) = chunk(
+        &generator,
+        steps,
+        net.output(),
+        &mut consts,
+        big,
+        &mut items,
+    );
     let eval_consts = consts.lets();
 
-    let attrs = item.attrs;
+    let Attrs {
+        on_struct,
+        on_impls,
+    } = Attrs::split(item.attrs);
+    let derive = Attrs::derive();
     let vis = item.vis;
     let name = item.name;
     let inputs = &item.inputs;
     let n_inputs = inputs.len();
     let idx = 0..n_inputs;
     let idx2 = 0..n_inputs;
+    // the slice parameter of `eval_at` and `target_at`
+    let x = item.taken.clone().fresh("x");
     let info = info(item, c);
     let json = qrelu_core::export::json::to_json(c);
-    let target = target_body(&c.spec.target, inputs);
-    let target_text = c.spec.target.display_with(
-        &item
-            .inputs
-            .iter()
-            .map(|i| i.to_string())
-            .collect::<Vec<_>>()
-            .iter()
-            .map(String::as_str)
-            .collect::<Vec<_>>(),
-    );
+    let target = target_body(&c.spec.target, inputs, item.taken);
+    let input_names: Vec<String> = inputs.iter().map(|i| i.unraw().to_string()).collect();
+    let target_text = c
+        .spec
+        .target
+        .display_with(&input_names.iter().map(String::as_str).collect::<Vec<_>>());
     let eval_doc = format!(
         "Evaluates the network: {} weights in the codebook {{{}}}, depth {}, \
          within {} of `{}` on its domain.",
@@ -903,10 +969,11 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     let target_doc = format!("The exact target `{target_text}`.");
 
     quote! {
-        #(#attrs)*
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        #(#on_struct)*
+        #derive
         #vis struct #name;
 
+        #(#on_impls)*
         #[allow(clippy::all, clippy::pedantic, unused_variables, non_snake_case)]
         impl #name {
             /// Size, codebook and error bound of this network.
@@ -931,54 +998,52 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
             #(#chunk_fns)*
         }
 
+        #(#on_impls)*
         impl ::qrelu::Network for #name {
             const INFO: ::qrelu::NetInfo = #name::INFO;
             const JSON: &'static str = #name::JSON;
 
-            fn eval_at<T: ::qrelu::Scalar>(x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
-                if x.len() != #n_inputs {
-                    return ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: x.len() });
+            fn eval_at<T: ::qrelu::Scalar>(#x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
+                if #x.len() != #n_inputs {
+                    return ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: #x.len() });
                 }
-                ::core::result::Result::Ok(#name::eval(#(x[#idx].clone()),*))
+                ::core::result::Result::Ok(#name::eval(#(#x[#idx].clone()),*))
             }
 
-            fn target_at<T: ::qrelu::Scalar>(x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
-                if x.len() != #n_inputs {
-                    return ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: x.len() });
+            fn target_at<T: ::qrelu::Scalar>(#x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
+                if #x.len() != #n_inputs {
+                    return ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: #x.len() });
                 }
-                ::core::result::Result::Ok(#name::target(#(x[#idx2].clone()),*))
+                ::core::result::Result::Ok(#name::target(#(#x[#idx2].clone()),*))
             }
         }
     }
 }
 
-/// The items a user expects of the net `def`, with bodies that never run:
-/// emitted beside the errors so that one mistake gives one error, not a
-/// cascade.
-pub fn expand_stub(def: &NetDef) -> TokenStream {
-    let inputs: Vec<Ident> = def.inputs.iter().map(|i| i.name.clone()).collect();
-    stub(&def.attrs, &def.vis, &def.name, &inputs)
-}
-
-/// [`expand_stub`] from the parts of a net.
-fn stub(
+/// The items a user expects, with bodies that never run: emitted beside the
+/// errors so that one mistake gives one error, not a cascade. `eval` and
+/// `target` take `n_inputs` arguments bound to `_`, so that no input name,
+/// however wrong, is an error of its own here; `taken` is as in [`Item`].
+pub fn expand_stub(
     attrs: &[syn::Attribute],
     vis: &syn::Visibility,
     name: &Ident,
-    inputs: &[Ident],
+    n_inputs: usize,
+    taken: &Scope,
 ) -> TokenStream {
-    let n_inputs = inputs.len();
-    // a repeated input name is already an error; do not repeat it as a parameter
-    let mut seen = BTreeSet::new();
-    let inputs: Vec<&Ident> = inputs
-        .iter()
-        .filter(|i| seen.insert(i.to_string()))
-        .collect();
+    let Attrs {
+        on_struct,
+        on_impls,
+    } = Attrs::split(attrs);
+    let derive = Attrs::derive();
+    let args: Vec<TokenStream> = (0..n_inputs).map(|_| quote!(_: T)).collect();
+    let x = taken.clone().fresh("x");
     quote! {
-        #(#attrs)*
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        #(#on_struct)*
+        #derive
         #vis struct #name;
 
+        #(#on_impls)*
         #[allow(unused_variables, dead_code, clippy::all)]
         impl #name {
             /// Stub: the invocation has errors.
@@ -986,19 +1051,20 @@ fn stub(
             /// Stub: the invocation has errors.
             #vis const JSON: &'static str = "";
             /// Stub: the invocation has errors.
-            #vis fn eval<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T { ::core::unreachable!() }
+            #vis fn eval<T: ::qrelu::Scalar>(#(#args),*) -> T { ::core::unreachable!() }
             /// Stub: the invocation has errors.
-            #vis fn target<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T { ::core::unreachable!() }
+            #vis fn target<T: ::qrelu::Scalar>(#(#args),*) -> T { ::core::unreachable!() }
         }
 
+        #(#on_impls)*
         impl ::qrelu::Network for #name {
             const INFO: ::qrelu::NetInfo = ::qrelu::__private::STUB_INFO;
             const JSON: &'static str = "";
-            fn eval_at<T: ::qrelu::Scalar>(x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
-                ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: x.len() })
+            fn eval_at<T: ::qrelu::Scalar>(#x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
+                ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: #x.len() })
             }
-            fn target_at<T: ::qrelu::Scalar>(x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
-                ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: x.len() })
+            fn target_at<T: ::qrelu::Scalar>(#x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
+                ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: #x.len() })
             }
         }
     }

@@ -26,7 +26,9 @@ pub fn expand(input: TokenStream) -> TokenStream {
         Ok(input) => input,
         Err(e) => return e.to_compile_error(),
     };
-    let stubs: Vec<TokenStream> = input.nets.iter().map(expand::expand_stub).collect();
+    // the nets are unit structs: no generated local may take their names
+    let taken = expand::Scope::with(input.nets.iter().map(|n| &n.name));
+    let stubs = expand::expand_stubs(&input, &taken);
     let nets = match valid::validate(input) {
         Ok(nets) => nets,
         Err(e) => {
@@ -37,7 +39,7 @@ pub fn expand(input: TokenStream) -> TokenStream {
     let mut out = TokenStream::new();
     for (net, stub) in nets.iter().zip(stubs) {
         match lower::lower(net) {
-            Ok(c) => out.extend(expand::expand_net(&expand::Item::of(net), &c)),
+            Ok(c) => out.extend(expand::expand_net(&expand::Item::of(net, &taken), &c)),
             Err(e) => {
                 out.extend(e.to_compile_error());
                 out.extend(stub);
@@ -75,6 +77,37 @@ mod tests {
             net B(y) = y^2 where r = 2;
         };
         assert_eq!(run(input.clone()).to_string(), run(input).to_string());
+    }
+
+    /// `cfg` reaches the struct and both impl blocks, of a net and of a stub.
+    #[test]
+    fn cfg_reaches_every_item() {
+        for r in [quote!(3), quote!(0)] {
+            let out = pretty(run(quote! {
+                /// Docs reach the struct only.
+                #[cfg(test)]
+                pub net A(x) = x^2 where r = #r;
+            }));
+            assert_eq!(out.matches("#[cfg(test)]").count(), 3, "{out}");
+            assert_eq!(
+                out.matches("/// Docs reach the struct only.").count(),
+                1,
+                "{out}"
+            );
+        }
+    }
+
+    /// One stub per net name: a repeated name is one error, not a cascade
+    /// of conflicting items.
+    #[test]
+    fn one_stub_per_name() {
+        let out = pretty(run(quote! {
+            pub net A(x) = x^2 where r = 3;
+            pub net r#A(x, y) = x*y where r = 3;
+            pub net None(x) = x^2 where r = 3;
+        }));
+        assert_eq!(out.matches("struct A;").count(), 1, "{out}");
+        assert!(!out.contains("struct None;"), "{out}");
     }
 
     /// A bad invocation yields the errors and stubs of every item.

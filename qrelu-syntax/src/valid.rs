@@ -1,20 +1,23 @@
-//! Semantic checks of the parsed DSL: every parameter in range, every
-//! variable an input, every target a polynomial (converted exactly to a
-//! [`Poly`]). All errors of all nets are collected and reported together.
+//! Semantic checks of the parsed DSL: every name usable in the generated
+//! code, every parameter in range, every variable an input, every target a
+//! polynomial (converted exactly to a [`Poly`]). All errors of all nets are
+//! collected and reported together.
 //!
 //! What the constructions support (which degrees, domains or structures)
 //! is not decided here but in `lower`.
 
 use std::collections::{BTreeMap, HashSet};
+use std::fmt;
 
 use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
-use proc_macro2::Span;
+use proc_macro2::{Span, TokenStream};
 use qrelu_core::rational::{self, Rational};
 use qrelu_core::spec::Values;
 use qrelu_core::{Param, Poly, Structure};
 use quote::ToTokens;
 use syn::Ident;
+use syn::ext::IdentExt;
 
 use crate::ast::{self, BinOp, Expr, NumLit, NumTok, ParamValue, SpanRange};
 pub mod msg;
@@ -42,7 +45,7 @@ pub struct ValidNet {
     /// Visibility, to pass through.
     pub vis: syn::Visibility,
     /// The net's name.
-    pub name: Ident,
+    pub name: Name,
     /// The inputs, in order.
     pub inputs: Vec<ValidInput>,
     /// The target, expanded exactly; variable `i` is `inputs[i]`.
@@ -58,7 +61,7 @@ pub struct ValidNet {
 #[derive(Clone, Debug)]
 pub struct ValidInput {
     /// The input's name.
-    pub name: Ident,
+    pub name: Name,
     /// Lower end of the domain (default 0).
     pub lo: Rational,
     /// Upper end of the domain (default 1).
@@ -131,24 +134,142 @@ impl Params {
     }
 }
 
+/// The name of a net or an input, as the user means it: it prints
+/// (`Display`, `to_string`) without a raw prefix — the net `r#type` is called
+/// `type` in `INFO`, the JSON and the docs — and emits (`ToTokens`) the
+/// identifier as written, which generated code needs.
+#[derive(Clone, Debug)]
+pub struct Name {
+    ident: Ident,
+}
+
+impl Name {
+    /// The identifier as written (`r#type`).
+    pub fn ident(&self) -> &Ident {
+        &self.ident
+    }
+
+    /// The identifier's span.
+    pub fn span(&self) -> Span {
+        self.ident.span()
+    }
+}
+
+impl fmt::Display for Name {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.ident.unraw())
+    }
+}
+
+impl ToTokens for Name {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        self.ident.to_tokens(tokens);
+    }
+}
+
+/// An identifier without its raw prefix: `r#x` and `x` are one name.
+fn key(ident: &Ident) -> String {
+    ident.unraw().to_string()
+}
+
 /// Checks every net, collecting all errors.
 pub fn validate(input: ast::Input) -> Result<Vec<ValidNet>, syn::Error> {
     let mut errors = Errors::default();
-    let mut names: HashSet<String> = HashSet::new();
+    let mut defined: HashSet<String> = HashSet::new();
     let mut nets = Vec::new();
-    for net in input.nets {
-        if !names.insert(net.name.to_string()) {
-            errors.push(
-                net.name.span(),
-                format!("net `{}` is defined twice", net.name),
-            );
-        }
-        if let Some(valid) = check_net(net, &mut errors) {
+    for net in &input.nets {
+        check_names(net, &input.nets, &mut defined, &mut errors);
+        if let Some(valid) = check_net(net.clone(), &mut errors) {
             nets.push(valid);
         }
     }
     errors.finish()?;
     Ok(nets)
+}
+
+// ---------------------------------------------------------------- names
+
+/// The prelude's unit and tuple variants: as an input (a pattern in the
+/// generated signatures) they match the variant instead of binding; as a
+/// net they would hide the variant in the user's module.
+const PRELUDE_VARIANTS: &[&str] = &["None", "Some", "Ok", "Err"];
+
+/// The primitive types, which a net's struct would hide in the module
+/// (`str` also in the generated `&'static str`).
+const PRIMITIVES: &[&str] = &[
+    "bool", "char", "str", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16", "u32", "u64",
+    "u128", "usize", "f16", "f32", "f64", "f128",
+];
+
+/// Why `name` cannot name a net, if it cannot. Keywords that syn refuses
+/// (`Self`, `self`, `type`, …) never get here: the parser stops at them.
+pub fn net_name_error(name: &Ident) -> Option<String> {
+    let text = key(name);
+    if text == "gen" && name != "r#gen" {
+        return Some(msg::keyword("gen", "a net"));
+    }
+    if PRELUDE_VARIANTS.contains(&text.as_str()) {
+        return Some(msg::prelude_net(&text));
+    }
+    if PRIMITIVES.contains(&text.as_str()) {
+        return Some(msg::primitive_net(&text));
+    }
+    // `fn eval_at<T: Scalar>(..) { T::eval(..) }` would call the generic
+    (text == "T").then(msg::generic_net)
+}
+
+/// Why `name` cannot name an input, if it cannot (other nets aside).
+fn input_name_error(name: &Ident) -> Option<String> {
+    let text = key(name);
+    if text == "gen" && name != "r#gen" {
+        return Some(msg::keyword("gen", "an input"));
+    }
+    PRELUDE_VARIANTS
+        .contains(&text.as_str())
+        .then(|| msg::prelude_input(&text))
+}
+
+/// Checks the names of `net` against Rust and against the other nets of
+/// the invocation (`all`; `defined` holds the net names seen so far). A net
+/// is a unit struct, so an input named like any net of the invocation
+/// would be read as that struct in the generated signatures.
+fn check_names(
+    net: &ast::NetDef,
+    all: &[ast::NetDef],
+    defined: &mut HashSet<String>,
+    errors: &mut Errors,
+) {
+    let name = key(&net.name);
+    let refused = net_name_error(&net.name);
+    if let Some(message) = &refused {
+        errors.push(net.name.span(), message);
+    }
+    if !defined.insert(name.clone()) {
+        let message = format!("net `{}` is defined twice; net names must differ", net.name);
+        errors.push(net.name.span(), message);
+    }
+    let mut users: Vec<String> = Vec::new();
+    for other in all.iter().filter(|o| !std::ptr::eq(*o, net)) {
+        let user = other.name.to_string();
+        if other.inputs.iter().any(|i| key(&i.name) == name) && !users.contains(&user) {
+            users.push(user);
+        }
+    }
+    // a name refused already must change anyway: one error is enough
+    if !users.is_empty() && refused.is_none() {
+        let message = msg::net_named_like_input(&net.name.to_string(), &users);
+        errors.push(net.name.span(), message);
+    }
+    for input in &net.inputs {
+        if let Some(message) = input_name_error(&input.name) {
+            errors.push(input.name.span(), message);
+        } else if key(&input.name) == name {
+            errors.push(
+                input.name.span(),
+                msg::input_named_like_net(&input.name.to_string()),
+            );
+        }
+    }
 }
 
 /// The error collector (cxx `syntax/report.rs`).
@@ -183,16 +304,25 @@ impl Errors {
 
 fn check_net(net: ast::NetDef, errors: &mut Errors) -> Option<ValidNet> {
     let before = errors.count;
+    // without inputs the target's variables stand in for them, so that
+    // they are not each an unknown variable besides this error
+    let mut variables = Vec::new();
     if net.inputs.is_empty() {
+        collect_variables(&net.target, &mut variables);
         let name = &net.name;
+        let list = if variables.is_empty() {
+            "x".to_owned()
+        } else {
+            variables.join(", ")
+        };
         let message =
-            format!("`{name}` has no inputs; list them in the parentheses, as in `{name}(x)`");
+            format!("`{name}` has no inputs; list them in the parentheses, as in `{name}({list})`");
         errors.push(net.paren_token.span.join(), message);
     }
     let mut inputs = Vec::new();
     let mut seen: HashSet<String> = HashSet::new();
     for input in &net.inputs {
-        if !seen.insert(input.name.to_string()) {
+        if !seen.insert(key(&input.name)) {
             let message = format!(
                 "input `{}` is listed twice; input names must differ",
                 input.name
@@ -218,14 +348,20 @@ fn check_net(net: ast::NetDef, errors: &mut Errors) -> Option<ValidNet> {
             }
         };
         inputs.push(ValidInput {
-            name: input.name.clone(),
+            name: Name {
+                ident: input.name.clone(),
+            },
             lo,
             hi,
             domain_span,
         });
     }
 
-    let names: Vec<String> = net.inputs.iter().map(|i| i.name.to_string()).collect();
+    let names: Vec<String> = if net.inputs.is_empty() {
+        variables
+    } else {
+        net.inputs.iter().map(|i| i.name.to_string()).collect()
+    };
     let cx = Context {
         net: net.name.to_string(),
         inputs: names,
@@ -250,7 +386,7 @@ fn check_net(net: ast::NetDef, errors: &mut Errors) -> Option<ValidNet> {
         target_range: net.target.span_range(),
         attrs: net.attrs,
         vis: net.vis,
-        name: net.name,
+        name: Name { ident: net.name },
         inputs,
         target: target?,
         params,
@@ -366,7 +502,9 @@ impl Context {
             }
             Expr::Var(ident) => {
                 let name = ident.to_string();
-                match self.inputs.iter().position(|i| *i == name) {
+                let wanted = key(ident);
+                let is_wanted = |i: &String| i.strip_prefix("r#").unwrap_or(i) == wanted;
+                match self.inputs.iter().position(is_wanted) {
                     Some(i) => Some(Poly::var(self.nvars(), i)),
                     None => {
                         errors.push(
@@ -543,6 +681,31 @@ fn max_bits(p: &Poly) -> u64 {
         .map(|(_, c)| c.numer().bits().max(c.denom().bits()))
         .max()
         .unwrap_or(0)
+}
+
+/// The variables of `e` as written, each once, in order of appearance.
+fn collect_variables(e: &Expr, out: &mut Vec<String>) {
+    match e {
+        Expr::Var(ident) => {
+            let wanted = key(ident);
+            if !out
+                .iter()
+                .any(|v| v.strip_prefix("r#").unwrap_or(v) == wanted)
+            {
+                out.push(ident.to_string());
+            }
+        }
+        Expr::Int(_) | Expr::Float(_) | Expr::Call { .. } => {}
+        Expr::Neg { expr, .. } | Expr::Paren { expr, .. } => collect_variables(expr, out),
+        Expr::Binary { lhs, rhs, .. } => {
+            collect_variables(lhs, out);
+            collect_variables(rhs, out);
+        }
+        Expr::Pow { base, exp, .. } => {
+            collect_variables(base, out);
+            collect_variables(exp, out);
+        }
+    }
 }
 
 fn has_var(e: &Expr) -> bool {
@@ -927,10 +1090,82 @@ mod tests {
             errors(quote! { net F() = 1 where r = 6; }),
             ["`F` has no inputs; list them in the parentheses, as in `F(x)`"]
         );
+        // the target's variables are the suggestion, not each an error;
+        // the target's other mistakes are still reported
         assert_eq!(
-            errors(quote! { net F(x) = x where r = 6; net F(y) = y where r = 6; }),
-            ["net `F` is defined twice"]
+            errors(quote! { net F() = x*y - y^2 + 0.5 where r = 6; }),
+            [
+                "`F` has no inputs; list them in the parentheses, as in `F(x, y)`",
+                "decimal literals are not accepted; write `1/2`",
+            ]
         );
+        assert_eq!(
+            errors(quote! { net F(x, r#x) = x where r = 6; }),
+            ["input `r#x` is listed twice; input names must differ"]
+        );
+    }
+
+    #[test]
+    fn names_generated_code_cannot_use_are_refused() {
+        assert_eq!(
+            errors(
+                quote! { net F(x) = x where r = 6; net F(y) = y where r = 6; net r#F(z) = z where r = 6; }
+            ),
+            [
+                "net `F` is defined twice; net names must differ",
+                "net `r#F` is defined twice; net names must differ",
+            ]
+        );
+        assert_eq!(
+            errors(quote! { net F(None, Some, x, Ok, Err, gen, r#gen) = x where r = 6; }),
+            [
+                "`None` cannot name an input: generated code would read it as the prelude's `None`, not as a parameter; use another name, such as `none`",
+                "`Some` cannot name an input: generated code would read it as the prelude's `Some`, not as a parameter; use another name, such as `some`",
+                "`Ok` cannot name an input: generated code would read it as the prelude's `Ok`, not as a parameter; use another name, such as `ok`",
+                "`Err` cannot name an input: generated code would read it as the prelude's `Err`, not as a parameter; use another name, such as `err`",
+                "`gen` is a keyword since Rust 2024 and cannot name an input; write `r#gen` or use another name",
+                "input `r#gen` is listed twice; input names must differ",
+            ]
+        );
+        assert_eq!(
+            errors(quote! {
+                net None(x) = x where r = 6;
+                net f64(x) = x where r = 6;
+                net str(x) = x where r = 6;
+                net T(x) = x where r = 6;
+                net gen(x) = x where r = 6;
+            }),
+            [
+                "`None` cannot name a net: the net's unit struct would hide the prelude's `None` in this module; use another name, such as `NoneNet`",
+                "`f64` cannot name a net: the net's struct would hide the primitive type `f64` in this module; use another name, such as `F64`",
+                "`str` cannot name a net: the net's struct would hide the primitive type `str` in this module; use another name, such as `Str`",
+                "`T` cannot name a net: the generated functions are generic over a type `T`, which would hide the net's struct inside them; use another name, such as `TNet`",
+                "`gen` is a keyword since Rust 2024 and cannot name a net; write `r#gen` or use another name",
+            ]
+        );
+        assert_eq!(
+            errors(quote! {
+                net x(x, y) = x*y where r = 6;
+                net G(x, y) = x*y where r = 6;
+                net H(r#x) = x where r = 6;
+            }),
+            [
+                "net `x` has the name of an input of `G` and `H`: generated code would read that input as this net's unit struct, not as a parameter; rename the net or the input",
+                "input `x` has the name of its net: generated code would read it as the net's unit struct, not as a parameter; rename the input or the net",
+            ]
+        );
+        // names that only look special are fine: generated code uses none of
+        // them by a path that could resolve differently
+        let fine = nets(quote! {
+            net r#gen(T, r#fn, union, half, x_pow2, out_sum) = T + r#fn + union + half + x_pow2 + out_sum where r = 2;
+            net Option(x) = x where r = 2;
+            net r#type(Vec, f64, None2) = Vec + f64 + None2 where r = 2;
+        });
+        assert_eq!(fine.len(), 3);
+        assert_eq!(fine[0].name.to_string(), "gen");
+        assert_eq!(fine[0].name.ident().to_string(), "r#gen");
+        assert_eq!(fine[0].inputs[1].name.to_string(), "fn");
+        assert_eq!(fine[2].name.to_string(), "type");
     }
 
     #[test]

@@ -158,6 +158,7 @@ fn expand_item(name: &str, c: &Construction, inputs: &[&str]) -> TokenStream {
             vis: &syn::parse_quote!(pub),
             name: &format_ident!("{}", name),
             inputs: inputs.iter().map(|i| format_ident!("{}", i)).collect(),
+            taken: &qrelu_syntax::expand::Scope::with([&format_ident!("{}", name)]),
         },
         c,
     )

@@ -145,3 +145,65 @@ pub fn int_range(param: Param, min: u64, max: u64) -> String {
         param.assignment()
     )
 }
+
+/// A keyword where a name is expected; `what` is `a net` or `an input`.
+/// Raw identifiers (`r#type`) are names, except for the keywords that
+/// cannot be raw.
+pub fn keyword(name: &str, what: &str) -> String {
+    if matches!(name, "self" | "Self" | "super" | "crate" | "_") {
+        return format!("`{name}` is a keyword and cannot name {what}; use another name");
+    }
+    // syn takes `gen` for an identifier, rustc does not since Rust 2024
+    let since = if name == "gen" {
+        " since Rust 2024"
+    } else {
+        ""
+    };
+    format!(
+        "`{name}` is a keyword{since} and cannot name {what}; write `r#{name}` or use another name"
+    )
+}
+
+/// A net named like a variant of the prelude (`None`).
+pub fn prelude_net(name: &str) -> String {
+    format!(
+        "`{name}` cannot name a net: the net's unit struct would hide the prelude's `{name}` in this module; use another name, such as `{name}Net`"
+    )
+}
+
+/// An input named like a variant of the prelude (`None`).
+pub fn prelude_input(name: &str) -> String {
+    format!(
+        "`{name}` cannot name an input: generated code would read it as the prelude's `{name}`, not as a parameter; use another name, such as `{}`",
+        name.to_lowercase()
+    )
+}
+
+/// A net named like a primitive type (`f64`).
+pub fn primitive_net(name: &str) -> String {
+    let mut suggestion = name.to_owned();
+    suggestion[..1].make_ascii_uppercase();
+    format!(
+        "`{name}` cannot name a net: the net's struct would hide the primitive type `{name}` in this module; use another name, such as `{suggestion}`"
+    )
+}
+
+/// A net named `T`, the generated functions' type parameter.
+pub fn generic_net() -> String {
+    "`T` cannot name a net: the generated functions are generic over a type `T`, which would hide the net's struct inside them; use another name, such as `TNet`".to_owned()
+}
+
+/// An input named like its own net.
+pub fn input_named_like_net(input: &str) -> String {
+    format!(
+        "input `{input}` has the name of its net: generated code would read it as the net's unit struct, not as a parameter; rename the input or the net"
+    )
+}
+
+/// A net named like an input of other nets of the invocation (`users`).
+pub fn net_named_like_input(net: &str, users: &[String]) -> String {
+    let users = list(users, "and");
+    format!(
+        "net `{net}` has the name of an input of {users}: generated code would read that input as this net's unit struct, not as a parameter; rename the net or the input"
+    )
+}
