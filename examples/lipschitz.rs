@@ -39,7 +39,7 @@ use plotters::prelude::*;
 use qrelu::Exact;
 use qrelu::check::certify_1d_with;
 use qrelu_core::Poly;
-use qrelu_core::construct::lipschitz::cached;
+use qrelu_core::construct::lipschitz;
 use qrelu_core::eval::Evaluator;
 use qrelu_core::net::Net;
 use qrelu_core::rational::{self, Rational, pow2, ratio};
@@ -273,9 +273,9 @@ fn main() {
         let mut spec = NetSpec::new("", &["x"], Poly::var(1, 0));
         spec.eps = Some(eps.clone());
         spec.max_weights = MAX_WEIGHTS;
-        match cached::choose(&spec) {
+        match lipschitz::cached_params(&spec) {
             Ok(p) => {
-                let paper = cached::paper_intervals(&eps);
+                let paper = lipschitz::paper_intervals(&eps);
                 println!(
                     "| 2^-{k} | {} | {} | {} | {:.1} | {:.2} | 2^{} |",
                     p.cells(),

@@ -607,7 +607,7 @@ fn table_2<N: Network>(eps: f64) {
         "Theorem 2 (i): depth {} against λ(log log 1/ε)^(1/(λ-1)) + log 1/ε = {n_d:.1}: ratio {:.2}; the paper's T = 8/(ε log 1/ε) = {:.0}\n",
         info.depth,
         info.depth as f64 / n_d,
-        qrelu_core::construct::lipschitz::cached::paper_intervals(&rational::ratio(
+        qrelu_core::construct::lipschitz::paper_intervals(&rational::ratio(
             1,
             (1.0 / eps).round() as i64
         ))

@@ -76,21 +76,24 @@ pub use qrelu_runtime::{
     relu,
 };
 
-/// Error checks of a compiled network against its target (module docs of
-/// each item say when to use it):
-///
-/// - [`certify_1d`] for one input: a *proof* of the sup error over the
-///   whole domain, from the network's exact linear pieces
-///   ([`certify_1d_with`] for anything that can be evaluated in any
-///   [`Scalar`](crate::Scalar), [`Evaluate`]);
-/// - [`sup_error_offset`] to *measure* the error in any dimension, on a
-///   grid that avoids the dyadic points where networks are exact;
-/// - [`sup_error`] to check claims *at* grid points (the breakpoints, the
-///   corners), which it includes;
-/// - [`sup_error_on`] for points of your own;
-/// - [`eval_checked`] to evaluate with the point checked against the
-///   domain.
 pub mod check {
+    //! Error checks of a compiled network against its target:
+    //!
+    //! - [`certify_1d`] for one input: a *proof* of the sup error over the
+    //!   whole domain, from the network's exact linear pieces
+    //!   ([`certify_1d_with`] for anything that can be evaluated in any
+    //!   [`Scalar`](crate::Scalar): an [`Evaluate`]);
+    //! - [`sup_error_offset`] to *measure* the error in any dimension, on a
+    //!   grid that avoids the dyadic points where networks are exact;
+    //! - [`sup_error`] to check claims *at* grid points (the breakpoints,
+    //!   the corners), which it includes;
+    //! - [`sup_error_on`] for points of your own;
+    //! - [`eval_checked`] to evaluate with the point checked against the
+    //!   domain.
+    //!
+    //! The certificate comes from qrelu-core (it needs the compiler's exact
+    //! machinery), the grid checks from the `no_std` runtime.
+
     pub use qrelu_core::certify::{Certified, Evaluate, certify_1d, certify_1d_with};
     pub use qrelu_runtime::check::{
         CheckError, SupError, eval_checked, sup_error, sup_error_offset, sup_error_on,

@@ -80,7 +80,7 @@ pub struct PartMetrics {
 }
 
 /// The level of every unit and of the output (module docs).
-pub fn levels(net: &Net) -> (Vec<usize>, usize) {
+pub(crate) fn levels(net: &Net) -> (Vec<usize>, usize) {
     let mut level = vec![0usize; net.units().len()];
     for (i, u) in net.units().iter().enumerate() {
         if let UnitKind::Relu { inputs, .. } = &u.kind {
@@ -136,7 +136,7 @@ fn within(net: &Net, mut b: BlockId, ancestor: BlockId) -> bool {
 /// the level span and the largest number of its units on one level.
 /// Shared units built elsewhere (the constant chain, which always lies in
 /// the B_N part) are not counted.
-pub fn instance(net: &Net, block: BlockId) -> BlockMetrics {
+pub(crate) fn instance(net: &Net, block: BlockId) -> BlockMetrics {
     let (level, _) = levels(net);
     let mut m = BlockMetrics {
         name: net.blocks()[block].kind.clone(),
@@ -161,7 +161,7 @@ pub fn instance(net: &Net, block: BlockId) -> BlockMetrics {
 }
 
 /// The instances of block kind `kind`, in order, each measured by
-/// [`instance`].
+/// `instance`.
 pub fn instances(net: &Net, kind: &str) -> Vec<BlockMetrics> {
     (0..net.blocks().len())
         .filter(|&b| net.blocks()[b].kind == kind)
@@ -218,7 +218,7 @@ fn units_by_part_block(net: &Net) -> BTreeMap<Option<BlockId>, Vec<usize>> {
 }
 
 /// Every instance of `part`, in the order they were opened, each measured
-/// like [`instance`]: its units (nested blocks included; a unit belongs to
+/// like `instance`: its units (nested blocks included; a unit belongs to
 /// the part open when it was built, net module docs), their edges, their
 /// largest number on one level and their level span. An instance may hold
 /// no unit: a coefficient whose weight sub-network is only the gate it

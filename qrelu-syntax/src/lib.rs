@@ -1,6 +1,6 @@
 //! The `qrelu!` DSL as a library: its syntax tree, semantic checks,
 //! lowering to qrelu-core and the Rust it expands to — what the proc macro
-//! (`qrelu-macros`, a few lines over [`expand`]) runs at compile time, and
+//! (`qrelu-macros`, a few lines over [`expand`](fn@expand)) runs at compile time, and
 //! what tools and measurements outside the macro (the compile-cost harness
 //! in `tests/cost.rs`; a command-line generator) call directly.
 //!

@@ -57,7 +57,7 @@ pub struct Construction {
     /// the specification it was built from, with every parameter the
     /// construction chose filled in
     pub spec: NetSpec,
-    /// the network, after the passes ([`super::passes`])
+    /// the network, after the passes of the pipeline
     pub net: Net,
     /// a rigorous a-priori bound on `sup |net − target|` over the domain
     pub error_bound: Rational,

@@ -18,10 +18,10 @@
 //! candidates already); **estimate** bounds the weights from above before
 //! anything is built, and the pipeline refuses an estimate above
 //! `max_weights` — in one place; **build** makes the network and its exact
-//! bound. The [passes](passes) then run on every network, and its metrics
+//! bound. The passes (`passes.rs`) then run on every network, and its metrics
 //! are taken once.
 //!
-//! Each structure is written once and realised by a [wiring](wiring):
+//! Each structure is written once and realised by a *wiring* (`wiring/`):
 //! the strict codebook, or free exact weights for the unquantized
 //! reference networks ([`build_unquantized`], `quantization =
 //! unquantized`).
@@ -203,7 +203,7 @@ pub fn estimate_weights(spec: &NetSpec) -> Result<u64, CoreError> {
 /// `N` and `eps` resolved the same way (for `direct` the smallest `r`
 /// whose *free* bound meets `eps`; for `taylor` eqs. 26–28) and the same
 /// `max_weights` guard — realised with free exact weights
-/// ([`wiring`]): the codebook is [`crate::Codebook::unquantized`], the
+/// (a second wiring): the codebook is [`crate::Codebook::unquantized`], the
 /// returned spec says `quantization = unquantized`, and `t` is 0 (no
 /// weight is rounded; `spec.t` and `spec.lambda` are ignored). The bound
 /// is exact and a-priori: `Σ_α |c_α|·δ_α` (eqs. 3, 8, 21) for `direct`,
@@ -238,7 +238,7 @@ pub(crate) fn internal(what: &str) -> CoreError {
 }
 
 /// Largest `t` the `eps` searches try.
-pub const MAX_T_SEARCH: u32 = 64;
+pub(crate) const MAX_T_SEARCH: u32 = 64;
 
 /// Refuses parameters that belong to another structure, or that need
 /// another to be given — the checks every structure shares. `taylor_params`

@@ -78,7 +78,7 @@ impl NetBuilder {
     /// (module docs): units added until the matching
     /// [`end_block`](Self::end_block) belong to it, whatever part or block
     /// was open before.
-    pub fn begin_part(&mut self, part: Part) -> BlockId {
+    pub(crate) fn begin_part(&mut self, part: Part) -> BlockId {
         self.open(part.kind(), None)
     }
 
@@ -86,7 +86,7 @@ impl NetBuilder {
     /// part): units added until the matching [`end_block`](Self::end_block)
     /// belong to it. An unknown id is ignored (units go to the block open
     /// now), and `end_block` still closes it.
-    pub fn reopen(&mut self, block: BlockId) {
+    pub(crate) fn reopen(&mut self, block: BlockId) {
         let top = self.block_stack.last().copied().unwrap_or(0);
         self.block_stack.push(if block < self.net.blocks.len() {
             block
@@ -100,7 +100,7 @@ impl NetBuilder {
     ///
     /// # Errors
     /// Those of `build`.
-    pub fn in_part<T>(
+    pub(crate) fn in_part<T>(
         &mut self,
         part: Part,
         build: impl FnOnce(&mut Self) -> Result<T, CoreError>,
@@ -117,7 +117,7 @@ impl NetBuilder {
     ///
     /// # Errors
     /// Those of `build`.
-    pub fn in_constants<T>(
+    pub(crate) fn in_constants<T>(
         &mut self,
         build: impl FnOnce(&mut Self) -> Result<T, CoreError>,
     ) -> Result<T, CoreError> {
@@ -130,11 +130,11 @@ impl NetBuilder {
         result
     }
 
-    /// Makes the constants instance of [`in_constants`](Self::in_constants)
+    /// Makes the constants instance of `in_constants`
     /// an instance of `part` instead of B_N (Table 2's B_T for
     /// `structure = lipschitz`). Call it before the first constant unit;
     /// afterwards it changes nothing.
-    pub fn set_constants_part(&mut self, part: Part) {
+    pub(crate) fn set_constants_part(&mut self, part: Part) {
         self.constants_part = part;
     }
 
@@ -217,7 +217,7 @@ impl NetBuilder {
 
     /// A constant unit of value 2^−j (j ≥ 1), from one chain shared by every
     /// gadget of the net, in block `"const"` of the B_N part (whatever part
-    /// asks first, [`in_constants`](Self::in_constants)): `K_1 = relu(1/2)` and
+    /// asks first, `in_constants`): `K_1 = relu(1/2)` and
     /// `K_j = relu(2^−c·K_{j−c})` with `c` the largest exponent of a positive
     /// codebook value `2^−c` (1, b, b², … of eq. 9) with `c ≤ j − 1`. One
     /// unit and one weight per power; `K_j` sits on level `1 + s(j − 1)`
@@ -242,7 +242,7 @@ impl NetBuilder {
     ///
     /// # Errors
     /// As [`pow2_const`](Self::pow2_const).
-    pub fn pow2_const_in(&mut self, part: Part, j: u32) -> Result<UnitId, CoreError> {
+    pub(crate) fn pow2_const_in(&mut self, part: Part, j: u32) -> Result<UnitId, CoreError> {
         let j = j.max(1) as usize;
         if self.pow2_chain.len() < j {
             self.in_part(part, |b| b.extend_pow2_chain(j))?;

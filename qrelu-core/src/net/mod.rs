@@ -18,8 +18,8 @@
 //! to at most one part, and a part opened while another is open (the gates
 //! a ×′ needs, the constants a square needs) takes the units built until
 //! it closes — *the part open when a unit is built owns it*. A part
-//! instance may be reopened ([`NetBuilder::reopen`]): the builder keeps
-//! one B_N instance for every constant unit ([`NetBuilder::in_constants`]),
+//! instance may be reopened (`NetBuilder::reopen`): the builder keeps
+//! one B_N instance for every constant unit (`NetBuilder::in_constants`),
 //! and a signal keeps one B_abs instance for its gates.
 //!
 //! Networks are only made by [`NetBuilder`], which *refuses* (returns a
@@ -260,7 +260,7 @@ impl Net {
 
     /// The part instance (a root block whose kind is a [`Part`]) that block
     /// `b` lies in, if any (module docs).
-    pub fn part_block(&self, mut b: BlockId) -> Option<BlockId> {
+    pub(crate) fn part_block(&self, mut b: BlockId) -> Option<BlockId> {
         while let Some(p) = self.blocks[b].parent {
             b = p;
         }

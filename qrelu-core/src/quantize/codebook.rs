@@ -30,7 +30,7 @@
 //! weight sub-network can use besides ±1/2 are the powers 2^−e in L_λ:
 //! 2^−e ∈ L_λ exactly when 2^e divides λ − 1 (e ≥ 1), i.e. for
 //! e = 1, …, max(1, v₂(λ−1)) with v₂ the 2-adic valuation — see
-//! [`Codebook::halving_exponents`] and the weight module for the depth
+//! `Codebook::halving_exponents` and the weight module for the depth
 //! `⌈(t−2)/v₂(λ−1)⌉ + 2` it gives (the paper's `t/log λ + 1` when
 //! λ − 1 is a power of two). The other values (±1/6 for λ = 4, 0 for odd λ)
 //! are in the codebook, and cost index bits, but no construction needs them:
@@ -306,7 +306,7 @@ impl Codebook {
     /// The exponents `c` of the positive values `2^−c`, ascending
     /// (`1, b, b², …` for nonlinear codebooks): multiplying by one of them
     /// is one edge.
-    pub fn halving_exponents(&self) -> Vec<u64> {
+    pub(crate) fn halving_exponents(&self) -> Vec<u64> {
         let mut out: Vec<u64> = self
             .values
             .iter()

@@ -6,7 +6,7 @@
 //! ```
 //!
 //! where `δ_α` bounds the monomial's error (propagated through the tree of
-//! [`super::plan`], including arguments that leave [−1, 1] by their own
+//! the plan, including arguments that leave [−1, 1] by their own
 //! error; eqs. 3, 8, 21), `R_α = sup |x^α|` on the domain and `c′` the
 //! coefficients the wiring realises (Prop. 3's rounding to multiples of
 //! 2^−t for the strict codebook, `c′ = c` for free weights, so that the

@@ -6,14 +6,14 @@
 //! | step | file | what |
 //! | --- | --- | --- |
 //! | check | here | domains `[0, 1]` and `[−1, 1]`; no `n`, `N` |
-//! | resolve | [`resolve`](mod@resolve) | `r` and `t` from `eps`, and the `tune = smallest` search |
-//! | plan | [`plan`](mod@plan) | the product DAG and each monomial's error δ (eq. 21) |
-//! | bound | [`bound`](mod@bound) | `Σ_α (\|c′_α\|·δ_α + \|c_α − c′_α\|·R_α) + \|c_0 − c′_0\|`, exactly |
-//! | estimate | [`estimate`](mod@estimate) | the weights, before building |
-//! | build | [`build`](mod@build) | the network, for either wiring |
+//! | resolve | `resolve.rs` | `r` and `t` from `eps`, and the `tune = smallest` search |
+//! | plan | `plan.rs` | the product DAG and each monomial's error δ (eq. 21) |
+//! | bound | `bound.rs` | `Σ_α (\|c′_α\|·δ_α + \|c_α − c′_α\|·R_α) + \|c_0 − c′_0\|`, exactly |
+//! | estimate | `estimate.rs` | the weights, before building |
+//! | build | `build.rs` | the network, for either wiring |
 //!
 //! How a value, a coefficient or a constant is realised is the wiring's
-//! business ([`crate::construct::wiring`]: signals with ±1/2 coefficients
+//! business (the wiring of [`crate::construct`]: signals with ±1/2 coefficients
 //! and Prop. 3 for the strict codebook, plain weights for the unquantized
 //! reference).
 //!
@@ -43,7 +43,7 @@ pub(crate) mod resolve;
 mod tests;
 
 pub use bound::{BoundParts, bound_parts};
-pub use plan::{Op, Plan, PlanNode, SPLIT_SEARCH_LIMIT, plan};
+pub use plan::{Op, Plan, PlanNode, plan};
 
 use num_traits::{One, Zero};
 

@@ -11,7 +11,7 @@
 //! Every sub-monomial is built once and shared. Squares win whenever they
 //! apply (ε < 4ε and one f_s^r instead of three), so `x⁴ = (x²)²`,
 //! `x³ = ×′(x, x²)` and `x²y² = (xy)²`. Multi-indices with at most
-//! [`SPLIT_SEARCH_LIMIT`] sub-indices try every split; larger ones try the
+//! `SPLIT_SEARCH_LIMIT` (64) sub-indices try every split; larger ones try the
 //! square, the balanced split `⌊α/2⌋`, one variable times the rest and every
 //! target monomial dividing α. Candidates are ranked by their bound in
 //! `f64` (only the choice uses floats, which keeps planning fast for targets
@@ -29,7 +29,7 @@ use crate::rational::{self, Rational};
 
 /// Multi-indices with more sub-indices than this get the quick split search
 /// (module docs).
-pub const SPLIT_SEARCH_LIMIT: usize = 64;
+pub(crate) const SPLIT_SEARCH_LIMIT: usize = 64;
 
 /// How a monomial of the product DAG is computed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -244,7 +244,7 @@ impl Planner<'_> {
 
     /// Candidate splits `(β, α − β)`, each unordered pair once; `β = α − β`
     /// stands for the square. All splits for small multi-indices (at most
-    /// [`SPLIT_SEARCH_LIMIT`] sub-indices), else the square, the balanced
+    /// `SPLIT_SEARCH_LIMIT` (64) sub-indices), else the square, the balanced
     /// split `⌊α/2⌋`, one variable times the rest, and every target
     /// monomial that divides α (so that shared work is found).
     fn splits(&self, exps: &[u32]) -> Vec<(Vec<u32>, Vec<u32>)> {

@@ -22,7 +22,7 @@
 //! # The construction
 //!
 //! Let `f̃` be the transform of eqs. 31–33 for `T` and `t`
-//! ([`super::lipschitz::Transform`]), `k_i = f̃(i/T)`, `s_i = T(k_{i+1} −
+//! ([`super::Transform`]), `k_i = f̃(i/T)`, `s_i = T(k_{i+1} −
 //! k_i)` (multiples of `2^−t`, so of `1/m`) and `u = Tx − i ∈ [0, 1]` on
 //! interval `i`. Then `F_i(u) = T(f̃(x) − k_i)` is 1-Lipschitz with
 //! `F_i(0) = 0`, `F_i(1) = s_i`, and `T(f̃ − f^T) = F_i(u) − s_i·u`.
@@ -52,7 +52,7 @@
 //! `O(max|f″|/T²)`, that is nearly every interval. To decide it
 //! rigorously: on interval `i`, f̃ is `min(ℓ, f⁺)` (climbing) or `max(ℓ,
 //! f⁺)` (descending) with `ℓ` the ±1 line from `k_i` (module
-//! [`super::lipschitz`]), and `ℓ − L_i` (with `L_i` the line of f^T) is 0
+//! [`super`]), and `ℓ − L_i` (with `L_i` the line of f^T) is 0
 //! at `i/T` and has slope `±1 − s_i`, of one sign; so `f̃ − L_i` lies in
 //! `[min(0, lo), hi]` (climbing) or `[lo, max(0, hi)]`, where `[lo, hi]`
 //! encloses the polynomial `f⁺ − L_i` by its Bernstein coefficients on
@@ -104,7 +104,7 @@ use crate::rational::{self, Rational};
 use crate::spec::{NetSpec, Param};
 
 /// Largest μ (`m = 2^μ` cells per interval).
-pub const MAX_MU: u32 = 5;
+pub(crate) const MAX_MU: u32 = 5;
 
 /// The parameters of Fig. 4's network: `T = 2^τ` intervals, `m = 2^μ`
 /// cells per interval, `t = μ`, `δ = 1/(8m)` (module docs).
@@ -152,7 +152,7 @@ impl CachedParams {
 }
 
 /// μ of the paper's `m = ½ log₂(1/ε)`, rounded down to a power of two
-/// (`m ≥ 1`, `μ ≤` [`MAX_MU`]): the largest μ with `2^(2^(μ+1)) ≤ 1/ε`.
+/// (`m ≥ 1`, `μ ≤` `MAX_MU` (5)): the largest μ with `2^(2^(μ+1)) ≤ 1/ε`.
 ///
 /// ```
 /// use qrelu_core::{construct::lipschitz::cached::paper_mu, rational::ratio};
@@ -177,7 +177,7 @@ pub fn paper_intervals(eps: &Rational) -> f64 {
 /// smallest τ whose bound is at most `eps`.
 ///
 /// # Errors
-/// No `eps`; `t` above [`MAX_MU`]; an `eps` no `T ≤ 2^MAX_TAU` (and
+/// No `eps`; `t` above `MAX_MU` (5); an `eps` no `T ≤ 2^MAX_TAU` (and
 /// `T ≤ max_weights`) reaches.
 pub fn choose(spec: &NetSpec) -> Result<CachedParams, CoreError> {
     let eps = spec
@@ -222,16 +222,17 @@ pub fn choose(spec: &NetSpec) -> Result<CachedParams, CoreError> {
 }
 
 /// The steps `e_k ∈ {−1, 0, 1}` of a cached function.
-pub type Steps = Vec<i8>;
+pub(crate) type Steps = Vec<i8>;
 
 /// What Fig. 4's network computes for one target: f^T and the cached
 /// function of every interval (module docs), computed exactly.
 #[derive(Clone, Debug)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub(super) params: CachedParams,
     pub(super) interp: Interpolant,
     /// per interval, its cached function on `w` (index into `functions`),
     /// `None` when it is zero
+    #[cfg_attr(not(test), allow(dead_code))] // read by the tests, against the runs
     pub(super) chosen: Vec<Option<usize>>,
     /// the distinct non-zero cached functions, as steps on `w`
     pub(super) functions: Vec<Steps>,
@@ -241,20 +242,13 @@ pub struct Plan {
 
 impl Plan {
     /// The plan for `target` (one variable, Lipschitz constant ≤ 1 on
-    /// [0, 1]) and `params`.
+    /// [0, 1]) and `params`, and with `prune` no cached function on an
+    /// interval where f^T alone is within `1/(mT)` of f̃ (module docs,
+    /// *Pruning*).
     ///
     /// # Errors
     /// Those of [`Interpolant::new`]; a step outside {−1, 0, 1} (only for
     /// a target whose Lipschitz constant exceeds 1).
-    pub fn new(target: &Poly, params: CachedParams) -> Result<Self, CoreError> {
-        Self::with_pruning(target, params, false)
-    }
-
-    /// [`Plan::new`], and with `prune` no cached function on an interval
-    /// where f^T alone is within `1/(mT)` of f̃ (module docs, *Pruning*).
-    ///
-    /// # Errors
-    /// As [`Plan::new`].
     pub fn with_pruning(
         target: &Poly,
         params: CachedParams,
@@ -310,31 +304,37 @@ impl Plan {
     }
 
     /// The parameters.
+    #[cfg(test)]
     pub fn params(&self) -> CachedParams {
         self.params
     }
 
     /// f^T (and through it f̃).
+    #[cfg(test)]
     pub fn interpolant(&self) -> &Interpolant {
         &self.interp
     }
 
     /// The distinct non-zero cached functions, as steps on `w`.
+    #[cfg(test)]
     pub fn functions(&self) -> &[Steps] {
         &self.functions
     }
 
     /// Per interval, the index of its cached function on `w` (`None`: zero).
+    #[cfg(test)]
     pub fn chosen(&self) -> &[Option<usize>] {
         &self.chosen
     }
 
     /// The maximal runs `(function, first interval, last interval)`.
+    #[cfg(test)]
     pub fn runs(&self) -> &[(usize, u64, u64)] {
         &self.runs
     }
 
     /// `c(v) = Σ_k e_k·(clip(v − k/m, 0, 1/m) − v/m)` for steps `e`.
+    #[cfg(test)]
     pub fn cached(&self, e: &[i8], v: &Rational) -> Rational {
         let m = Rational::from_integer(self.params.cells().into());
         let cell = Rational::one() / &m;
@@ -353,6 +353,7 @@ impl Plan {
 
     /// The local coordinate `w(x) = g^{∘τ}(x)`: `u` on even intervals,
     /// `1 − u` on odd ones.
+    #[cfg(test)]
     pub fn wave(&self, x: &Rational) -> Rational {
         let mut y = x.clone();
         let half = rational::ratio(1, 2);
@@ -363,6 +364,7 @@ impl Plan {
     }
 
     /// `Ψ_j(x)`: the sum of the trapezoids of the runs of function `j`.
+    #[cfg(test)]
     pub fn mask(&self, j: usize, x: &Rational) -> Rational {
         let big_t = Rational::from_integer(self.params.intervals().into());
         let ramp = self.params.delta() / &big_t;
@@ -386,6 +388,7 @@ impl Plan {
 
     /// What the network computes at `x ∈ [0, 1]`, from the definitions:
     /// `f^T(x) + (1/T)·Σ_j soft(c_j(w), 1 − Ψ_j(x))`.
+    #[cfg(test)]
     pub fn at(&self, x: &Rational) -> Rational {
         let w = self.wave(x);
         let big_t = Rational::from_integer(self.params.intervals().into());
@@ -398,7 +401,7 @@ impl Plan {
         self.interp.at(x) + sum / big_t
     }
 
-    /// An upper bound on the weights of [`build`], computed without
+    /// An upper bound on the weights of the network built on this plan, computed without
     /// building (for the `max_weights` guard).
     pub fn estimate_weights(&self) -> Result<u64, CoreError> {
         let p = self.params;
@@ -510,6 +513,7 @@ fn local_steps(interp: &Interpolant, params: CachedParams, i: u64) -> Result<Ste
 ///
 /// # Errors
 /// Those of [`choose`] and [`Plan::new`].
-pub fn plan(spec: &NetSpec) -> Result<Plan, CoreError> {
+#[cfg(test)]
+pub(crate) fn plan(spec: &NetSpec) -> Result<Plan, CoreError> {
     Plan::with_pruning(&spec.target, choose(spec)?, spec.tune)
 }

@@ -181,7 +181,7 @@ fn cached_units(
         b.in_part(Part::ScaleUp, |b| {
             let mut chain = PowerChain::new(
                 base,
-                CopyRecipe::Rebuild {
+                CopyRecipe {
                     bias: Rational::zero(),
                     edges: base_edges,
                 },
@@ -328,7 +328,7 @@ fn cached_units(
         let form = b.in_part(Part::ScaleBack, |b| {
             let mut chain = PowerChain::new(
                 g,
-                CopyRecipe::Rebuild {
+                CopyRecipe {
                     bias: Rational::zero(),
                     edges,
                 },

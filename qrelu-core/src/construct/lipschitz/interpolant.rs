@@ -158,6 +158,7 @@ impl Interpolant {
     }
 
     /// `f^T(x)` for `x ∈ [0, 1]`, exactly.
+    #[cfg(test)]
     pub fn at(&self, x: &Rational) -> Rational {
         let big_t = self.transform.intervals();
         let i = rational::floor(&(x * Rational::from_integer(big_t.into())));
@@ -240,6 +241,7 @@ impl ErrorBound {
 ///
 /// # Errors
 /// Those of [`Transform::new`].
+#[cfg(test)]
 pub fn error_bound(target: &Poly, params: LipschitzParams) -> Result<Rational, CoreError> {
     ErrorBound::new(target, params.tau).bound(&Interpolant::new(target, params)?)
 }
@@ -511,7 +513,7 @@ impl InterpUnits {
                     let g = g.ok_or_else(|| internal("an empty chain"))?;
                     Ok::<_, CoreError>(PowerChain::new(
                         g,
-                        CopyRecipe::Rebuild {
+                        CopyRecipe {
                             bias: Rational::zero(),
                             edges,
                         },

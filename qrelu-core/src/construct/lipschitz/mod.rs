@@ -3,13 +3,13 @@
 //!
 //! | step | file | what |
 //! | --- | --- | --- |
-//! | check | [`check`](mod@check) | one input on [0, 1], `eps` given, a Lipschitz constant ≤ 1 proved exactly |
-//! | f̃ | [`transform`](mod@transform) | the transform of eqs. 31–33 and Prop. 4, exactly |
-//! | f^T | [`interpolant`](mod@interpolant) | the interpolant of f̃ at `T = 2^τ` points: B_T, B_f^T, B_w; τ and t from an exact bound on the target |
-//! | Fig. 4 | [`cached`](mod@cached) | the cached functions on top of f^T: parameters, the plan, the bound `(2^−t + 1/m)/T` |
-//! | Fig. 4's units | [`cached_units`](mod@cached_units) | B_s1–3, B_δ, B_m, B_f*1–3, B_Φ in the strict codebook |
+//! | check | `check.rs` | one input on [0, 1], `eps` given, a Lipschitz constant ≤ 1 proved exactly |
+//! | f̃ | `transform.rs` | the transform of eqs. 31–33 and Prop. 4, exactly |
+//! | f^T | `interpolant.rs` | the interpolant of f̃ at `T = 2^τ` points: B_T, B_f^T, B_w; τ and t from an exact bound on the target |
+//! | Fig. 4 | `cached.rs` | the cached functions on top of f^T: parameters, the plan, the bound `(2^−t + 1/m)/T` |
+//! | Fig. 4's units | `cached_units.rs` | B_s1–3, B_δ, B_m, B_f*1–3, B_Φ in the strict codebook |
 //!
-//! What `structure = lipschitz` builds is Fig. 4's network ([`cached`]),
+//! What `structure = lipschitz` builds is Fig. 4's network (`cached.rs`),
 //! with T and m from `eps` by Theorem 2's proof. With `tune = smallest`
 //! it builds two candidates — Fig. 4 pruned (no cached function where f^T
 //! alone is close enough) and f^T alone with τ and t from its exact bound
@@ -18,18 +18,18 @@
 //! fewer weights. The unquantized reference of this structure is not
 //! built.
 
-pub mod cached;
-pub mod cached_units;
-pub mod check;
-pub mod interpolant;
-pub mod transform;
+pub(crate) mod cached;
+pub(crate) mod cached_units;
+pub(crate) mod check;
+pub(crate) mod interpolant;
+pub(crate) mod transform;
 
 #[cfg(test)]
 mod tests;
 
-pub use check::{lipschitz_constant, sup_abs};
-pub use interpolant::{ErrorBound, Interpolant, LipschitzParams, MAX_T, MAX_TAU, error_bound};
-pub use transform::Transform;
+pub use cached::{CachedParams, choose as cached_params, paper_intervals, paper_mu};
+pub use check::lipschitz_constant;
+use interpolant::LipschitzParams;
 
 use super::wiring::Strict;
 use super::{Built, Construction, Params, Recipe, construct};
@@ -223,7 +223,7 @@ impl Recipe<Strict> for Alone {
     }
 }
 
-/// f^T alone for `spec` (`structure = lipschitz`; [`interpolant`]): the
+/// f^T alone for `spec` (`structure = lipschitz`; `interpolant.rs`): the
 /// interpolant of the paper's f̃ at T = 2^τ points, with τ and t the
 /// smallest that meet `eps` by an exact bound on this target, through the
 /// pipeline of [`crate::construct`] (the same `max_weights` guard) — the
@@ -231,7 +231,7 @@ impl Recipe<Strict> for Alone {
 /// `params.intervals` is T; `params.cells` is `None`.
 ///
 /// # Errors
-/// As [`crate::build`]; an `eps` no T ≤ 2^[`MAX_TAU`] reaches.
+/// As [`crate::build`]; an `eps` no T ≤ 2^16 reaches.
 ///
 /// ```
 /// use qrelu_core::{NetSpec, Poly, Structure, build_interpolant, rational::ratio};

@@ -5,7 +5,10 @@
 use num_traits::{One, Signed, Zero};
 
 use super::check::check_supported;
-use super::interpolant::{build as build_lipschitz, choose, estimate_weights};
+use super::interpolant::{
+    ErrorBound, Interpolant, MAX_T, build as build_lipschitz, choose, error_bound, estimate_weights,
+};
+use super::transform::Transform;
 use super::*;
 use crate::Poly;
 use crate::error::Subject;

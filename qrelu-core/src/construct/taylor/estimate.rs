@@ -123,7 +123,7 @@ pub(crate) fn free(spec: &NetSpec) -> u64 {
 }
 
 impl TaylorPlan {
-    /// An upper bound on the weights [`build_taylor`] builds for this plan,
+    /// An upper bound on the weights `build.rs` builds for this plan,
     /// `r` and `t` (tests check it against the built networks), tighter
     /// than the estimate made from the parameters alone: it counts only the
     /// grid points and terms whose coefficient survives rounding
@@ -182,7 +182,7 @@ impl TaylorPlan {
             .saturating_add(parts.shared(r, u64::from(rounded.t)))
     }
 
-    /// A lower bound on the weights [`build_taylor`] builds for this plan,
+    /// A lower bound on the weights `build.rs` builds for this plan,
     /// `r` and `t` (tests check it against the built networks), for
     /// comparing with networks too large to build. A ×′ reads at least
     /// `18r − 12` weights (its three f_s^r at least `2 + 6(r − 1)` each).

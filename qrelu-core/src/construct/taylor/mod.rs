@@ -7,17 +7,17 @@
 //!
 //! | step | file | what |
 //! | --- | --- | --- |
-//! | check | [`check`](mod@check) | `n`, `N`, the domain `[0, 1]^d`, and the target in F_{d,n} (eq. 1) |
-//! | resolve | [`resolve`](mod@resolve), [`tune`](mod@tune) | `N`, `r`, `t` from `eps` (eqs. 26–28), or the `tune = smallest` search |
-//! | bumps | [`bumps`](mod@bumps) | the partition of unity ψ_m (eqs. 11–13): B_s, B_h |
-//! | expansion | [`expansion`](mod@expansion) | the Taylor coefficients at the grid points (eq. 15) |
-//! | plan | [`plan`](mod@plan) | β (eq. 17), γ, and the exact bound without building (eqs. 15–24) |
-//! | estimate | [`estimate`](mod@estimate) | the weights, before building |
-//! | build | [`build`](mod@build) | the network, for either wiring (eqs. 19–24) |
+//! | check | `check.rs` | `n`, `N`, the domain `[0, 1]^d`, and the target in F_{d,n} (eq. 1) |
+//! | resolve | `resolve.rs`, `tune.rs` | `N`, `r`, `t` from `eps` (eqs. 26–28), or the `tune = smallest` search |
+//! | bumps | `bumps.rs` | the partition of unity ψ_m (eqs. 11–13): B_s, B_h |
+//! | expansion | `expansion.rs` | the Taylor coefficients at the grid points (eq. 15) |
+//! | plan | `plan.rs` | β (eq. 17), γ, and the exact bound without building (eqs. 15–24) |
+//! | estimate | `estimate.rs` | the weights, before building |
+//! | build | `build.rs` | the network, for either wiring (eqs. 19–24) |
 //!
 //! # Table 1's parts (Section 4.3, Fig. 2)
 //!
-//! Every unit lies in exactly one block of Table 1 ([`Part`]; the rule, a
+//! Every unit lies in exactly one block of Table 1 ([`Part`](crate::net::Part); the rule, a
 //! unit belongs to the part open when it is built, is in the net module
 //! docs), and `NetInfo::parts` reports them. One instance of each, derived
 //! from the construction (the tests check each claim; `L = ⌊log2 3N⌋`,
@@ -66,7 +66,7 @@
 //! The network has `(N + 1)^d` grid points, each with its Taylor terms and
 //! their ×′ chains, and eq. 28 asks `N ≥ (3·2^d·d^n/ε)^(1/n)`, so it grows
 //! like `(1/ε)^(d/n)` times a log. The finest `eps = 1/k` whose estimate
-//! passes the default `max_weights` ([`super::DEFAULT_MAX_WEIGHTS`] =
+//! passes the default `max_weights` ([`crate::spec::DEFAULT_MAX_WEIGHTS`] =
 //! 200,000), λ = 2 — the same for every target, since N, r, t and the
 //! estimate depend on d, n and `eps` only; the built sizes are those of
 //! the targets of `examples/theorem1.rs`, about half the estimate:
@@ -82,13 +82,13 @@
 //! chosen for).
 
 pub(crate) mod build;
-pub mod bumps;
-pub mod check;
+pub(crate) mod bumps;
+pub(crate) mod check;
 pub(crate) mod estimate;
 pub(crate) mod expansion;
-pub mod plan;
+pub(crate) mod plan;
 pub(crate) mod resolve;
-pub mod tune;
+pub(crate) mod tune;
 
 #[cfg(test)]
 mod tests;
@@ -96,7 +96,7 @@ mod tests;
 pub use bumps::{bump_network, partition_of_unity};
 pub use check::check_smoothness;
 pub use plan::TaylorPlan;
-pub use tune::{Candidate, Tuned};
+use tune::Tuned;
 
 use super::wiring::{Strict, Wiring};
 use super::{Built, Params, Recipe};
@@ -292,7 +292,7 @@ fn missed_eps(
 ///
 /// # Errors
 /// `n = 0`, `N = 0`, `r` out of range; builder errors.
-pub fn build_taylor(
+pub(crate) fn build_taylor(
     target: &crate::Poly,
     inputs: &[String],
     params: TaylorParams,

@@ -192,7 +192,7 @@ pub(super) const TERM_EXP: u32 = 1;
 
 /// The a-priori bound of Theorem 1's network for one target, `n` and `N`,
 /// computed **without building** the network: equal, part by part, to the
-/// [`TaylorBound`] [`build_taylor`] reports for the same `(n, N, r, t)`
+/// [`TaylorBound`] `build.rs` reports for the same `(n, N, r, t)`
 /// (tests check it for several targets and parameters).
 ///
 /// The plan holds what depends on the target, `n` and `N` only: the Taylor
@@ -201,7 +201,7 @@ pub(super) const TERM_EXP: u32 = 1;
 /// `β = j·(1/n)(d/N)^(n−|ν|)` (eq. 17), which fixes
 /// `γ = β·ρ^|ν| = j·d^(n−k)·2^k/(n·N^n·3^k)`, `k = |ν|`.
 /// [`bound`](Self::bound) adds the parts that depend on `r` (the ×′ errors
-/// δ_ν of eqs. 21–24, the same at every grid point: [`term_errors`](Self::term_errors))
+/// δ_ν of eqs. 21–24, the same at every grid point: `term_errors`)
 /// and on `t` (the coefficients γ′ Prop. 3 realises): one pass over the
 /// terms per `(r, t)`. Everything is exact; the passes work on integer
 /// numerators over one denominator per part and divide once at the end.
@@ -418,14 +418,14 @@ impl TaylorPlan {
     /// The exact bound of the network built with `r` and `t`.
     ///
     /// # Errors
-    /// As [`term_errors`](Self::term_errors).
+    /// As `term_errors`.
     pub fn bound(&self, r: u32, t: u32) -> Result<TaylorBound, CoreError> {
         let errors = self.term_errors(r)?;
         Ok(self.bound_with(&self.rounded(t), &errors))
     }
 
     /// The bound from the parts [`rounded`](Self::rounded) and
-    /// [`term_errors`](Self::term_errors) cache.
+    /// `term_errors` cache.
     pub(crate) fn bound_with(&self, rounded: &Rounded, errors: &[Rational]) -> TaylorBound {
         TaylorBound {
             taylor: self.taylor.clone(),
@@ -439,11 +439,11 @@ impl TaylorPlan {
     /// `|×′(ψ′_m, U′_ν) − ψ_m·u^ν|` (eqs. 21–24 through [`crate::bound`]),
     /// the same at every grid point. `ψ′_m = ×′(h_1, ×′(h_2, …))` of exact
     /// bumps, `U′_ν` the product tree of the offsets that
-    /// [`direct::plan`](super::direct::plan) chooses on `[−1, 1]^d`.
+    /// [`plan`](crate::construct::direct::plan::plan) chooses on `[−1, 1]^d`.
     ///
     /// # Errors
     /// Internal limits only (an argument of ×′ beyond 2).
-    pub fn term_errors(&self, r: u32) -> Result<Vec<Rational>, CoreError> {
+    pub(crate) fn term_errors(&self, r: u32) -> Result<Vec<Rational>, CoreError> {
         let one = Rational::one();
         let zero = Rational::zero();
         let (mut psi_delta, mut psi_reach) = (zero.clone(), one.clone());

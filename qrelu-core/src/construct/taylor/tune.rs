@@ -104,10 +104,9 @@ pub struct Tuned {
     /// its bound (at most `eps`)
     pub bound: TaylorBound,
     /// every candidate, by increasing estimate; the built ones carry their
-    /// weights
+    /// weights (the tests build them all to check the choice)
+    #[cfg_attr(not(test), allow(dead_code))]
     pub candidates: Vec<Candidate>,
-    /// how many `(n, N)` grids were planned to the end
-    pub plans: usize,
 }
 
 /// The search of the module docs for `spec` (with `structure = taylor`,
@@ -151,7 +150,6 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
         smallest: None,
         closest: None,
         too_large: None,
-        plans: 0,
     };
     for &n in &orders {
         search.grids(&expansion, n)?;
@@ -160,7 +158,6 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
         mut candidates,
         closest,
         too_large,
-        plans,
         ..
     } = search;
     if candidates.is_empty() {
@@ -222,7 +219,6 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
         net,
         bound,
         candidates,
-        plans,
     })
 }
 
@@ -238,7 +234,6 @@ struct Search<'a> {
     closest: Option<(Rational, TaylorParams)>,
     /// the smallest size floor of a grid abandoned for its size
     too_large: Option<u64>,
-    plans: usize,
 }
 
 impl Search<'_> {
@@ -297,7 +292,6 @@ impl Search<'_> {
                     continue;
                 }
             };
-            self.plans += 1;
             started = true;
             if let Some(found) = self.frontier(&plan, &mut errors)?
                 && best.is_none_or(|b| found < b)

@@ -258,7 +258,7 @@ impl StrictSignal {
             *slot = Some(
                 PowerChain::new(
                     root?,
-                    CopyRecipe::Rebuild {
+                    CopyRecipe {
                         bias: Rational::zero(),
                         edges,
                     },
@@ -496,7 +496,7 @@ pub(crate) fn constant(
             b.end_block();
             let mut chain = PowerChain::new(
                 one?,
-                CopyRecipe::Rebuild {
+                CopyRecipe {
                     bias: half.clone(),
                     edges: Vec::new(),
                 },
