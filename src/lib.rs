@@ -3,9 +3,10 @@
 //! `qrelu!` turns a target polynomial and precision parameters into a ReLU
 //! network whose every weight is drawn from a codebook of λ values — for
 //! λ = 2 just {−1/2, 1/2} — and emits it at compile time as fully unrolled
-//! Rust with exact rational weights. It makes the constructive proofs of
-//! Ding, Liu & Shi, *On the Universal Approximability of Quantized ReLU
-//! Neural Networks* (Props. 1–4, Theorems 1–2) executable and checkable.
+//! Rust with exact rational weights and an exact a-priori error bound. It
+//! makes the constructive proofs of Ding, Liu & Shi, *On the Universal
+//! Approximability of Quantized ReLU Neural Networks* (Props. 1–4,
+//! Theorems 1–2) executable and checkable.
 //!
 //! ```
 //! qrelu::qrelu! {
@@ -17,12 +18,67 @@
 //! // exact at the breakpoints k/2^r (Prop. 1, eq. 2)
 //! let x = Exact::dyadic(5, -6);
 //! assert_eq!(Square::eval(x.clone()), Square::target(x));
-//! // within the a-priori bound 2^(−2(r+1)) everywhere (eq. 3)
+//! // within the a-priori bound 2^(−2(r+1)) everywhere (eq. 3): a proof
 //! let c = qrelu::check::certify_1d::<Square>().unwrap();
 //! assert!(c.holds && c.attained);
 //! assert_eq!(Square::INFO.weights, 74);
 //! assert_eq!(Square::INFO.error_bound.to_f64(), 1.0 / 16384.0);
 //! ```
+//!
+//! ## What is implemented
+//!
+//! Polynomial targets of any number of inputs, in three constructions
+//! (`structure = …`), every codebook of λ ≥ 2 values, nonlinear (Prop. 3,
+//! eq. 9) or linear (Section 4.4):
+//!
+//! **`direct`** (the default): each monomial from shared products ×′
+//! (Prop. 2) and squares f_s^r (Prop. 1), each coefficient through Prop. 3's
+//! weight sub-network, on `[0, 1]` or `[−1, 1]` per input.
+//!
+//! ```
+//! qrelu::qrelu! {
+//!     pub net Product(x in [-1, 1], y in [-1, 1]) = x*y where r = 6, lambda = 3;
+//! }
+//! let s = qrelu::check::sup_error_offset::<Product, f64>(20).unwrap();
+//! assert!(s.holds, "{s}");
+//! assert_eq!(Product::INFO.structure, "direct");
+//! assert!(Product::INFO.codebook.len() == 3);
+//! ```
+//!
+//! **`taylor`** (Theorem 1): the function-independent network for targets in
+//! F_{d,n} (every derivative of order ≤ n within 1 on `[0, 1]^d`, proved at
+//! compile time) — a partition of unity of bumps on the grid `m/N` (eqs.
+//! 11–13) times the Taylor terms (eqs. 15–24), `N`, `r`, `t` from `eps` by
+//! eqs. 26–28, or the smallest network meeting `eps` with `tune = smallest`.
+//!
+//! ```
+//! qrelu::qrelu! {
+//!     pub net Smooth(x) = x^3/6 - x^2/4 + x/3 where structure = taylor, n = 2, N = 4, r = 5;
+//! }
+//! let c = qrelu::check::certify_1d::<Smooth>().unwrap();
+//! assert!(c.holds, "{c}");
+//! assert_eq!(Smooth::INFO.part("B_h").map(|p| p.instances), Some(5)); // one bump per m
+//! ```
+//!
+//! **`lipschitz`** (Theorem 2): one input on `[0, 1]`, Lipschitz constant ≤ 1
+//! (proved at compile time) — the interpolant of the transform f̃ (eqs.
+//! 31–33, Prop. 4) plus cached functions (Fig. 4, Table 2), with `T` and
+//! the cells `m` from `eps`.
+//!
+//! ```
+//! qrelu::qrelu! {
+//!     pub net Wiggle(x) = x^3/3 - x/4 where structure = lipschitz, eps = 1/64;
+//! }
+//! let c = qrelu::check::certify_1d::<Wiggle>().unwrap();
+//! assert!(c.holds && Wiggle::INFO.error_bound.to_f64() <= 1.0 / 64.0);
+//! assert_eq!(Wiggle::INFO.intervals, Some(64)); // T = 2^τ, the smallest with (2^−t + 1/m)/T ≤ ε
+//! ```
+//!
+//! Every network is strict: each weight is a codebook value, each bias a
+//! codebook value or 0 (constants come from constant units), and
+//! `INFO.error_bound` is a rigorous bound computed in exact arithmetic.
+//! Every mistake in an invocation is a compile error pointing at the
+//! offending tokens and saying what is accepted.
 //!
 //! ## The DSL
 //!
@@ -43,32 +99,70 @@
 //!   `in [lo, hi]` (integers or `p/q`), default `[0, 1]`;
 //! - the target is a polynomial: integer and `p/q` literals, `+ - *`, `^`
 //!   with a non-negative integer exponent (binding tighter than `*` and unary
-//!   minus), parentheses, and division by a constant;
-//! - parameters: `r` (squaring depth, error 2^(−2(r+1)) per square), `t`
-//!   (weight precision 2^−t; default 2(r+1)), `lambda` (codebook size,
-//!   default 2), `quantization = nonlinear | linear`, `structure = direct |
-//!   taylor | lipschitz`, `eps = p/q`, `max_weights = N`, and `n`, `N`,
-//!   `tune = smallest` for the Taylor structure.
+//!   minus), parentheses, and division by a constant.
 //!
-//! Implemented today: `x^2` of one input on [0, 1], for every λ ≥ 2 (the
-//! squaring network f_s^r of Prop. 1). Everything else in the grammar parses
-//! and is refused with a compile error saying it is not supported yet.
-//! Every mistake is a compile error pointing at the offending token.
+//! Parameters after `where`, comma separated, in any order, each at most
+//! once:
+//!
+//! | parameter | values | default |
+//! | --- | --- | --- |
+//! | `r` | squaring depth 1..=32: f_s^r errs by at most 2^−2(r+1) (eq. 3) | required unless `eps` (or `structure = lipschitz`) |
+//! | `t` | weight precision 1..=128: every weight within 2^−t | 2(r + 1), or chosen from `eps` |
+//! | `lambda` | codebook size 2..=16 | 2, the codebook {−1/2, 1/2} |
+//! | `quantization` | `nonlinear` (powers of two, Prop. 3) or `linear` (Section 4.4) | `nonlinear` |
+//! | `structure` | `direct`, `taylor` or `lipschitz` | `direct` |
+//! | `eps` | target error `p/q` in (0, 1): the parameters not given are chosen to meet it | none |
+//! | `max_weights` | refuse networks *estimated* above this many weights (the estimate is made before building) | 200000 |
+//! | `n` | Taylor order 1..=8 (`taylor`) | required unless `tune = smallest` |
+//! | `N` | Taylor grid 1..=1024 (`taylor`) | from `eps` (eq. 28) |
+//! | `tune` | `smallest`: with `eps`, the network with the fewest weights whose exact bound meets it | off: the paper's parameters |
+//!
+//! ## Limits, and why
+//!
+//! - **λ ≤ 16**: codebook indices of at most 4 bits. The nonlinear codebook's
+//!   smallest value is 2^−b^(λ−2) with b = ⌈t^(1/(λ−1))⌉ ≥ 2; from λ = 12 on
+//!   (b = 2, which holds for t ≤ 2^(λ−1)) it is below 2^−1022, the range of
+//!   `f64`, and the codebook is refused with a message saying so.
+//! - **r ≤ 32**: f_s^r has 2^r pieces; at r = 32 its error 2^−66 is far below
+//!   what `f64` evaluation resolves, and `f64` stays exact at the breakpoints
+//!   k/2^r only while input bits + 2r ≤ 52.
+//! - **t ≤ 128**: a weight within 2^−128 of its value is already exact in
+//!   every float type; a larger t only adds trie nodes.
+//! - **degree ≤ 64, at most 10,000 monomials, coefficients of at most 4,096
+//!   bits** after exact expansion: targets are expanded exactly at compile
+//!   time, and these keep a typo like `(x + y)^64` from costing minutes.
+//! - **integer parts of coefficients below 2^62** (of `|c|·2` for a term):
+//!   Prop. 3 builds the integer part of a weight by doubling units, counted
+//!   in a `u64`.
+//! - **n ≤ 8, N ≤ 1024**: every multi-index of order below n is a term at
+//!   each of the (N + 1)^d grid points; beyond these the networks pass any
+//!   practical `max_weights` (N = 1024 is 10^6 points for d = 2) and the
+//!   F_{d,n} check and the `tune` search slow down.
 //!
 //! ## What a `net` item expands to
 //!
 //! For `pub net Square(x) = …;`: `pub struct Square;` with
 //! `Square::eval<T: Scalar>(x: T) -> T` (straight-line, one `let` per unit,
 //! named after its block: `tent3_a`, `const1_k4`), `Square::target`,
-//! `Square::INFO` ([`NetInfo`]), `Square::JSON` (the `qrelu-net/1` format)
-//! and an implementation of [`Network`], so the generic checks in [`check`]
-//! work. Read it with `cargo expand` or
-//! `RUSTC_BOOTSTRAP=1 cargo rustc --example tour -- -Zunpretty=expanded`.
+//! `Square::INFO` ([`NetInfo`], whose `Display` prints the tour's columns),
+//! `Square::JSON` (the `qrelu-net/1` format) and an implementation of
+//! [`Network`], so the generic checks in [`check`] work. Read it with
+//! `cargo expand` or `RUSTC_BOOTSTRAP=1 cargo rustc --example tour --
+//! -Zunpretty=expanded`.
 //!
 //! [`Scalar`] is implemented for `f32`, `f64` and [`Exact`] (an exact
 //! rational). Weights are dyadic, so `f64` evaluation at dyadic inputs
 //! `k/2^m` is exact — bit-identical to [`Exact`] — while every partial sum
 //! fits in 53 significant bits; for f_s^r that holds when `m + 2r ≤ 52`.
+//!
+//! ## The crates
+//!
+//! This facade is all a user depends on. Behind it: `qrelu-macros` (the
+//! `qrelu!` entry, a few lines), `qrelu-syntax` (the DSL's parser,
+//! validator, lowering and expansion), `qrelu-core` (the compiler's model:
+//! exact rationals, codebooks, the network IR, the constructions, bounds,
+//! certificates, the JSON exporter; usable at run time for studies) and
+//! `qrelu-runtime` (what generated code calls: `no_std`, small).
 
 pub use qrelu_macros::qrelu;
 pub use qrelu_runtime::{

@@ -24,6 +24,24 @@ qrelu::qrelu! {
     pub net SmoothTuned(x) = x^3/6 - x^2/4 + x/3 where structure = taylor, eps = 1/1000, tune = smallest;
     /// The saddle tuned with n given, under a 3-value codebook.
     pub net SaddleTuned(x, y) = (x^2 - y^2)/4 where structure = taylor, n = 2, eps = 1/10, lambda = 3, tune = smallest;
+    /// The search under the linear codebook: it stays linear (it once
+    /// built nonlinear codebooks whatever the spec said).
+    pub net SmoothTunedLinear(x) = x^3/6 - x^2/4 + x/3 where structure = taylor, eps = 1/200, tune = smallest, lambda = 9, quantization = linear;
+}
+
+/// Regression: `tune = smallest` with `quantization = linear` built a
+/// nonlinear codebook (λ = 9 gave values down to 2^-128) and said so in
+/// `INFO.quantization`.
+#[test]
+fn tuned_linear_networks_keep_the_linear_codebook() {
+    let info = SmoothTunedLinear::INFO;
+    assert_eq!(info.quantization, "linear");
+    let json = JsonNet::parse(SmoothTunedLinear::JSON);
+    json.assert_strict(info.name);
+    assert_eq!(json.codebook, common::expected_linear_codebook(9));
+    let c = certify_1d::<SmoothTunedLinear>().unwrap();
+    assert!(c.holds, "{} > {}", c.upper, c.bound);
+    assert!(info.error_bound.to_exact() <= q(1, 200));
 }
 
 #[test]
@@ -36,7 +54,7 @@ fn strict_and_equal_to_the_core() {
             let x: Vec<Exact> = (0..N::INFO.dim()).map(|i| q((k * (i as i64 + 2)) % 13, 12)).collect();
             assert_eq!(json.eval(&x), N::eval_at(&x).unwrap(), "{}", N::INFO.name);
         }
-    }; Smooth, Smooth3, Saddle, SmoothTuned, SaddleTuned);
+    }; Smooth, Smooth3, Saddle, SmoothTuned, SaddleTuned, SmoothTunedLinear);
 }
 
 #[test]

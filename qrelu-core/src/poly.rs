@@ -253,51 +253,22 @@ impl Poly {
         sum
     }
 
-    /// Prints with the given variable names, e.g. `3/4*x^3 - 1/2*x + 1/8`.
+    /// Prints with the given variable names, e.g. `3/4*x^3 - 1/2*x + 1/8`
+    /// ([`qrelu_runtime::info::write_polynomial`], the one formatter of
+    /// targets).
     pub fn display_with(&self, names: &[&str]) -> String {
-        if self.is_zero() {
-            return "0".to_owned();
-        }
+        let coefs: Vec<(String, &[u32])> = self
+            .terms
+            .iter()
+            .map(|(k, v)| (rational::display(v), k.as_slice()))
+            .collect();
         let mut out = String::new();
-        // highest degree first reads naturally
-        let mut terms: Vec<_> = self.terms.iter().collect();
-        terms.sort_by(|(a, _), (b, _)| {
-            let (da, db) = (a.iter().sum::<u32>(), b.iter().sum::<u32>());
-            db.cmp(&da).then_with(|| b.cmp(a))
-        });
-        for (i, (k, v)) in terms.into_iter().enumerate() {
-            let neg = v < &Rational::zero();
-            let mag = if neg { -v.clone() } else { v.clone() };
-            if i == 0 {
-                if neg {
-                    out.push('-');
-                }
-            } else {
-                out.push_str(if neg { " - " } else { " + " });
-            }
-            let mono: Vec<String> = k
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| **e > 0)
-                .map(|(j, e)| {
-                    let name = names.get(j).copied().unwrap_or("?");
-                    if *e == 1 {
-                        name.to_owned()
-                    } else {
-                        format!("{name}^{e}")
-                    }
-                })
-                .collect();
-            if mono.is_empty() {
-                out.push_str(&rational::display(&mag));
-            } else {
-                if !mag.is_one() {
-                    out.push_str(&rational::display(&mag));
-                    out.push('*');
-                }
-                out.push_str(&mono.join("*"));
-            }
-        }
+        // writing to a String cannot fail
+        let _ = qrelu_runtime::info::write_polynomial(
+            &mut out,
+            coefs.iter().map(|(c, k)| (c.as_str(), *k)),
+            names,
+        );
         out
     }
 }

@@ -164,6 +164,45 @@ pub struct SupError<T> {
     pub points: usize,
 }
 
+/// One line, the tour's `measured` column with what backs it: the error
+/// and where, the number of points, the bound and whether it holds.
+///
+/// ```
+/// use qrelu_runtime::check::SupError;
+///
+/// let s = SupError {
+///     worst_point: vec![0.5_f64, 0.25],
+///     network: 0.13,
+///     target: 0.125,
+///     error: 0.005,
+///     bound: 0.0078125,
+///     holds: true,
+///     points: 1600,
+/// };
+/// assert_eq!(
+///     s.to_string(),
+///     "sup |net − target| = 5.000e-3 at (0.5, 0.25) over 1600 points; bound 7.812e-3: holds"
+/// );
+/// ```
+impl<T: Scalar> fmt::Display for SupError<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "sup |net − target| = {:.3e} at (", self.error.to_f64())?;
+        for (i, x) in self.worst_point.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            write!(f, "{}", x.to_f64())?;
+        }
+        write!(
+            f,
+            ") over {} points; bound {:.3e}: {}",
+            self.points,
+            self.bound.to_f64(),
+            if self.holds { "holds" } else { "fails" }
+        )
+    }
+}
+
 /// The sup error of network `N` over a tensor grid of its domain that
 /// includes the domain's ends, in `T`.
 ///

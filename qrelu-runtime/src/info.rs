@@ -111,6 +111,67 @@ fn parse_integer(text: &str, signed: bool) -> Option<BigInt> {
     BigInt::parse_bytes(text.as_bytes(), 10)
 }
 
+/// Writes the polynomial `Σ c·x^pow` as DSL text, highest total degree
+/// first — `3/4*x^3 - 1/2*x + 1/8` — from each term's coefficient as exact
+/// text (`"-3/4"`; a leading `-` is the sign) and its exponents, with the
+/// inputs named by `names` (`?` past the end). The zero polynomial is `0`.
+/// One formatter for every target: `NetInfo`'s, and the compiler's
+/// (`qrelu_core::Poly::display_with`).
+///
+/// ```
+/// use qrelu_runtime::info::write_polynomial;
+///
+/// let mut text = String::new();
+/// let terms = [("1/8", &[0][..]), ("-1/2", &[1][..]), ("3/4", &[3][..])];
+/// write_polynomial(&mut text, terms, &["x"]).unwrap();
+/// assert_eq!(text, "3/4*x^3 - 1/2*x + 1/8");
+/// ```
+pub fn write_polynomial<'a>(
+    out: &mut dyn fmt::Write,
+    terms: impl IntoIterator<Item = (&'a str, &'a [u32])>,
+    names: &[&str],
+) -> fmt::Result {
+    let mut terms: Vec<(&str, &[u32])> = terms.into_iter().filter(|(c, _)| *c != "0").collect();
+    if terms.is_empty() {
+        return out.write_str("0");
+    }
+    // highest degree first reads naturally
+    terms.sort_by(|(_, a), (_, b)| {
+        let (da, db) = (a.iter().sum::<u32>(), b.iter().sum::<u32>());
+        db.cmp(&da).then_with(|| b.cmp(a))
+    });
+    for (i, (coef, pow)) in terms.into_iter().enumerate() {
+        let (negative, magnitude) = match coef.strip_prefix('-') {
+            Some(m) => (true, m),
+            None => (false, coef),
+        };
+        match (i, negative) {
+            (0, true) => out.write_str("-")?,
+            (0, false) => {}
+            (_, true) => out.write_str(" - ")?,
+            (_, false) => out.write_str(" + ")?,
+        }
+        let mut factors = pow.iter().enumerate().filter(|(_, e)| **e > 0).peekable();
+        if factors.peek().is_none() {
+            out.write_str(magnitude)?;
+            continue;
+        }
+        if magnitude != "1" {
+            write!(out, "{magnitude}*")?;
+        }
+        for (k, (j, e)) in factors.enumerate() {
+            if k > 0 {
+                out.write_str("*")?;
+            }
+            out.write_str(names.get(j).copied().unwrap_or("?"))?;
+            if *e > 1 {
+                write!(out, "^{e}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// One monomial c·x₁^k₁·…·x_d^k_d of a network's target polynomial.
 ///
 /// ```
@@ -360,5 +421,115 @@ impl NetInfo {
         self.codebook
             .iter()
             .any(|c| c.try_to_exact().as_ref() == Some(q))
+    }
+
+    /// The target as DSL text, `3/4*x^3 - 1/2*x + 1/8`
+    /// ([`write_polynomial`]).
+    pub fn target_text(&self) -> alloc::string::String {
+        let mut out = alloc::string::String::new();
+        let terms = self.target.iter().map(|t| (t.coef.text(), t.pow));
+        // writing to a String cannot fail
+        let _ = write_polynomial(&mut out, terms, self.inputs);
+        out
+    }
+}
+
+/// What the tour prints of a network, on one line: its name, target and
+/// domain; structure, quantization, λ and the parameters it has; weights,
+/// depth, width, bits (the paper's and the honest count); the a-priori
+/// bound, exact and approximate. With `{:#}`, one line per block of the
+/// paper's Table 1 or 2 follows.
+///
+/// ```
+/// use qrelu_runtime::{ConstRational, NetInfo, PartInfo, TargetTerm};
+///
+/// const INFO: NetInfo = NetInfo {
+///     name: "Square",
+///     inputs: &["x"],
+///     domain: &[(ConstRational::new("0"), ConstRational::new("1"))],
+///     target: &[TargetTerm { coef: ConstRational::new("1"), pow: &[2] }],
+///     structure: "direct",
+///     quantization: "nonlinear",
+///     lambda: 2,
+///     r: Some(6),
+///     t: Some(14),
+///     weights: 74,
+///     depth: 12,
+///     width: 5,
+///     bits: 74,
+///     honest_bits: 1021,
+///     error_bound: ConstRational::new("1/16384"),
+///     parts: &[PartInfo { name: "B_mul", instances: 1, units: 12, weights: 62, width: 2, depth: 12 }],
+///     ..qrelu_runtime::__private::STUB_INFO
+/// };
+/// assert_eq!(
+///     INFO.to_string(),
+///     "Square(x in [0, 1]) = x^2: direct, nonlinear, λ = 2, r = 6, t = 14; \
+///      74 weights, depth 12, width 5, 74 bits (honest 1021); bound 1/16384 ≈ 6.104e-5"
+/// );
+/// assert!(format!("{INFO:#}").ends_with("\n  B_mul: 1 instance, 12 units, 62 weights, width 2, depth 12"));
+/// ```
+impl fmt::Display for NetInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}(", self.name)?;
+        for (i, input) in self.inputs.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            match self.domain.get(i) {
+                Some((lo, hi)) => write!(f, "{input} in [{lo}, {hi}]")?,
+                None => f.write_str(input)?,
+            }
+        }
+        write!(
+            f,
+            ") = {}: {}, {}, λ = {}",
+            self.target_text(),
+            self.structure,
+            self.quantization,
+            self.lambda
+        )?;
+        let named = [
+            ("r", self.r.map(u64::from)),
+            ("t", self.t.map(u64::from)),
+            ("n", self.n.map(u64::from)),
+            ("N", self.grid.map(u64::from)),
+            ("T", self.intervals),
+            ("m", self.cells),
+        ];
+        for (name, value) in named {
+            if let Some(v) = value {
+                write!(f, ", {name} = {v}")?;
+            }
+        }
+        write!(
+            f,
+            "; {} weights, depth {}, width {}, {} bits (honest {}); bound {} ≈ {:.3e}",
+            self.weights,
+            self.depth,
+            self.width,
+            self.bits,
+            self.honest_bits,
+            self.error_bound,
+            self.error_bound
+                .try_to_exact()
+                .map_or(f64::NAN, |q| q.to_f64())
+        )?;
+        if f.alternate() {
+            for p in self.parts {
+                write!(
+                    f,
+                    "\n  {}: {} instance{}, {} units, {} weights, width {}, depth {}",
+                    p.name,
+                    p.instances,
+                    if p.instances == 1 { "" } else { "s" },
+                    p.units,
+                    p.weights,
+                    p.width,
+                    p.depth
+                )?;
+            }
+        }
+        Ok(())
     }
 }

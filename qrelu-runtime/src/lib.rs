@@ -101,10 +101,10 @@ pub mod __private {
     };
 
     /// Splits an input slice into exactly `N` owned inputs, or reports the
-    /// mismatch as [`CheckError::Dimension`].
-    ///
-    /// Generated `eval_at` bodies start with
-    /// `let [x, y] = inputs::<T, 2>(x)?;`.
+    /// mismatch as [`CheckError::Dimension`]: the first line of a
+    /// hand-written [`Network::eval_at`] (tests and docs write them as
+    /// `let [x, y] = inputs::<T, 2>(x)?;`; generated code checks the length
+    /// itself and indexes).
     #[inline]
     pub fn inputs<T: Clone, const N: usize>(x: &[T]) -> Result<[T; N], CheckError> {
         match <&[T; N]>::try_from(x) {

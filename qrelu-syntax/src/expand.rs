@@ -576,10 +576,10 @@ fn schedule(steps: Vec<Step>, output: &[Edge]) -> Vec<Step> {
         while let Some((i, k)) = stack.pop() {
             let next = steps[i].reads[k..]
                 .iter()
-                .position(|r| step_of.get(r).is_some_and(|&j| !seen[j]));
+                .enumerate()
+                .find_map(|(p, r)| step_of.get(r).filter(|&&j| !seen[j]).map(|&j| (p, j)));
             match next {
-                Some(p) => {
-                    let j = step_of[&steps[i].reads[k + p]];
+                Some((p, j)) => {
                     seen[j] = true;
                     stack.push((i, k + p + 1));
                     stack.push((j, 0));
@@ -596,11 +596,9 @@ fn schedule(steps: Vec<Step>, output: &[Edge]) -> Vec<Step> {
     for i in 0..steps.len() {
         visit(i, &mut order);
     }
+    // every step is visited once, so every slot is taken once
     let mut slots: Vec<Option<Step>> = steps.into_iter().map(Some).collect();
-    order
-        .into_iter()
-        .map(|i| slots[i].take().expect("each step is scheduled once"))
-        .collect()
+    order.into_iter().filter_map(|i| slots[i].take()).collect()
 }
 
 /// Statements adding `edges`, in order, to the running output sum (`first`:

@@ -1,10 +1,13 @@
 //! Semantic checks of the parsed DSL: every name usable in the generated
-//! code, every parameter in range, every variable an input, every target a
-//! polynomial (converted exactly to a [`Poly`]). All errors of all nets are
-//! collected and reported together.
+//! code, every parameter known and in the range of the core's table
+//! ([`Param`]), every variable an input, every target a polynomial
+//! (converted exactly to a [`Poly`]). All errors of all nets are collected
+//! and reported together.
 //!
-//! What the constructions support (which degrees, domains or structures)
-//! is not decided here but in `lower`.
+//! What the constructions support (which degrees, domains, structures,
+//! targets in F_{d,n}, sizes) is not decided here: `lower` asks qrelu-core,
+//! which refuses with a [`Subject`](qrelu_core::Subject) that `lower` maps
+//! back to the tokens.
 
 use std::collections::{BTreeMap, HashSet};
 use std::fmt;

@@ -17,6 +17,7 @@ mod piece;
 mod surd;
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::rc::Rc;
 use std::vec::Vec;
 
@@ -85,6 +86,53 @@ impl Certified {
     /// `worst_x` already exceeds it.
     pub fn refuted(&self) -> bool {
         self.error > self.bound
+    }
+}
+
+/// One line, the tour's `measured` column with its proof status: the sup
+/// (exact, or enclosed between `error` and `upper`), where it is attained,
+/// the pieces swept, and the bound — proven, refuted or undecided.
+///
+/// ```
+/// use qrelu_core::certify::certify_1d_with;
+/// use qrelu_core::{build, NetSpec, Poly, rational::int};
+/// let mut spec = NetSpec::new("Square", &["x"], Poly::var(1, 0).pow(2));
+/// spec.r = Some(3);
+/// let s = build(&spec).unwrap();
+/// let c = certify_1d_with(&s.net, &[(int(1), 2)], &int(0), &int(1), &s.error_bound).unwrap();
+/// assert_eq!(
+///     c.to_string(),
+///     "certified sup |net − target| = 1/256 ≈ 3.906e-3 at x = 1/16 over 8 pieces; \
+///      bound 1/256: holds, attained"
+/// );
+/// ```
+impl fmt::Display for Certified {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let q = |v: &Exact| crate::rational::display(v);
+        f.write_str("certified sup |net − target| ")?;
+        if self.exact {
+            write!(f, "= {} ≈ {:.3e}", q(&self.error), self.error.to_f64())?;
+        } else {
+            write!(
+                f,
+                "in [{:.6e}, {:.6e}]",
+                self.error.to_f64(),
+                self.upper.to_f64()
+            )?;
+        }
+        write!(
+            f,
+            " at x = {} over {} pieces; bound {}: {}",
+            q(&self.worst_x),
+            self.pieces,
+            q(&self.bound),
+            match (self.holds, self.refuted()) {
+                (true, _) if self.attained => "holds, attained",
+                (true, _) => "holds",
+                (false, true) => "fails",
+                (false, false) => "undecided",
+            }
+        )
     }
 }
 

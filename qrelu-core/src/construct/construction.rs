@@ -33,6 +33,19 @@ pub struct Params {
 }
 
 impl Params {
+    /// The parameters of a `structure = lipschitz` network: no `r`, the
+    /// precision `t` of f̃, `T` intervals and, for Fig. 4, `m` cells.
+    pub(crate) fn lipschitz(t: u32, intervals: u64, cells: Option<u64>) -> Self {
+        Params {
+            r: None,
+            t,
+            n: None,
+            grid: None,
+            intervals: Some(intervals),
+            cells,
+        }
+    }
+
     /// The parameters of a network with products (`direct`, and `taylor`
     /// with `n` and `N` set by the caller).
     pub(crate) fn products(r: u32, t: u32) -> Self {

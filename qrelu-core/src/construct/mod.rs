@@ -32,52 +32,21 @@ pub mod taylor;
 
 mod construction;
 mod passes;
+mod recipe;
+mod shared;
 pub(crate) mod wiring;
 
 pub use construction::{Construction, Params};
 pub use lipschitz::build_interpolant;
+pub(crate) use recipe::{Built, Recipe};
+pub(crate) use shared::{MAX_T_SEARCH, check_params, internal};
 
 use wiring::{Free, Strict, Wiring};
 
 use crate::error::{CoreError, Subject};
 use crate::metrics;
-use crate::net::Net;
 use crate::quantize::Quantization;
-use crate::rational::Rational;
 use crate::spec::{NetSpec, Param, Structure};
-
-/// What a structure's `build` returns: the network before the passes, its
-/// exact a-priori bound, the spec with every parameter chosen, and the
-/// parameters in force.
-pub(crate) struct Built {
-    pub(crate) net: Net,
-    pub(crate) error_bound: Rational,
-    pub(crate) spec: NetSpec,
-    pub(crate) params: Params,
-}
-
-/// The four steps every structure implements (module docs), for one
-/// wiring `W`.
-pub(crate) trait Recipe<W: Wiring> {
-    /// Everything `build` needs, fixed by `resolve`.
-    type Plan;
-
-    /// Refuses what the structure does not support, naming the part of
-    /// the spec.
-    fn check(spec: &NetSpec) -> Result<(), CoreError>;
-
-    /// Chooses the parameters left open (`eps`, `tune = smallest`).
-    fn resolve(spec: &NetSpec) -> Result<Self::Plan, CoreError>;
-
-    /// The spec of a plan, with every parameter chosen.
-    fn spec(plan: &Self::Plan) -> &NetSpec;
-
-    /// An upper bound on the weights `build` makes, before building.
-    fn estimate(plan: &Self::Plan) -> Result<u64, CoreError>;
-
-    /// The network and its exact a-priori bound.
-    fn build(plan: Self::Plan) -> Result<Built, CoreError>;
-}
 
 /// How far [`run`] goes.
 enum Until {
@@ -227,51 +196,4 @@ pub fn build_unquantized(spec: &NetSpec) -> Result<Construction, CoreError> {
     let mut free = spec.clone();
     free.quantization = Quantization::Unquantized;
     build(&free)
-}
-
-/// A limit of the construction that valid input should never reach.
-pub(crate) fn internal(what: &str) -> CoreError {
-    CoreError::Unsupported {
-        subject: Subject::Target,
-        message: format!("internal limit: {what}"),
-    }
-}
-
-/// Largest `t` the `eps` searches try.
-pub(crate) const MAX_T_SEARCH: u32 = 64;
-
-/// Refuses parameters that belong to another structure, or that need
-/// another to be given — the checks every structure shares. `taylor_params`
-/// says whether `n` and `N` are accepted.
-pub(crate) fn check_params(spec: &NetSpec, taylor_params: bool) -> Result<(), CoreError> {
-    let refuse = |param, message: &str| CoreError::InvalidParameter {
-        subject: Subject::Param(param),
-        message: message.to_owned(),
-    };
-    if !taylor_params && spec.n.is_some() {
-        return Err(refuse(
-            Param::Order,
-            "`n` is the Taylor order of `structure = taylor`; add that or drop `n`",
-        ));
-    }
-    if !taylor_params && spec.grid.is_some() {
-        return Err(refuse(
-            Param::Grid,
-            "`N` is the grid of `structure = taylor`; add that or drop `N`",
-        ));
-    }
-    if spec.tune && spec.eps.is_none() {
-        return Err(refuse(
-            Param::Tune,
-            "`tune = smallest` needs `eps`: it searches for the smallest network whose bound \
-             is at most `eps`",
-        ));
-    }
-    if spec.tune && spec.r.is_some() {
-        return Err(refuse(
-            Param::R,
-            "`tune = smallest` chooses `r`; leave `r` out",
-        ));
-    }
-    Ok(())
 }

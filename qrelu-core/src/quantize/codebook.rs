@@ -168,7 +168,6 @@ impl Codebook {
     /// use qrelu_core::rational::ratio;
     /// let cb = Codebook::linear(5).unwrap();
     /// assert_eq!(cb.values(), &[ratio(-1, 2), ratio(-1, 4), ratio(0, 1), ratio(1, 4), ratio(1, 2)]);
-    /// assert_eq!(cb.halving_exponents(), vec![1, 2]);
     /// ```
     pub fn linear(lambda: u32) -> Result<Self, CoreError> {
         if lambda < 2 {

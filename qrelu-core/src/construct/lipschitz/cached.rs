@@ -155,7 +155,7 @@ impl CachedParams {
 /// (`m ≥ 1`, `μ ≤` `MAX_MU` (5)): the largest μ with `2^(2^(μ+1)) ≤ 1/ε`.
 ///
 /// ```
-/// use qrelu_core::{construct::lipschitz::cached::paper_mu, rational::ratio};
+/// use qrelu_core::{construct::lipschitz::paper_mu, rational::ratio};
 /// assert_eq!(paper_mu(&ratio(1, 256)), 2); // ½·log₂ 256 = 4 = 2²
 /// assert_eq!(paper_mu(&ratio(1, 100)), 1); // ½·log₂ 100 ≈ 3.3
 /// assert_eq!(paper_mu(&ratio(1, 3)), 0);

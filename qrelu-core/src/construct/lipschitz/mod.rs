@@ -158,14 +158,7 @@ impl Recipe<Strict> for Fig4 {
             net,
             error_bound,
             spec,
-            params: Params {
-                r: None,
-                t: params.t(),
-                n: None,
-                grid: None,
-                intervals: Some(params.intervals()),
-                cells: Some(params.cells()),
-            },
+            params: Params::lipschitz(params.t(), params.intervals(), Some(params.cells())),
         })
     }
 }
@@ -211,14 +204,7 @@ impl Recipe<Strict> for Alone {
             net,
             error_bound,
             spec,
-            params: Params {
-                r: None,
-                t: params.t,
-                n: None,
-                grid: None,
-                intervals: Some(params.intervals()),
-                cells: None,
-            },
+            params: Params::lipschitz(params.t, params.intervals(), None),
         })
     }
 }
