@@ -8,7 +8,7 @@ use super::plan::{Op, Plan};
 use crate::construct::internal;
 use crate::construct::wiring::{Wiring, pair_mut};
 use crate::error::CoreError;
-use crate::net::{Affine, Net, NetBuilder};
+use crate::net::{Affine, Net};
 use crate::spec::NetSpec;
 
 /// Builds the network of `spec` (with `r` resolved) on `plan` with the
@@ -19,17 +19,16 @@ use crate::spec::NetSpec;
 ///
 /// # Errors
 /// Builder errors; a coefficient beyond what the wiring realises.
-pub(crate) fn build<W: Wiring>(w: &mut W, spec: &NetSpec, plan: &Plan) -> Result<Net, CoreError> {
+pub(crate) fn build<W: Wiring>(mut w: W, spec: &NetSpec, plan: &Plan) -> Result<Net, CoreError> {
     let r = spec.r.unwrap_or(1);
-    let mut b = NetBuilder::new(w.codebook(), &spec.inputs);
     let mut signals: Vec<W::Signal> = Vec::with_capacity(plan.nodes.len());
     for node in &plan.nodes {
         let signal = match node.op {
-            Op::Input(i) => w.input(&b, i, !spec.domain[i].0.is_negative()),
-            Op::Square(a) => w.square(&mut b, &mut signals[a], r)?,
+            Op::Input(i) => w.input(i, !spec.domain[i].0.is_negative()),
+            Op::Square(a) => w.square(&mut signals[a], r)?,
             Op::Mul(x, y) => {
                 let (a, c) = pair_mut(&mut signals, x, y)?;
-                w.product(&mut b, a, c, r)?
+                w.product(a, c, r)?
             }
         };
         signals.push(signal);
@@ -37,7 +36,7 @@ pub(crate) fn build<W: Wiring>(w: &mut W, spec: &NetSpec, plan: &Plan) -> Result
     let mut out = Affine::default();
     let c0 = spec.target.coefficient(&vec![0; spec.inputs.len()]);
     if !c0.is_zero() {
-        w.add_constant(&mut b, &mut out, &c0, spec)?;
+        w.add_constant(&mut out, &c0, spec)?;
     }
     for (exps, c) in spec.target.terms() {
         if exps.iter().all(|&k| k == 0) {
@@ -46,7 +45,7 @@ pub(crate) fn build<W: Wiring>(w: &mut W, spec: &NetSpec, plan: &Plan) -> Result
         let id = plan
             .node(exps)
             .ok_or_else(|| internal("unplanned monomial"))?;
-        w.add_term(&mut b, &mut out, &mut signals[id], c, true)?;
+        w.add_term(&mut out, &mut signals[id], c, true)?;
     }
-    b.finish(out.constant, &out.form)
+    w.finish(&out)
 }

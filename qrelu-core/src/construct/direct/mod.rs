@@ -95,8 +95,7 @@ impl<W: Wiring> Recipe<W> for Direct {
         let DirectPlan { mut spec, plan } = plan;
         let r = spec.r.unwrap_or(1);
         let t = spec.t_or_default();
-        let mut w = W::new(&spec, t)?;
-        let net = build::build(&mut w, &spec, &plan)?;
+        let net = build::build(W::new(&spec, t)?, &spec, &plan)?;
         // the realised coefficients are those of `bound::parts` (`W::realised`)
         let error_bound = bound::parts::<W>(&spec, &plan, t)?.total();
         if W::FREE {

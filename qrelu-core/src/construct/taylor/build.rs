@@ -16,7 +16,7 @@ use crate::construct::direct::plan::{self, Op};
 use crate::construct::internal;
 use crate::construct::wiring::{Made, Wiring, pair_mut};
 use crate::error::CoreError;
-use crate::net::{Affine, Net, NetBuilder};
+use crate::net::{Affine, Net};
 use crate::rational::Rational;
 
 /// Builds Theorem 1's network for the polynomial `target` on `[0, 1]^d`
@@ -47,9 +47,8 @@ use crate::rational::Rational;
 /// # Errors
 /// Builder errors; `r` out of range.
 pub(crate) fn build<W: Wiring>(
-    w: &mut W,
+    mut w: W,
     plan: &TaylorPlan,
-    inputs: &[String],
     params: TaylorParams,
 ) -> Result<(Net, TaylorBound), CoreError> {
     let TaylorParams { grid, r, t, .. } = params;
@@ -61,7 +60,6 @@ pub(crate) fn build<W: Wiring>(
     // the product tree of each U_ν, planned once
     let mut trees: HashMap<usize, plan::Plan> = HashMap::new();
 
-    let mut b = NetBuilder::new(w.codebook(), inputs);
     let mut arena: Vec<W::Signal> = Vec::new();
     // (input, m_k) ↦ (bump, offset) in the arena
     let mut cached: HashMap<(usize, u64), (usize, usize)> = HashMap::new();
@@ -99,7 +97,7 @@ pub(crate) fn build<W: Wiring>(
             let (h, u) = match cached.get(&(k, mk)) {
                 Some(&pair) => pair,
                 None => {
-                    let (h, u) = w.bump(&mut b, k, grid, mk)?;
+                    let (h, u) = w.bump(k, grid, mk)?;
                     arena.push(h);
                     arena.push(u);
                     let pair = (arena.len() - 2, arena.len() - 1);
@@ -115,7 +113,7 @@ pub(crate) fn build<W: Wiring>(
         let (mut psi_delta, mut psi_reach) = (zero.clone(), one.clone());
         for k in (0..d - 1).rev() {
             let (x, y) = pair_mut(&mut arena, hs[k], psi)?;
-            let p = w.product(&mut b, x, y, r)?;
+            let p = w.product(x, y, r)?;
             arena.push(p);
             psi = arena.len() - 1;
             psi_delta =
@@ -146,13 +144,13 @@ pub(crate) fn build<W: Wiring>(
                     let id = match node.op {
                         Op::Input(k) => us[k],
                         Op::Square(a) => {
-                            let s = w.square(&mut b, &mut arena[ids[a]], r)?;
+                            let s = w.square(&mut arena[ids[a]], r)?;
                             arena.push(s);
                             arena.len() - 1
                         }
                         Op::Mul(x, y) => {
                             let (x, y) = pair_mut(&mut arena, ids[x], ids[y])?;
-                            let s = w.product(&mut b, x, y, r)?;
+                            let s = w.product(x, y, r)?;
                             arena.push(s);
                             arena.len() - 1
                         }
@@ -163,7 +161,7 @@ pub(crate) fn build<W: Wiring>(
                 let top = tree.nodes.last().ok_or_else(|| internal("empty plan"))?;
                 let u_id = ids[ids.len() - 1];
                 let (x, y) = pair_mut(&mut arena, psi, u_id)?;
-                let p = w.product(&mut b, x, y, r)?;
+                let p = w.product(x, y, r)?;
                 arena.push(p);
                 // eqs. 21–24: ×′(ψ′_m, U′_ν) against ψ_m·(x − m/N)^ν scaled
                 let delta = bound::mul_propagated(
@@ -174,13 +172,12 @@ pub(crate) fn build<W: Wiring>(
                 .ok_or_else(|| internal("a Taylor term out of range"))?;
                 (arena.len() - 1, delta)
             };
-            let realised = w.add_term(&mut b, &mut out, &mut arena[term], &gamma, false)?;
+            let realised = w.add_term(&mut out, &mut arena[term], &gamma, false)?;
             products_m += realised.abs() * &delta;
             coefficients_m += (&realised - &gamma).abs();
         }
         bound.products = bound.products.max(&corners * products_m);
         bound.coefficients = bound.coefficients.max(&corners * coefficients_m);
     }
-    let net = b.finish(out.constant, &out.form)?;
-    Ok((net, bound))
+    Ok((w.finish(&out)?, bound))
 }

@@ -217,8 +217,7 @@ impl<W: Wiring> Recipe<W> for Taylor {
         check_r(params.r)?;
         let beta = if W::FREE { Beta::Exact } else { Beta::Rounded };
         let plan = TaylorPlan::planned(&spec.target, params.n, params.grid, beta)?;
-        let mut w = W::new(&spec, params.t)?;
-        let (net, bound) = build::build(&mut w, &plan, &spec.inputs, params)?;
+        let (net, bound) = build::build(W::new(&spec, params.t)?, &plan, params)?;
         let total = bound.total();
         if let Some(eps) = spec.eps.as_ref().filter(|eps| total > **eps) {
             return Err(missed_eps(&params, given, &total, eps, W::FREE));
@@ -300,6 +299,9 @@ pub(crate) fn build_taylor(
 ) -> Result<(Net, TaylorBound), CoreError> {
     check_r(params.r)?;
     let plan = TaylorPlan::new(target, params.n, params.grid)?;
-    let mut w = Strict::with_codebook(codebook, params.t);
-    build::build(&mut w, &plan, inputs, params)
+    build::build(
+        Strict::with_codebook(codebook, params.t, inputs),
+        &plan,
+        params,
+    )
 }

@@ -31,68 +31,64 @@
 
 use num_traits::One;
 
-use super::{Made, Wiring};
+use super::{Made, Outcome, Wiring};
 use crate::construct::internal;
 use crate::construct::taylor::bumps::free_bump;
 use crate::error::CoreError;
 use crate::gadget::{mul, square};
-use crate::net::{Affine, NetBuilder, UnitId};
+use crate::net::{Affine, Net, NetBuilder, UnitId};
 use crate::quantize::Codebook;
 use crate::rational::{self, Rational};
 use crate::spec::NetSpec;
 
 /// The free wiring (module docs).
-pub(crate) struct Free;
+pub(crate) struct Free {
+    b: NetBuilder,
+}
 
 impl Wiring for Free {
     type Signal = FreeSignal;
 
     const FREE: bool = true;
 
-    fn new(_spec: &NetSpec, _t: u32) -> Result<Self, CoreError> {
-        Ok(Free)
+    fn new(spec: &NetSpec, _t: u32) -> Result<Self, CoreError> {
+        Ok(Free {
+            b: NetBuilder::new(Codebook::unquantized(), &spec.inputs),
+        })
     }
 
-    fn codebook(&self) -> Codebook {
-        Codebook::unquantized()
+    fn input(&mut self, i: usize, nonneg: bool) -> FreeSignal {
+        FreeSignal::new(Affine::unit(self.b.input(i)), nonneg)
     }
 
-    fn input(&mut self, b: &NetBuilder, i: usize, nonneg: bool) -> FreeSignal {
-        FreeSignal::new(Affine::unit(b.input(i)), nonneg)
+    fn square(&mut self, s: &mut FreeSignal, r: u32) -> Outcome<Self> {
+        let u = s.abs(&mut self.b)?;
+        self.b.begin_block("square");
+        let f = square::free_form(&mut self.b, &u, r);
+        self.b.end_block();
+        Ok(FreeSignal::new(f?, true))
     }
 
-    fn square(
-        &mut self,
-        b: &mut NetBuilder,
-        s: &mut FreeSignal,
-        r: u32,
-    ) -> Result<FreeSignal, CoreError> {
-        square_signal(b, s, r)
+    fn product(&mut self, x: &mut FreeSignal, y: &mut FreeSignal, r: u32) -> Outcome<Self> {
+        // ×′(x, y) (eq. 7), from the gates of both and of their sum
+        let b = &mut self.b;
+        let half = rational::ratio(1, 2);
+        let mut sum = x.short(b)?;
+        sum.add_scaled(&y.short(b)?, &Rational::one());
+        let mut sum = FreeSignal::new(sum, x.nonneg && y.nonneg);
+        let sum_half = sum.abs(b)?.scaled(&half);
+        let x_half = x.abs(b)?.scaled(&half);
+        let y_half = y.abs(b)?.scaled(&half);
+        let f = mul::mul_free(b, &sum_half, &x_half, &y_half, r)?;
+        Ok(FreeSignal::new(f, false))
     }
 
-    fn product(
-        &mut self,
-        b: &mut NetBuilder,
-        x: &mut FreeSignal,
-        y: &mut FreeSignal,
-        r: u32,
-    ) -> Result<FreeSignal, CoreError> {
-        product(b, x, y, r)
-    }
-
-    fn bump(
-        &mut self,
-        b: &mut NetBuilder,
-        i: usize,
-        grid: u64,
-        m: u64,
-    ) -> Result<(FreeSignal, FreeSignal), CoreError> {
-        free_bump(b, i, grid, m)
+    fn bump(&mut self, i: usize, grid: u64, m: u64) -> Result<(FreeSignal, FreeSignal), CoreError> {
+        free_bump(&mut self.b, i, grid, m)
     }
 
     fn add_term(
         &mut self,
-        _b: &mut NetBuilder,
         out: &mut Affine,
         s: &mut FreeSignal,
         c: &Rational,
@@ -104,13 +100,16 @@ impl Wiring for Free {
 
     fn add_constant(
         &mut self,
-        _b: &mut NetBuilder,
         out: &mut Affine,
         c: &Rational,
         _spec: &NetSpec,
     ) -> Result<Rational, CoreError> {
         out.constant += c;
         Ok(c.clone())
+    }
+
+    fn finish(self, out: &Affine) -> Result<Net, CoreError> {
+        self.b.finish(out.constant.clone(), &out.form)
     }
 
     fn realised(c: &Rational, _made: Made, _t: u32) -> Rational {
@@ -214,31 +213,4 @@ impl FreeSignal {
             _ => self.value.clone(),
         }
     }
-}
-
-/// f_s^r(|s|) in a block `square`; the result is ≥ 0.
-fn square_signal(b: &mut NetBuilder, s: &mut FreeSignal, r: u32) -> Result<FreeSignal, CoreError> {
-    let u = s.abs(b)?;
-    b.begin_block("square");
-    let f = square::free_form(b, &u, r);
-    b.end_block();
-    Ok(FreeSignal::new(f?, true))
-}
-
-/// ×′(x, y) (eq. 7), from the gates of both and of their sum.
-fn product(
-    b: &mut NetBuilder,
-    x: &mut FreeSignal,
-    y: &mut FreeSignal,
-    r: u32,
-) -> Result<FreeSignal, CoreError> {
-    let half = rational::ratio(1, 2);
-    let mut sum = x.short(b)?;
-    sum.add_scaled(&y.short(b)?, &Rational::one());
-    let mut sum = FreeSignal::new(sum, x.nonneg && y.nonneg);
-    let sum_half = sum.abs(b)?.scaled(&half);
-    let x_half = x.abs(b)?.scaled(&half);
-    let y_half = y.abs(b)?.scaled(&half);
-    let f = mul::mul_free(b, &sum_half, &x_half, &y_half, r)?;
-    Ok(FreeSignal::new(f, false))
 }

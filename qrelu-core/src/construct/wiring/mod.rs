@@ -34,8 +34,7 @@ pub(crate) use strict::Strict;
 
 use super::internal;
 use crate::error::CoreError;
-use crate::net::{Affine, NetBuilder};
-use crate::quantize::Codebook;
+use crate::net::{Affine, Net};
 use crate::rational::Rational;
 use crate::spec::NetSpec;
 
@@ -54,7 +53,9 @@ pub(crate) enum Made {
 }
 
 /// One way of realising the values and weights of a construction (module
-/// docs).
+/// docs). A wiring owns the [`NetBuilder`](crate::net::NetBuilder) of the network it makes: a
+/// construction asks it for inputs, squares, products, bumps and
+/// coefficients, and finally for the network.
 pub(crate) trait Wiring: Sized {
     /// A value of the network under construction.
     type Signal;
@@ -64,40 +65,27 @@ pub(crate) trait Wiring: Sized {
     /// network does not have) depend on it.
     const FREE: bool;
 
-    /// The wiring of a resolved `spec` whose weight precision is `t`.
+    /// The wiring of a network for the resolved `spec` (its inputs, and its
+    /// codebook from quantization, λ and the weight precision `t`).
     ///
     /// # Errors
     /// A codebook that cannot be made (λ and `t` out of range).
     fn new(spec: &NetSpec, t: u32) -> Result<Self, CoreError>;
 
-    /// The codebook of the networks this wiring makes.
-    fn codebook(&self) -> Codebook;
-
     /// Input `i`; `nonneg` when its domain is `[0, 1]`.
-    fn input(&mut self, b: &NetBuilder, i: usize, nonneg: bool) -> Self::Signal;
+    fn input(&mut self, i: usize, nonneg: bool) -> Self::Signal;
 
     /// `f_s^r(|s|)` (Prop. 1), a signal `≥ 0`.
     ///
     /// # Errors
     /// Builder errors; `r` out of range.
-    fn square(
-        &mut self,
-        b: &mut NetBuilder,
-        s: &mut Self::Signal,
-        r: u32,
-    ) -> Result<Self::Signal, CoreError>;
+    fn square(&mut self, s: &mut Self::Signal, r: u32) -> Result<Self::Signal, CoreError>;
 
     /// `×′(x, y)` (Prop. 2, eq. 7).
     ///
     /// # Errors
     /// Builder errors; `r` out of range.
-    fn product(
-        &mut self,
-        b: &mut NetBuilder,
-        x: &mut Self::Signal,
-        y: &mut Self::Signal,
-        r: u32,
-    ) -> Result<Self::Signal, CoreError>;
+    fn product(&mut self, x: &mut Self::Signal, y: &mut Self::Signal, r: u32) -> Outcome<Self>;
 
     /// The bump `h(3N·x_i − 3m)` (eq. 12) and the offset
     /// `u = (3N·x_i − 3m)/2`, for input `i` on `[0, 1]`, grid `N` and
@@ -107,7 +95,6 @@ pub(crate) trait Wiring: Sized {
     /// `m > N`, `N = 0`; builder errors.
     fn bump(
         &mut self,
-        b: &mut NetBuilder,
         i: usize,
         grid: u64,
         m: u64,
@@ -122,7 +109,6 @@ pub(crate) trait Wiring: Sized {
     /// Builder errors; a coefficient beyond what the wiring can realise.
     fn add_term(
         &mut self,
-        b: &mut NetBuilder,
         out: &mut Affine,
         s: &mut Self::Signal,
         c: &Rational,
@@ -137,11 +123,17 @@ pub(crate) trait Wiring: Sized {
     /// Builder errors; a constant beyond what the wiring can realise.
     fn add_constant(
         &mut self,
-        b: &mut NetBuilder,
         out: &mut Affine,
         c: &Rational,
         spec: &NetSpec,
     ) -> Result<Rational, CoreError>;
+
+    /// The network, with the output `out` (its constant is the output
+    /// bias).
+    ///
+    /// # Errors
+    /// Builder errors.
+    fn finish(self, out: &Affine) -> Result<Net, CoreError>;
 
     /// The coefficient [`add_term`](Self::add_term) realises for `c` on a
     /// signal made as `made`, at precision `t` — without building.
@@ -151,6 +143,9 @@ pub(crate) trait Wiring: Sized {
     /// at precision `t`.
     fn realised_constant(c: &Rational, t: u32) -> Rational;
 }
+
+/// A new signal, or why it could not be built.
+pub(crate) type Outcome<W> = Result<<W as Wiring>::Signal, CoreError>;
 
 /// Two distinct elements of `v`, mutably (the two factors of a product).
 ///

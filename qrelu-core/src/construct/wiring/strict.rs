@@ -53,31 +53,31 @@
 
 use num_traits::{One, Signed, Zero};
 
-use super::{Made, Wiring};
+use super::{Made, Outcome, Wiring};
 use crate::construct::internal;
 use crate::construct::taylor::bumps::Bumps;
 use crate::error::{CoreError, Subject};
 use crate::gadget::weight::{self, CopyRecipe, PowerChain, Sign};
 use crate::gadget::{mul, square as sq};
-use crate::net::{Affine, BlockId, LinearForm, NetBuilder, Part};
+use crate::net::{Affine, BlockId, LinearForm, Net, NetBuilder, Part};
 use crate::quantize::Codebook;
 use crate::rational::{self, Rational};
 use crate::spec::NetSpec;
 
 /// The strict-codebook wiring (module docs).
 pub(crate) struct Strict {
-    codebook: Codebook,
+    b: NetBuilder,
     t: u32,
     /// the shared units of every bump, built with the first one
     bumps: Option<Bumps>,
 }
 
 impl Strict {
-    /// The strict wiring in `codebook` at precision `t` (for tests and
-    /// studies that choose their codebook).
-    pub(crate) fn with_codebook(codebook: Codebook, t: u32) -> Self {
+    /// The strict wiring of a network on `inputs` in `codebook` at
+    /// precision `t` (for tests and studies that choose their codebook).
+    pub(crate) fn with_codebook(codebook: Codebook, t: u32, inputs: &[String]) -> Self {
         Strict {
-            codebook,
+            b: NetBuilder::new(codebook, inputs),
             t,
             bumps: None,
         }
@@ -90,56 +90,37 @@ impl Wiring for Strict {
     const FREE: bool = false;
 
     fn new(spec: &NetSpec, t: u32) -> Result<Self, CoreError> {
-        Ok(Strict::with_codebook(
-            Codebook::new(spec.quantization, spec.lambda, t)?,
-            t,
-        ))
+        let codebook = Codebook::new(spec.quantization, spec.lambda, t)?;
+        Ok(Strict::with_codebook(codebook, t, &spec.inputs))
     }
 
-    fn codebook(&self) -> Codebook {
-        self.codebook.clone()
+    fn input(&mut self, i: usize, nonneg: bool) -> StrictSignal {
+        StrictSignal::new(LinearForm::halves(&[self.b.input(i)]), 1, nonneg)
     }
 
-    fn input(&mut self, b: &NetBuilder, i: usize, nonneg: bool) -> StrictSignal {
-        StrictSignal::new(LinearForm::halves(&[b.input(i)]), 1, nonneg)
+    fn square(&mut self, s: &mut StrictSignal, r: u32) -> Outcome<Self> {
+        square_signal(&mut self.b, s, r)
     }
 
-    fn square(
-        &mut self,
-        b: &mut NetBuilder,
-        s: &mut StrictSignal,
-        r: u32,
-    ) -> Result<StrictSignal, CoreError> {
-        square_signal(b, s, r)
-    }
-
-    fn product(
-        &mut self,
-        b: &mut NetBuilder,
-        x: &mut StrictSignal,
-        y: &mut StrictSignal,
-        r: u32,
-    ) -> Result<StrictSignal, CoreError> {
-        product(b, x, y, r)
+    fn product(&mut self, x: &mut StrictSignal, y: &mut StrictSignal, r: u32) -> Outcome<Self> {
+        product(&mut self.b, x, y, r)
     }
 
     fn bump(
         &mut self,
-        b: &mut NetBuilder,
         i: usize,
         grid: u64,
         m: u64,
     ) -> Result<(StrictSignal, StrictSignal), CoreError> {
         let bumps = match &mut self.bumps {
             Some(bumps) => bumps,
-            none => none.insert(Bumps::new(b)?),
+            none => none.insert(Bumps::new(&mut self.b)?),
         };
-        bumps.bump_and_offset(b, i, grid, m)
+        bumps.bump_and_offset(&mut self.b, i, grid, m)
     }
 
     fn add_term(
         &mut self,
-        b: &mut NetBuilder,
         out: &mut Affine,
         s: &mut StrictSignal,
         c: &Rational,
@@ -147,25 +128,28 @@ impl Wiring for Strict {
     ) -> Result<Rational, CoreError> {
         let negative = c.is_negative();
         let m = c.abs() * rational::pow2(i64::from(s.exp));
-        if reuse && m.is_one() && fits(&self.codebook, &out.form, &s.form, negative) {
+        if reuse && m.is_one() && fits(self.b.codebook(), &out.form, &s.form, negative) {
             out.form.add(&s.form, negative);
             return Ok(c.clone());
         }
-        let (form, realised) = scaled(b, s, c, self.t)?;
+        let (form, realised) = scaled(&mut self.b, s, c, self.t)?;
         out.form.add(&form, false);
         Ok(realised)
     }
 
     fn add_constant(
         &mut self,
-        b: &mut NetBuilder,
         out: &mut Affine,
         c: &Rational,
         spec: &NetSpec,
     ) -> Result<Rational, CoreError> {
         let c = weight::round_to(c, self.t);
-        out.constant += constant(spec, b, &c, self.t, &mut out.form)?;
+        out.constant += constant(spec, &mut self.b, &c, self.t, &mut out.form)?;
         Ok(c)
+    }
+
+    fn finish(self, out: &Affine) -> Result<Net, CoreError> {
+        self.b.finish(out.constant.clone(), &out.form)
     }
 
     fn realised(c: &Rational, made: Made, t: u32) -> Rational {

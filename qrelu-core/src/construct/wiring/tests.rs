@@ -20,12 +20,12 @@ use crate::{Poly, bound, build, build_unquantized, estimate_weights};
 /// The free ×′ as a network on two signed inputs `x, y`: output
 /// `×′(x, y)` (eq. 7), through the gates of x, y and x + y.
 fn mul_network(r: u32) -> Net {
-    let mut b = NetBuilder::new(Codebook::unquantized(), &["x".to_owned(), "y".to_owned()]);
-    let mut w = Free;
-    let mut x = w.input(&b, 0, false);
-    let mut y = w.input(&b, 1, false);
-    let p: FreeSignal = w.product(&mut b, &mut x, &mut y, r).unwrap();
-    b.finish(p.value.constant.clone(), &p.value.form).unwrap()
+    let spec = NetSpec::new("Mul", &["x", "y"], Poly::zero(2));
+    let mut w = Free::new(&spec, 0).unwrap();
+    let mut x = w.input(0, false);
+    let mut y = w.input(1, false);
+    let p: FreeSignal = w.product(&mut x, &mut y, r).unwrap();
+    w.finish(&p.value).unwrap()
 }
 
 /// The free bound of a direct spec: `Σ |c_α|·δ_α`.
