@@ -7,10 +7,10 @@
 //! - `lipschitz (Fig. 4)` — `structure = lipschitz`, Theorem 2's network:
 //!   f^T plus the cached functions, m = 2^μ cells per interval (½log₂(1/ε)
 //!   rounded down to a power of two), t = μ, T = 2^τ the smallest with
-//!   the class bound (2^−t + 1/m)/T ≤ ε ([`cached::choose`]);
+//!   the class bound (2^−t + 1/m)/T ≤ ε (`lipschitz::cached_params`);
 //! - `f^T alone` — the interpolant of the paper's f̃ (eqs. 31–33) at
 //!   T = 2^τ points, τ and t the smallest meeting ε by the exact bound on
-//!   this target ([`lipschitz::choose`], [`lipschitz::build_lipschitz`]);
+//!   this target (`qrelu_core::build_interpolant`);
 //!   what `tune = smallest` tries next to Fig. 4;
 //! - `taylor n=1 tuned` — `structure = taylor` with n = 1 and
 //!   `tune = smallest` (Theorem 1 for F_{1,1});

@@ -133,7 +133,7 @@ const TARGET_WIDTH: usize = 44;
 /// when the polynomial does not fit the column ([`long_target`] prints it).
 fn target_text<N: Network>() -> String {
     let info = N::INFO;
-    let mut text = spec_of::<N>().target.display_with(info.inputs);
+    let mut text = info.target_text();
     if text.chars().count() > TARGET_WIDTH {
         text = format!("{} (below)", info.name);
     }
@@ -146,22 +146,7 @@ fn target_text<N: Network>() -> String {
 /// `name = polynomial` for a net whose target [`target_text`] shortened.
 fn long_target<N: Network>() -> String {
     let info = N::INFO;
-    format!(
-        "{} = {}",
-        info.name,
-        spec_of::<N>().target.display_with(info.inputs)
-    )
-}
-
-fn spec_of<N: Network>() -> NetSpec {
-    let info = N::INFO;
-    let target = Poly::from_terms(
-        info.dim(),
-        info.target
-            .iter()
-            .map(|t| (t.coef.to_exact(), t.pow.to_vec())),
-    );
-    NetSpec::new(info.name, info.inputs, target)
+    format!("{} = {}", info.name, info.target_text())
 }
 
 /// One table row: the measured error is certified for one input, else the
@@ -219,10 +204,7 @@ fn header() {
 
 /// One line: the parts of `INFO.error_bound`.
 fn budget<N: Network>() {
-    let mut spec = spec_of::<N>();
-    spec.domain = N::INFO.domain_exact();
-    spec.r = N::INFO.r;
-    spec.t = N::INFO.t;
+    let spec = NetSpec::from_info(&N::INFO);
     let parts = qrelu_core::construct::direct::bound_parts(&spec).expect("a direct net");
     println!(
         "  {:<44} products {:>10}  coefficients {:>10}  constant {:>10}",

@@ -17,9 +17,7 @@ pub mod hand;
 use num_bigint::BigInt;
 use num_traits::{One, Zero};
 use qrelu::{Exact, Network, Scalar};
-use qrelu_core::Poly;
-use qrelu_core::quantize::Quantization;
-use qrelu_core::{NetSpec, Structure};
+use qrelu_core::NetSpec;
 
 /// `n/d` in the exact type.
 pub fn q(n: i64, d: i64) -> Exact {
@@ -181,30 +179,7 @@ pub fn expected_codebook_of(info: &qrelu::NetInfo) -> Vec<Exact> {
 /// structure and parameters), so that the core's construction can be
 /// compared with the generated code.
 pub fn spec_of<N: Network>() -> NetSpec {
-    let info = N::INFO;
-    let target = Poly::from_terms(
-        info.dim(),
-        info.target
-            .iter()
-            .map(|t| (t.coef.to_exact(), t.pow.to_vec())),
-    );
-    let mut spec = NetSpec::new(info.name, info.inputs, target);
-    spec.domain = info.domain_exact();
-    spec.structure = match info.structure {
-        "taylor" => Structure::Taylor,
-        "lipschitz" => Structure::Lipschitz,
-        _ => Structure::Direct,
-    };
-    spec.r = info.r;
-    spec.t = info.t;
-    spec.n = info.n;
-    spec.grid = info.grid;
-    spec.lambda = info.lambda;
-    spec.quantization = match info.quantization {
-        "linear" => Quantization::Linear,
-        _ => Quantization::Nonlinear,
-    };
-    spec
+    NetSpec::from_info(&N::INFO)
 }
 
 /// Builds `spec`, checks that the size estimate made before building is

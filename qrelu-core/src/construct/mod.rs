@@ -156,7 +156,10 @@ pub fn resolve(spec: &NetSpec) -> Result<NetSpec, CoreError> {
 }
 
 /// The number of weights [`build`] estimates before building (an upper
-/// bound on the built network's weights), after resolving.
+/// bound on the built network's weights), after resolving. Where
+/// `tune = smallest` builds its candidates to compare them (Taylor,
+/// Lipschitz), resolving builds, and this is the chosen network's weight
+/// count.
 ///
 /// # Errors
 /// As [`resolve`].

@@ -6,6 +6,8 @@ mod param;
 
 pub use param::{DEFAULT_MAX_WEIGHTS, MAX_GRID, MAX_LAMBDA, MAX_ORDER, MAX_T, Param, Values};
 
+use qrelu_runtime::{ConstRational, NetInfo};
+
 use crate::poly::Poly;
 use crate::quantize::Quantization;
 use crate::rational::{self, Rational};
@@ -109,6 +111,54 @@ impl NetSpec {
     /// of `2^−t` errs by half that, a 32nd of the ×′ error `2^(−2r)`).
     pub fn t_or_default(&self) -> u32 {
         self.t.unwrap_or_else(|| 2 * (self.r.unwrap_or(1) + 1))
+    }
+
+    /// The spec of a compiled network read back from its `NetInfo`: inputs,
+    /// domain, target, structure, λ, quantization and the parameters in
+    /// force (`r`, `t`, `n`, `N`), with no `eps` and no `tune` — they were
+    /// resolved into those. For `structure = direct` and `taylor` building
+    /// it gives the network again (the tests compare them); `lipschitz`
+    /// needs its `eps` back. Quantities the text of `INFO` cannot hold
+    /// (malformed rationals, never written by the macro) read as 0.
+    ///
+    /// ```
+    /// use qrelu_core::{NetSpec, Structure};
+    /// use qrelu_runtime::{ConstRational, NetInfo, TargetTerm};
+    /// const INFO: NetInfo = NetInfo {
+    ///     name: "Square",
+    ///     inputs: &["x"],
+    ///     domain: &[(ConstRational::new("0"), ConstRational::new("1"))],
+    ///     target: &[TargetTerm { coef: ConstRational::new("1"), pow: &[2] }],
+    ///     structure: "direct",
+    ///     quantization: "nonlinear",
+    ///     lambda: 2,
+    ///     r: Some(6),
+    ///     t: Some(14),
+    ///     ..qrelu_runtime::__private::STUB_INFO
+    /// };
+    /// let spec = NetSpec::from_info(&INFO);
+    /// assert_eq!(spec.target.display_with(&["x"]), "x^2");
+    /// assert_eq!((spec.structure, spec.r, spec.t), (Structure::Direct, Some(6), Some(14)));
+    /// assert_eq!(qrelu_core::build(&spec).unwrap().metrics.weights, 74);
+    /// ```
+    pub fn from_info(info: &NetInfo) -> NetSpec {
+        let exact = |q: &ConstRational| q.try_to_exact().unwrap_or_default();
+        let target = Poly::from_terms(
+            info.dim(),
+            info.target.iter().map(|t| (exact(&t.coef), t.pow.to_vec())),
+        );
+        let mut spec = NetSpec::new(info.name, info.inputs, target);
+        spec.domain = info
+            .domain
+            .iter()
+            .map(|(lo, hi)| (exact(lo), exact(hi)))
+            .collect();
+        spec.structure = Structure::from_name(info.structure).unwrap_or(Structure::Direct);
+        spec.quantization =
+            Quantization::from_name(info.quantization).unwrap_or(Quantization::Nonlinear);
+        spec.lambda = info.lambda;
+        (spec.r, spec.t, spec.n, spec.grid) = (info.r, info.t, info.n, info.grid);
+        spec
     }
 
     /// Whether the network has free exact weights (the unquantized

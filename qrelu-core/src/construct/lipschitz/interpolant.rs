@@ -15,7 +15,7 @@
 //! f^T(x) = k_0 + Σ_{i=0}^{T−1} d_i·σ(x − i/T),   d_0 = s_0,  d_i = s_i − s_{i−1}
 //! ```
 //!
-//! and the network computes it **exactly** ([`build_lipschitz`]), in the
+//! and the network computes it **exactly** ([`build`]), in the
 //! strict codebook:
 //!
 //! - **B_T** (Table 2, "construct 1, …, T"): the shared constant units
@@ -343,7 +343,7 @@ fn split_by_sign(jumps: &[Rational]) -> [(Sign, Vec<(usize, Rational)>); 2] {
     [(Sign::Plus, pick(true)), (Sign::Minus, pick(false))]
 }
 
-/// An upper bound on the weights of [`build_lipschitz`] for `target` and
+/// An upper bound on the weights of [`build`] for `target` and
 /// `params`, computed without building (module docs, *Size*).
 ///
 /// # Errors
