@@ -1,10 +1,19 @@
 //! # qrelu-core
 //!
 //! The compiler's model, with no dependency on syn: exact rationals and
-//! polynomials, codebooks, the network IR and its builder, the gadgets and
-//! constructions of Ding, Liu & Shi (*On the Universal Approximability of
-//! Quantized ReLU Neural Networks*), a-priori bounds, the exact reference
-//! evaluator, metrics, and the `qrelu-net/1` exporter.
+//! polynomials ([`rational`], [`poly`]), what a construction is asked for
+//! ([`spec`]: [`NetSpec`], the DSL's [`Param`] table), codebooks
+//! ([`quantize`]), the network IR and its checked builder ([`net`]), the
+//! gadgets and constructions of Ding, Liu & Shi (*On the Universal
+//! Approximability of Quantized ReLU Neural Networks*; [`gadget`],
+//! [`construct`] — one pipeline, [`build`]), a-priori bounds ([`bound`],
+//! [`bernstein`]), the reference evaluator generic over every number type
+//! ([`eval`]), metrics ([`metrics`]), certificates ([`certify`]) and the
+//! `qrelu-net/1` exporter ([`export`]).
+//!
+//! It depends on qrelu-runtime (for [`Scalar`](qrelu_runtime::Scalar) and
+//! the exact type), not the other way round: generated code needs only the
+//! runtime, and the runtime's module docs say why.
 //!
 //! The `qrelu!` macro drives it at compile time; studies and tests drive it
 //! at run time:
