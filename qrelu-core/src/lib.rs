@@ -37,6 +37,7 @@ pub mod error;
 pub mod eval;
 pub mod export;
 pub mod gadget;
+pub mod interval;
 pub mod metrics;
 pub mod net;
 pub mod poly;
