@@ -36,6 +36,7 @@ pub mod construct;
 pub mod error;
 pub mod eval;
 pub mod export;
+pub mod expr;
 pub mod gadget;
 pub mod interval;
 pub mod metrics;
