@@ -21,6 +21,8 @@
 //! [`EnclosureError`] that names the sub-expression by its [`Path`] from
 //! the root, so the macro can point at its tokens.
 
+pub mod derive;
+
 use std::fmt;
 
 use num_traits::{One, Zero};
