@@ -9,7 +9,11 @@
 //! [`construct`] — one pipeline, [`build`]), a-priori bounds ([`bound`],
 //! [`bernstein`]), the reference evaluator generic over every number type
 //! ([`eval`]), metrics ([`metrics`]), certificates ([`certify`]) and the
-//! `qrelu-net/1` exporter ([`export`]).
+//! `qrelu-net/1` exporter ([`export`]). For targets beyond polynomials,
+//! [`expr`] holds the expression tree with rigorous enclosures of its
+//! values, ranges and derivatives, over the interval arithmetic and
+//! elementary functions of [`interval`] (the constructions do not use them
+//! yet).
 //!
 //! It depends on qrelu-runtime (for [`Scalar`](qrelu_runtime::Scalar) and
 //! the exact type), not the other way round: generated code needs only the

@@ -22,6 +22,7 @@
 //! the root, so the macro can point at its tokens.
 
 pub mod derive;
+pub mod witness;
 
 use std::fmt;
 
