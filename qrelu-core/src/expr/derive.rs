@@ -28,6 +28,7 @@ use std::collections::HashMap;
 use num_traits::{One, Zero};
 
 use super::{EnclosureError, Expr, Path, Undefined};
+use crate::construct::taylor::expansion::orders_below;
 use crate::interval::Interval;
 use crate::interval::elementary::{self, Elementary};
 use crate::rational::{Rational, int};
@@ -58,29 +59,10 @@ impl std::fmt::Display for DeriveError {
 
 impl std::error::Error for DeriveError {}
 
-/// The multi-indices of total degree `≤ n` in `d` variables, graded.
+/// The multi-indices of total degree `≤ n` in `d` variables, graded (the
+/// order of eq. 15's expansion).
 fn multi_indices(d: usize, n: u32) -> Vec<Vec<u32>> {
-    let mut out = vec![vec![0; d]];
-    for deg in 1..=n {
-        let mut cur = vec![];
-        gen_exact(d, deg, &mut vec![], &mut cur);
-        out.extend(cur);
-    }
-    out
-}
-
-fn gen_exact(d: usize, deg: u32, prefix: &mut Vec<u32>, out: &mut Vec<Vec<u32>>) {
-    if prefix.len() + 1 == d {
-        prefix.push(deg);
-        out.push(prefix.clone());
-        prefix.pop();
-        return;
-    }
-    for k in (0..=deg).rev() {
-        prefix.push(k);
-        gen_exact(d, deg - k, prefix, out);
-        prefix.pop();
-    }
+    orders_below(d, n + 1)
 }
 
 /// The shape shared by all series of one computation.
