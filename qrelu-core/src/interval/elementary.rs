@@ -278,11 +278,25 @@ pub fn exp(q: &Rational, p: u32) -> Interval {
 
 /// `atanh z` for `|z| ≤ 1/2` (an interval), summed to `2^(−w)`.
 fn atanh_small(z: &Interval, w: u32) -> Interval {
+    debug_assert!(z.mag() <= ratio(1, 2));
+    odd_series(z, w, false)
+}
+
+/// `atan y` for `|y| ≤ 1/4` (an interval), summed to `2^(−w)`.
+fn atan_small(y: &Interval, w: u32) -> Interval {
+    debug_assert!(y.mag() <= ratio(1, 4));
+    odd_series(y, w, true)
+}
+
+/// `Σ_j s_j z^(2j+1)/(2j+1)` with `s_j = (−1)^j` if `alternating` (atan)
+/// or 1 (atanh), for `|z| < 1`: `z · Σ_j s_j y^j/(2j+1)` with `y = z²`; the
+/// tail after `m` terms is at most `|z|^(2m+1)/(2m+1) · 1/(1 − z²)` (terms
+/// shrink by at least `z²`).
+fn odd_series(z: &Interval, w: u32, alternating: bool) -> Interval {
     let za = z.mag();
-    debug_assert!(za <= ratio(1, 2));
     let y = z.pow(2).round_out(w + 4);
     let z2 = &za * &za;
-    let tail_factor = (Rational::one() - &z2).recip(); // 1/(1 - z²) ≤ 4/3
+    let tail_factor = (Rational::one() - &z2).recip();
     let mut coeffs = vec![];
     let mut zpow = za.clone(); // |z|^(2m+1)
     let mut m = 0i64;
@@ -290,37 +304,13 @@ fn atanh_small(z: &Interval, w: u32) -> Interval {
     loop {
         let rem = &zpow / int(2 * m + 1) * &tail_factor;
         if rem <= target || za.is_zero() {
-            // Σ_j z^(2j+1)/(2j+1) = z · Σ_j y^j/(2j+1)
             let body = horner(&y, &coeffs, &Rational::zero(), w + 4);
             return widen(&z.mul(&body), &round_up(&rem, w + 8)).round_out(w);
         }
-        coeffs.push(ratio(1, 2 * m + 1));
-        m += 1;
-        zpow = round_up(&(&zpow * &z2), w + 8);
-    }
-}
-
-/// `atan y` for `|y| ≤ 1/4` (an interval), summed to `2^(−w)`.
-fn atan_small(yv: &Interval, w: u32) -> Interval {
-    let ya = yv.mag();
-    debug_assert!(ya <= ratio(1, 4));
-    let y2v = yv.pow(2).round_out(w + 4);
-    let y2 = &ya * &ya;
-    let tail_factor = (Rational::one() - &y2).recip();
-    let mut coeffs = vec![];
-    let mut ypow = ya.clone();
-    let mut m = 0i64;
-    let target = pow2(-i64::from(w) - 2);
-    loop {
-        let rem = &ypow / int(2 * m + 1) * &tail_factor;
-        if rem <= target || ya.is_zero() {
-            let body = horner(&y2v, &coeffs, &Rational::zero(), w + 4);
-            return widen(&yv.mul(&body), &round_up(&rem, w + 8)).round_out(w);
-        }
-        let sign = if m % 2 == 0 { 1 } else { -1 };
+        let sign = if alternating && m % 2 == 1 { -1 } else { 1 };
         coeffs.push(ratio(sign, 2 * m + 1));
         m += 1;
-        ypow = round_up(&(&ypow * &y2), w + 8);
+        zpow = round_up(&(&zpow * &z2), w + 8);
     }
 }
 
