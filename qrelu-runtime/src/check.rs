@@ -57,6 +57,11 @@ pub enum CheckError {
     /// A certified evaluation multiplied two input-dependent values, so the
     /// network is not piecewise affine in the way the check assumes.
     NotAffine,
+    /// The target has no value in the scalar type: an elementary function,
+    /// `pi` or a quotient (named) evaluated in exact rationals, or a division
+    /// by exactly zero. Evaluate such targets in `f64` or `f32`, or enclose
+    /// them with `qrelu_core::expr`.
+    NotExact(&'static str),
 }
 
 impl fmt::Display for CheckError {
@@ -78,6 +83,10 @@ impl fmt::Display for CheckError {
             CheckError::NotAffine => {
                 f.write_str("certified evaluation met a product of two input-dependent values")
             }
+            CheckError::NotExact(what) => write!(
+                f,
+                "the target's `{what}` has no exact rational value here; evaluate it in f64 or f32"
+            ),
         }
     }
 }

@@ -287,8 +287,16 @@ pub struct NetInfo {
     pub inputs: &'static [&'static str],
     /// The domain `[lo, hi]` of each input, in input order.
     pub domain: &'static [(ConstRational, ConstRational)],
-    /// The target polynomial, as a sum of monomials.
+    /// The target polynomial, as a sum of monomials; empty when the target
+    /// is not a polynomial (then [`target_program`](Self::target_program)
+    /// holds it).
     pub target: &'static [TargetTerm],
+    /// The target as canonical DSL text (`exp(-x^2)`, `x^2 - 1/2`),
+    /// parseable by the DSL's grammar; the JSON's `"target_expr"`.
+    pub target_expr: &'static str,
+    /// The target as a postfix program ([`crate::target`]) when it is not a
+    /// polynomial; empty for polynomials.
+    pub target_program: &'static [crate::TargetOp],
     /// The construction used: `"direct"`, `"taylor"` or `"lipschitz"`.
     pub structure: &'static str,
     /// The quantization scheme: `"nonlinear"` or `"linear"`.
@@ -364,20 +372,32 @@ impl NetInfo {
             .collect()
     }
 
-    /// Evaluates the target polynomial at `x`, term by term in `T`
+    /// Whether the target is a polynomial (stored as
+    /// [`target`](Self::target)'s monomials, exact in every scalar type).
+    pub fn is_polynomial(&self) -> bool {
+        self.target_program.is_empty()
+    }
+
+    /// Evaluates the target at `x`: a polynomial term by term in `T`
     /// (coefficients converted with [`Scalar::from_exact`], powers by
-    /// repeated multiplication).
+    /// repeated multiplication), any other target by its program
+    /// ([`crate::target::run`]).
     ///
     /// # Errors
     ///
     /// [`CheckError::Dimension`] if `x` does not have one value per input,
-    /// or a term has exponents for more inputs than there are.
+    /// or a term has exponents for more inputs than there are;
+    /// [`CheckError::NotExact`] for a non-polynomial target in a type without
+    /// its functions (exact rationals).
     pub fn target_eval<T: Scalar>(&self, x: &[T]) -> Result<T, CheckError> {
         if x.len() != self.dim() {
             return Err(CheckError::Dimension {
                 expected: self.dim(),
                 found: x.len(),
             });
+        }
+        if !self.is_polynomial() {
+            return crate::target::run(self.target_program, x);
         }
         let mut sum = T::zero();
         for term in self.target {
@@ -423,9 +443,13 @@ impl NetInfo {
             .any(|c| c.try_to_exact().as_ref() == Some(q))
     }
 
-    /// The target as DSL text, `3/4*x^3 - 1/2*x + 1/8`
+    /// The target as DSL text: [`target_expr`](Self::target_expr) where
+    /// set, else the polynomial written out, `3/4*x^3 - 1/2*x + 1/8`
     /// ([`write_polynomial`]).
     pub fn target_text(&self) -> alloc::string::String {
+        if !self.target_expr.is_empty() {
+            return self.target_expr.into();
+        }
         let mut out = alloc::string::String::new();
         let terms = self.target.iter().map(|t| (t.coef.text(), t.pow));
         // writing to a String cannot fail

@@ -49,11 +49,13 @@ pub mod check;
 pub mod info;
 pub mod network;
 pub mod scalar;
+pub mod target;
 
 pub use check::{CheckError, SupError, eval_checked, sup_error, sup_error_offset, sup_error_on};
 pub use info::{BlockInfo, ConstRational, NetInfo, PartInfo, TargetTerm};
 pub use network::Network;
 pub use scalar::{Scalar, relu};
+pub use target::{Elementary, TargetOp};
 
 /// The exact scalar: an arbitrary-precision rational number.
 ///
@@ -67,8 +69,8 @@ pub type Exact = num_rational::BigRational;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::{
-        BlockInfo, CheckError, ConstRational, Exact, NetInfo, Network, PartInfo, Scalar,
-        TargetTerm, relu,
+        BlockInfo, CheckError, ConstRational, Elementary, Exact, NetInfo, Network, PartInfo,
+        Scalar, TargetOp, TargetTerm, relu,
     };
 
     /// The `NetInfo` of the stub items the macro emits after a compile error:
@@ -78,6 +80,8 @@ pub mod __private {
         inputs: &[],
         domain: &[],
         target: &[],
+        target_expr: "",
+        target_program: &[],
         structure: "",
         quantization: "",
         lambda: 0,

@@ -91,6 +91,32 @@ pub trait Scalar: Clone + PartialOrd + core::fmt::Debug + Sized {
     fn is_nan(&self) -> bool {
         false
     }
+
+    /// `f(self)` for an elementary function of the DSL, or `None` where the
+    /// type has no such value (the default, and exact rationals: the values
+    /// are irrational). `f64` and `f32` use libm. Only non-polynomial targets
+    /// call it ([`crate::target::run`]).
+    #[inline]
+    fn elementary(&self, f: crate::Elementary) -> Option<Self> {
+        let _ = f;
+        None
+    }
+
+    /// `self / rhs`, or `None` where the type has no such value (the
+    /// default; for exact rationals a zero divisor). Only targets with a
+    /// quotient call it.
+    #[inline]
+    fn quotient(&self, rhs: &Self) -> Option<Self> {
+        let _ = rhs;
+        None
+    }
+
+    /// π, or `None` where the type has no such value (the default, and exact
+    /// rationals).
+    #[inline]
+    fn pi() -> Option<Self> {
+        None
+    }
 }
 
 /// The rectified linear unit max(0, x); the same as [`Scalar::relu`].
@@ -291,6 +317,21 @@ impl Scalar for f64 {
     }
 
     float_arithmetic!(f64);
+
+    #[inline]
+    fn elementary(&self, f: crate::Elementary) -> Option<Self> {
+        Some(f.f64(*self))
+    }
+
+    #[inline]
+    fn quotient(&self, rhs: &Self) -> Option<Self> {
+        Some(self / rhs)
+    }
+
+    #[inline]
+    fn pi() -> Option<Self> {
+        Some(core::f64::consts::PI)
+    }
 }
 
 impl Scalar for f32 {
@@ -339,6 +380,21 @@ impl Scalar for f32 {
     }
 
     float_arithmetic!(f32);
+
+    #[inline]
+    fn elementary(&self, f: crate::Elementary) -> Option<Self> {
+        Some(f.f32(*self))
+    }
+
+    #[inline]
+    fn quotient(&self, rhs: &Self) -> Option<Self> {
+        Some(self / rhs)
+    }
+
+    #[inline]
+    fn pi() -> Option<Self> {
+        Some(core::f32::consts::PI)
+    }
 }
 
 impl Scalar for Exact {
@@ -404,5 +460,9 @@ impl Scalar for Exact {
         } else {
             Zero::zero()
         }
+    }
+
+    fn quotient(&self, rhs: &Self) -> Option<Self> {
+        (!rhs.is_zero()).then(|| self / rhs)
     }
 }

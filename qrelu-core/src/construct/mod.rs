@@ -105,7 +105,10 @@ pub(crate) fn construct<W: Wiring, S: Recipe<W>>(
 /// chooses them.
 fn dispatch(spec: &NetSpec, until: Until) -> Result<Outcome, CoreError> {
     let free = spec.quantization == Quantization::Unquantized;
+    let expr = spec.target.expr().is_some();
     match (spec.structure, free) {
+        (Structure::Direct, false) if expr => run::<Strict, direct::expr::ExprDirect>(spec, until),
+        (Structure::Direct, true) if expr => run::<Free, direct::expr::ExprDirect>(spec, until),
         (Structure::Direct, false) => run::<Strict, direct::Direct>(spec, until),
         (Structure::Direct, true) => run::<Free, direct::Direct>(spec, until),
         (Structure::Taylor, false) => run::<Strict, taylor::Taylor>(spec, until),

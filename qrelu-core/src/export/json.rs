@@ -7,8 +7,13 @@
 //!            {"kind": "relu", "bias": "0", "in": [[0, "1/2"]]}],
 //!  "output": {"bias": "0", "in": [[1, "1/2"]]},
 //!  "target": [{"coef": "1", "pow": [2]}],
+//!  "target_expr": "x^2",
 //!  "error_bound": "1/256"}
 //! ```
+//!
+//! `"target_expr"` is the target as canonical DSL text, parseable by the
+//! DSL's grammar; `"target"` lists a polynomial's terms and is `null` when
+//! the target is not a polynomial.
 //!
 //! Keys appear in this order; units are topological (every `in` source is
 //! a smaller index), inputs first; rationals are exact strings `"p"` or
@@ -27,6 +32,7 @@ use std::fmt::Write;
 
 use crate::construct::Construction;
 use crate::net::UnitKind;
+use crate::poly::Poly;
 use crate::rational::{self, Rational};
 
 fn q(out: &mut String, v: &Rational) {
@@ -126,23 +132,12 @@ pub fn to_json(c: &Construction) -> String {
     q(&mut out, &net.output().bias);
     out.push_str(", \"in\": ");
     edges(&mut out, &net.output().inputs);
-    out.push_str("},\n \"target\": [");
-    for (i, (pow, coef)) in c.spec.target.terms().enumerate() {
-        if i > 0 {
-            out.push_str(", ");
-        }
-        out.push_str("{\"coef\": ");
-        q(&mut out, coef);
-        out.push_str(", \"pow\": [");
-        for (j, e) in pow.iter().enumerate() {
-            if j > 0 {
-                out.push_str(", ");
-            }
-            let _ = write!(out, "{e}");
-        }
-        out.push_str("]}");
-    }
-    out.push_str("],\n \"error_bound\": ");
+    out.push_str("},\n \"target\": ");
+    target_terms(&mut out, c.spec.target.poly());
+    out.push_str(",\n \"target_expr\": ");
+    let names: Vec<&str> = c.spec.inputs.iter().map(String::as_str).collect();
+    s(&mut out, &c.spec.target.display_with(&names));
+    out.push_str(",\n \"error_bound\": ");
     q(&mut out, &c.error_bound);
     let _ = write!(
         out,
@@ -155,6 +150,32 @@ pub fn to_json(c: &Construction) -> String {
         c.params.t
     );
     out
+}
+
+/// The polynomial's terms as `[{"coef": .., "pow": [..]}, ..]`, or `null`
+/// for a target that is not a polynomial (SPEC §7).
+fn target_terms(out: &mut String, poly: Option<&Poly>) {
+    let Some(poly) = poly else {
+        out.push_str("null");
+        return;
+    };
+    out.push('[');
+    for (i, (pow, coef)) in poly.terms().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str("{\"coef\": ");
+        q(out, coef);
+        out.push_str(", \"pow\": [");
+        for (j, e) in pow.iter().enumerate() {
+            if j > 0 {
+                out.push_str(", ");
+            }
+            let _ = write!(out, "{e}");
+        }
+        out.push_str("]}");
+    }
+    out.push(']');
 }
 
 #[cfg(test)]

@@ -28,6 +28,8 @@ use std::fmt;
 
 use num_traits::{One, Zero};
 
+use qrelu_runtime::TargetOp;
+
 use crate::interval::Interval;
 use crate::interval::elementary::{self, DomainError, Elementary};
 use crate::poly::Poly;
@@ -117,6 +119,44 @@ impl Expr {
     /// `f(self)`.
     pub fn call(self, f: Elementary) -> Expr {
         Expr::Call(f, Box::new(self))
+    }
+
+    /// The expression of a postfix target program (the `NetInfo` form,
+    /// [`qrelu_runtime::target`]); `None` for a malformed program or a
+    /// constant that is not a rational.
+    pub fn from_program(program: &[TargetOp]) -> Option<Expr> {
+        let mut stack: Vec<Expr> = Vec::new();
+        for op in program {
+            let e = match *op {
+                TargetOp::Const(c) => Expr::Const(c.try_to_exact()?),
+                TargetOp::Pi => Expr::Pi,
+                TargetOp::Var(i) => Expr::Var(i),
+                TargetOp::Neg => Expr::Neg(Box::new(stack.pop()?)),
+                TargetOp::Pow(k) => Expr::Pow(Box::new(stack.pop()?), k),
+                TargetOp::Call(f) => Expr::Call(f, Box::new(stack.pop()?)),
+                TargetOp::Abs => Expr::Abs(Box::new(stack.pop()?)),
+                TargetOp::Add
+                | TargetOp::Sub
+                | TargetOp::Mul
+                | TargetOp::Div
+                | TargetOp::Min
+                | TargetOp::Max => {
+                    let b = Box::new(stack.pop()?);
+                    let a = Box::new(stack.pop()?);
+                    match *op {
+                        TargetOp::Add => Expr::Add(a, b),
+                        TargetOp::Sub => Expr::Sub(a, b),
+                        TargetOp::Mul => Expr::Mul(a, b),
+                        TargetOp::Div => Expr::Div(a, b),
+                        TargetOp::Min => Expr::Min(a, b),
+                        _ => Expr::Max(a, b),
+                    }
+                }
+            };
+            stack.push(e);
+        }
+        let e = stack.pop()?;
+        stack.is_empty().then_some(e)
     }
 
     /// The direct operands, in order.

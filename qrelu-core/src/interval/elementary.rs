@@ -52,66 +52,9 @@ use super::{Interval, round_down, round_up};
 use crate::rational::{Rational, int, pow2, ratio};
 
 /// The one-argument functions of the DSL that are not exact on rationals
-/// (`abs`, `min` and `max` are exact: see [`Interval::abs`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Elementary {
-    /// `exp`.
-    Exp,
-    /// `log`, the natural logarithm; defined for arguments `> 0`.
-    Log,
-    /// `sqrt`; defined for arguments `≥ 0`.
-    Sqrt,
-    /// `sin`.
-    Sin,
-    /// `cos`.
-    Cos,
-    /// `tanh`.
-    Tanh,
-    /// `atan`.
-    Atan,
-}
-
-impl Elementary {
-    /// Every function, in the order the DSL documents them.
-    pub const ALL: [Elementary; 7] = [
-        Elementary::Exp,
-        Elementary::Log,
-        Elementary::Sqrt,
-        Elementary::Sin,
-        Elementary::Cos,
-        Elementary::Tanh,
-        Elementary::Atan,
-    ];
-
-    /// The DSL's spelling.
-    pub fn name(self) -> &'static str {
-        match self {
-            Elementary::Exp => "exp",
-            Elementary::Log => "log",
-            Elementary::Sqrt => "sqrt",
-            Elementary::Sin => "sin",
-            Elementary::Cos => "cos",
-            Elementary::Tanh => "tanh",
-            Elementary::Atan => "atan",
-        }
-    }
-
-    /// The function spelled `name`, if any.
-    pub fn from_name(name: &str) -> Option<Elementary> {
-        Elementary::ALL.into_iter().find(|f| f.name() == name)
-    }
-
-    /// Whether the function is nondecreasing on its whole domain.
-    pub fn is_monotone(self) -> bool {
-        !matches!(self, Elementary::Sin | Elementary::Cos)
-    }
-}
-
-impl fmt::Display for Elementary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+/// (`abs`, `min` and `max` are exact: see [`Interval::abs`]); defined in
+/// the runtime, which evaluates them in `f64`/`f32` for generated targets.
+pub use qrelu_runtime::Elementary;
 
 /// Why a function could not be enclosed on an interval: its argument is not
 /// *proved* to lie in the function's domain.

@@ -8,6 +8,8 @@ pub use param::{DEFAULT_MAX_WEIGHTS, MAX_GRID, MAX_LAMBDA, MAX_ORDER, MAX_T, Par
 
 use qrelu_runtime::{ConstRational, NetInfo};
 
+use crate::error::{CoreError, Subject};
+use crate::expr::Expr;
 use crate::poly::Poly;
 use crate::quantize::Quantization;
 use crate::rational::{self, Rational};
@@ -56,8 +58,9 @@ pub struct NetSpec {
     pub inputs: Vec<String>,
     /// `[lo, hi]` per input
     pub domain: Vec<(Rational, Rational)>,
-    /// the target polynomial (in `inputs.len()` variables)
-    pub target: Poly,
+    /// the target: a polynomial (in `inputs.len()` variables) or any other
+    /// expression of the DSL
+    pub target: Target,
     /// squaring depth
     pub r: Option<u32>,
     /// weight precision
@@ -84,14 +87,14 @@ pub struct NetSpec {
 impl NetSpec {
     /// A spec with the defaults of the DSL: direct structure, nonlinear
     /// codebook, λ = 2, default `max_weights`, domain [0, 1]^d.
-    pub fn new(name: &str, inputs: &[&str], target: Poly) -> Self {
+    pub fn new(name: &str, inputs: &[&str], target: impl Into<Target>) -> Self {
         let zero = rational::int(0);
         let one = rational::int(1);
         NetSpec {
             name: name.to_owned(),
             inputs: inputs.iter().map(|s| (*s).to_owned()).collect(),
             domain: inputs.iter().map(|_| (zero.clone(), one.clone())).collect(),
-            target,
+            target: target.into(),
             r: None,
             t: None,
             lambda: 2,
@@ -143,10 +146,13 @@ impl NetSpec {
     /// ```
     pub fn from_info(info: &NetInfo) -> NetSpec {
         let exact = |q: &ConstRational| q.try_to_exact().unwrap_or_default();
-        let target = Poly::from_terms(
-            info.dim(),
-            info.target.iter().map(|t| (exact(&t.coef), t.pow.to_vec())),
-        );
+        let target = match Expr::from_program(info.target_program) {
+            Some(e) if !info.is_polynomial() => Target::Expr(e),
+            _ => Target::Poly(Poly::from_terms(
+                info.dim(),
+                info.target.iter().map(|t| (exact(&t.coef), t.pow.to_vec())),
+            )),
+        };
         let mut spec = NetSpec::new(info.name, info.inputs, target);
         spec.domain = info
             .domain
@@ -165,5 +171,70 @@ impl NetSpec {
     /// reference, [`Quantization::Unquantized`]).
     pub fn is_unquantized(&self) -> bool {
         self.quantization == Quantization::Unquantized
+    }
+
+    /// The target polynomial, for the constructions that take only
+    /// polynomials.
+    ///
+    /// # Errors
+    /// [`CoreError::Unsupported`] (about the target) when the target is not
+    /// a polynomial; `what` names the construction in the message.
+    pub fn poly(&self, what: &str) -> Result<&Poly, CoreError> {
+        self.target.poly().ok_or_else(|| CoreError::Unsupported {
+            subject: Subject::Target,
+            message: format!("{what} accepts polynomial targets only"),
+        })
+    }
+}
+
+/// A network's target: a polynomial, which keeps the exact construction
+/// paths (Bernstein enclosures, exact Taylor coefficients), or any other
+/// expression of the DSL (SPEC §2), which is enclosed rigorously
+/// ([`crate::expr`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    /// A polynomial.
+    Poly(Poly),
+    /// An expression that is not a polynomial.
+    Expr(Expr),
+}
+
+impl Target {
+    /// The polynomial, if the target is one.
+    pub fn poly(&self) -> Option<&Poly> {
+        match self {
+            Target::Poly(p) => Some(p),
+            Target::Expr(_) => None,
+        }
+    }
+
+    /// The expression, if the target is not a polynomial.
+    pub fn expr(&self) -> Option<&Expr> {
+        match self {
+            Target::Poly(_) => None,
+            Target::Expr(e) => Some(e),
+        }
+    }
+
+    /// The target as canonical DSL text in the input names `names`
+    /// (`"x^2 - 1/2"`, `"exp(-x^2)"`): the `target_expr` of `NetInfo` and
+    /// the JSON.
+    pub fn display_with(&self, names: &[&str]) -> String {
+        match self {
+            Target::Poly(p) => p.display_with(names),
+            Target::Expr(e) => e.display_with(names).to_string(),
+        }
+    }
+}
+
+impl From<Poly> for Target {
+    fn from(p: Poly) -> Target {
+        Target::Poly(p)
+    }
+}
+
+impl From<Expr> for Target {
+    fn from(e: Expr) -> Target {
+        Target::Expr(e)
     }
 }

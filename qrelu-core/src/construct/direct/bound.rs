@@ -59,7 +59,7 @@ fn made(op: &Op) -> Made {
 /// # Errors
 /// As [`super::plan::plan`].
 pub fn bound_parts(spec: &NetSpec) -> Result<BoundParts, CoreError> {
-    let plan = super::plan::plan(&spec.target, &spec.domain, spec.r.unwrap_or(1))?;
+    let plan = super::plan::plan(spec.poly("`structure = direct`")?, &spec.domain, spec.r.unwrap_or(1))?;
     let t = spec.t_or_default();
     if spec.is_unquantized() {
         parts::<Free>(spec, &plan, t)
@@ -80,7 +80,7 @@ pub(crate) fn parts<W: Wiring>(
         coefficients: Rational::zero(),
         constant: Rational::zero(),
     };
-    for (exps, c) in spec.target.terms() {
+    for (exps, c) in spec.poly("`structure = direct`")?.terms() {
         if exps.iter().all(|&k| k == 0) {
             parts.constant += (c - W::realised_constant(c, t)).abs();
             continue;

@@ -12,6 +12,7 @@ use crate::construct::wiring::strict::integer_part;
 use crate::error::CoreError;
 use crate::gadget::weight;
 use crate::rational::{self, Rational};
+use crate::poly::Poly;
 use crate::spec::NetSpec;
 
 /// An upper bound on the weights of the network of `spec` (with `spec.r`
@@ -94,10 +95,10 @@ pub(crate) fn strict(spec: &NetSpec, plan: &Plan) -> Result<u64, CoreError> {
         }
     }
     // coefficients: chains on the gates, or the form itself (below)
-    let sole = spec.target.terms().count() == 1;
+    let sole = spec.poly("`structure = direct`")?.terms().count() == 1;
     let mut max_const = 2 * r - 1;
     let mut outputs: u64 = 0;
-    for (exps, c) in spec.target.terms() {
+    for (exps, c) in spec.poly("`structure = direct`")?.terms() {
         if exps.iter().all(|&k| k == 0) {
             // the integer part is 2n halves of a bias-only unit σ(1/2)
             integer_part(spec, exps, c, 1, spec.t_or_default())?;
@@ -152,7 +153,7 @@ pub(crate) fn free(spec: &NetSpec, plan: &Plan) -> u64 {
         total += cost;
         form[i] = len;
     }
-    for (exps, _) in spec.target.terms() {
+    for (exps, _) in spec.target.poly().into_iter().flat_map(Poly::terms) {
         if let Some(i) = plan.node(exps) {
             total += form[i];
         }

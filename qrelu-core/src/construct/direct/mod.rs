@@ -35,6 +35,7 @@
 
 pub mod bound;
 pub(crate) mod build;
+pub(crate) mod expr;
 pub(crate) mod estimate;
 pub mod plan;
 pub(crate) mod resolve;
@@ -79,7 +80,7 @@ impl<W: Wiring> Recipe<W> for Direct {
 
     fn resolve(spec: &NetSpec) -> Result<DirectPlan, CoreError> {
         let spec = resolve::resolve::<W>(spec)?;
-        let plan = plan::plan(&spec.target, &spec.domain, spec.r.unwrap_or(1))?;
+        let plan = plan::plan(spec.poly("`structure = direct`")?, &spec.domain, spec.r.unwrap_or(1))?;
         Ok(DirectPlan { spec, plan })
     }
 

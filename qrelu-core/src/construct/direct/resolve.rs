@@ -50,7 +50,7 @@ pub(crate) fn resolve<W: Wiring>(spec: &NetSpec) -> Result<NetSpec, CoreError> {
     };
     if let Some(r) = spec.r {
         let s = with(r, spec.t);
-        let plan = plan(&s.target, &s.domain, r)?;
+        let plan = plan(s.poly("`structure = direct`")?, &s.domain, r)?;
         let bound = bound::parts::<W>(&s, &plan, s.t_or_default())?.total();
         if bound > *eps {
             return Err(refuse(format!(
@@ -66,7 +66,7 @@ pub(crate) fn resolve<W: Wiring>(spec: &NetSpec) -> Result<NetSpec, CoreError> {
     let mut best_bound: Option<Rational> = None;
     let mut best: Option<(u64, Rational, NetSpec)> = None;
     for r in 1..=MAX_R {
-        let plan = plan(&spec.target, &spec.domain, r)?;
+        let plan = plan(spec.poly("`structure = direct`")?, &spec.domain, r)?;
         let ts: Vec<Option<u32>> = match (spec.tune && !W::FREE, spec.t) {
             (true, None) => (1..=MAX_T_SEARCH).map(Some).collect(),
             _ => vec![spec.t],

@@ -51,7 +51,7 @@ pub(crate) fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
                 .to_owned(),
         ));
     }
-    if spec.inputs.len() != 1 || spec.target.nvars() != 1 {
+    if spec.inputs.len() != 1 || spec.poly("`structure = lipschitz`")?.nvars() != 1 {
         return Err(CoreError::Unsupported {
             subject: Subject::Target,
             message: format!(
@@ -71,7 +71,7 @@ pub(crate) fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
             ),
         });
     }
-    let (lower, at, upper) = lipschitz_constant(&spec.target);
+    let (lower, at, upper) = lipschitz_constant(spec.poly("`structure = lipschitz`")?);
     if upper > Rational::one() {
         // a witness above 1 gives the largest scale that can fit; without
         // one, 1/⌈upper⌉ is a scale that surely does

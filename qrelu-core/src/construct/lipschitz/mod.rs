@@ -132,7 +132,7 @@ impl Recipe<Strict> for Fig4 {
         let plan = if params.intervals() > spec.max_weights {
             None
         } else {
-            Some(cached::Plan::with_pruning(&spec.target, params, spec.tune)?)
+            Some(cached::Plan::with_pruning(spec.poly("`structure = lipschitz`")?, params, spec.tune)?)
         };
         Ok(Fig4Plan { spec, params, plan })
     }
@@ -193,7 +193,7 @@ impl Recipe<Strict> for Alone {
     }
 
     fn estimate(plan: &AlonePlan) -> Result<u64, CoreError> {
-        interpolant::estimate_weights(&plan.spec.target, plan.params)
+        interpolant::estimate_weights(plan.spec.poly("`structure = lipschitz`")?, plan.params)
     }
 
     fn build(plan: AlonePlan) -> Result<Built, CoreError> {

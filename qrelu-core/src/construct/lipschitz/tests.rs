@@ -330,17 +330,17 @@ fn refusals_name_the_constant_and_the_scale() {
         err.contains("reaches 2 at x = 1; scale the target by 1/2 or less"),
         "{err}"
     );
-    spec.target = poly(&[(-4, 3, 3), (2, 1, 2), (1, 2, 1)]);
+    spec.target = poly(&[(-4, 3, 3), (2, 1, 2), (1, 2, 1)]).into();
     let err = check_supported(&spec).unwrap_err().to_string();
     assert!(
         err.contains("reaches 3/2 at x = 1/2; scale the target by 2/3 or less"),
         "{err}"
     );
     // just above 1: the scale that fits is not 1/2
-    spec.target = poly(&[(101, 100, 1)]);
+    spec.target = poly(&[(101, 100, 1)]).into();
     let err = check_supported(&spec).unwrap_err().to_string();
     assert!(err.contains("scale the target by 100/101 or less"), "{err}");
-    spec.target = poly(&[(1, 2, 2)]);
+    spec.target = poly(&[(1, 2, 2)]).into();
     spec.eps = None;
     assert!(check_supported(&spec).is_err());
     spec.eps = Some(ratio(1, 100));

@@ -126,9 +126,10 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
         Some(n) => vec![n],
         None => {
             // F_{d,n} shrinks as n grows: the orders that fit are 1..=k
-            check_smoothness(&spec.target, 1, &names)?;
-            let top = (spec.target.degree() + 1).min(MAX_ORDER);
-            let fit = (1..=top).take_while(|&n| check_smoothness(&spec.target, n, &names).is_ok());
+            let target = spec.poly("`structure = taylor`")?;
+            check_smoothness(target, 1, &names)?;
+            let top = (target.degree() + 1).min(MAX_ORDER);
+            let fit = (1..=top).take_while(|&n| check_smoothness(target, n, &names).is_ok());
             let mut fit: Vec<u32> = fit.collect();
             fit.reverse();
             fit
@@ -141,7 +142,7 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
             .filter(|&t| Codebook::new(spec.quantization, spec.lambda, t).is_ok())
             .collect(),
     };
-    let expansion = Expansion::new(&spec.target);
+    let expansion = Expansion::new(spec.poly("`structure = taylor`")?);
     let mut search = Search {
         eps,
         ts: &ts,
@@ -189,7 +190,7 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
         }
         let params = candidate.params;
         let codebook = Codebook::new(spec.quantization, spec.lambda, params.t)?;
-        let (net, bound) = build_taylor(&spec.target, &spec.inputs, params, codebook)?;
+        let (net, bound) = build_taylor(spec.poly("`structure = taylor`")?, &spec.inputs, params, codebook)?;
         if bound != candidate.bound {
             return Err(internal("a plan's bound differs from the built one"));
         }
@@ -457,7 +458,7 @@ mod tests {
             for c in &tuned.candidates {
                 assert!(c.bound.total() <= eps);
                 let codebook = Codebook::nonlinear(s.lambda, c.params.t).unwrap();
-                let (net, bound) = build_taylor(&s.target, &s.inputs, c.params, codebook).unwrap();
+                let (net, bound) = build_taylor(s.poly("`structure = taylor`").unwrap(), &s.inputs, c.params, codebook).unwrap();
                 assert_eq!(bound, c.bound);
                 let weights = metrics::metrics(&net).weights as u64;
                 assert!(c.estimate >= weights);

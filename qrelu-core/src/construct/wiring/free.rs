@@ -87,6 +87,21 @@ impl Wiring for Free {
         free_bump(&mut self.b, i, grid, m)
     }
 
+    fn affine(&mut self, a: &Affine, nonneg: bool) -> Outcome<Self> {
+        if !nonneg {
+            // a free signal is an affine form already
+            return Ok(FreeSignal::new(a.clone(), false));
+        }
+        self.b.begin_block("sum");
+        let p = self.b.relu("p", a.constant.clone(), &a.form.terms);
+        self.b.end_block();
+        Ok(FreeSignal::new(Affine::unit(p?), true))
+    }
+
+    fn abs(&mut self, s: &mut FreeSignal) -> Outcome<Self> {
+        Ok(FreeSignal::new(s.abs(&mut self.b)?, true))
+    }
+
     fn add_term(
         &mut self,
         out: &mut Affine,

@@ -50,6 +50,9 @@ pub(crate) enum Made {
     Product,
     /// a bump h (eq. 12)
     Bump,
+    /// a materialised sum, a ReLU of one, or an absolute value (the
+    /// expression targets of [`super::direct::expr`])
+    Gated,
 }
 
 /// One way of realising the values and weights of a construction (module
@@ -99,6 +102,20 @@ pub(crate) trait Wiring: Sized {
         grid: u64,
         m: u64,
     ) -> Result<(Self::Signal, Self::Signal), CoreError>;
+
+    /// The affine value `a` (built with [`add_term`](Self::add_term) and
+    /// [`add_constant`](Self::add_constant)) as a signal of its own, made
+    /// [`Made::Gated`]. With `nonneg` the signal is `max(a, 0)` (one gate).
+    ///
+    /// # Errors
+    /// Builder errors (a constant or weight outside the codebook).
+    fn affine(&mut self, a: &Affine, nonneg: bool) -> Outcome<Self>;
+
+    /// `|s|` as a signal (made [`Made::Gated`], `≥ 0`).
+    ///
+    /// # Errors
+    /// Builder errors.
+    fn abs(&mut self, s: &mut Self::Signal) -> Outcome<Self>;
 
     /// Adds `c·s` to the output `out` and returns the coefficient realised
     /// (what [`realised`](Self::realised) promised). With `reuse`, a

@@ -119,6 +119,29 @@ impl Wiring for Strict {
         bumps.bump_and_offset(&mut self.b, i, grid, m)
     }
 
+    fn affine(&mut self, a: &Affine, nonneg: bool) -> Outcome<Self> {
+        // P = σ(a), N = σ(−a): ±1/2 weights and a bias of 0 or ±1/2 negate
+        // inside every codebook; the signal is P − N = a, or P = max(a, 0)
+        self.b.begin_block("sum");
+        let built = (|| {
+            let p = self.b.relu("p", a.constant.clone(), &a.form.terms)?;
+            let mut form = LinearForm::halves(&[p]);
+            if !nonneg {
+                let n = self.b.relu("n", -&a.constant, &a.form.negated().terms)?;
+                form.push(n, rational::ratio(-1, 2));
+            }
+            Ok(StrictSignal::new(form, 1, nonneg))
+        })();
+        self.b.end_block();
+        built
+    }
+
+    fn abs(&mut self, s: &mut StrictSignal) -> Outcome<Self> {
+        // |s|/2 from the gates (B_abs), worth |s| at exponent 1
+        let form = s.half_abs(&mut self.b)?;
+        Ok(StrictSignal::new(form, 1, true))
+    }
+
     fn add_term(
         &mut self,
         out: &mut Affine,
@@ -155,7 +178,7 @@ impl Wiring for Strict {
     fn realised(c: &Rational, made: Made, t: u32) -> Rational {
         let exp = match made {
             Made::Square => 0,
-            Made::Input | Made::Product | Made::Bump => 1,
+            Made::Input | Made::Product | Made::Bump | Made::Gated => 1,
         };
         realised(c, exp, t)
     }

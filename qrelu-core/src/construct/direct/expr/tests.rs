@@ -1,0 +1,207 @@
+//! Tests of the expression lowering: strict codebooks, the bound against
+//! the error measured at many points (targets in f64 with a margin far
+//! below the bounds), the free reference, `eps` and `tune`.
+
+use crate::construct::build;
+use crate::expr::Expr;
+use crate::interval::elementary::Elementary;
+use crate::net::UnitKind;
+use crate::rational::{self, Rational, ratio};
+use crate::spec::NetSpec;
+use crate::{Construction, Structure};
+
+fn x() -> Expr {
+    Expr::var(0)
+}
+
+fn sq(e: Expr) -> Expr {
+    Expr::Pow(Box::new(e), 2)
+}
+
+fn neg(e: Expr) -> Expr {
+    Expr::Neg(Box::new(e))
+}
+
+fn c(n: i64, d: i64) -> Expr {
+    Expr::Const(ratio(n, d))
+}
+
+fn spec(e: Expr, inputs: &[&str], signed: bool) -> NetSpec {
+    let mut s = NetSpec::new("E", inputs, e);
+    if signed {
+        for d in &mut s.domain {
+            d.0 = rational::int(-1);
+        }
+    }
+    s
+}
+
+/// The largest |net − f| over a grid of dyadic and non-dyadic points,
+/// the target in f64 (its error is ~1e-15, far below every bound here).
+fn measured(c: &Construction, f: &dyn Fn(&[f64]) -> f64) -> f64 {
+    let d = c.spec.inputs.len();
+    let per_axis = if d == 1 { 2001 } else { 61 };
+    let mut worst = 0.0f64;
+    let mut idx = vec![0usize; d];
+    loop {
+        let point: Vec<Rational> = idx
+            .iter()
+            .zip(&c.spec.domain)
+            .map(|(&i, (lo, hi))| lo + (hi - lo) * ratio(i as i64, per_axis as i64 - 1))
+            .collect();
+        let net = crate::eval::eval(&c.net, &point);
+        let xs: Vec<f64> = point.iter().map(rational::to_f64).collect();
+        worst = worst.max((rational::to_f64(&net) - f(&xs)).abs());
+        let mut k = 0;
+        while k < d {
+            idx[k] += 1;
+            if idx[k] < per_axis {
+                break;
+            }
+            idx[k] = 0;
+            k += 1;
+        }
+        if k == d {
+            return worst;
+        }
+    }
+}
+
+fn strict(c: &Construction) {
+    let book = c.net.codebook();
+    for u in c.net.units() {
+        if let UnitKind::Relu { bias, inputs } = &u.kind {
+            assert!(book.allows_bias(bias), "bias {bias}");
+            assert!(inputs.iter().all(|e| book.contains(&e.weight)));
+        }
+    }
+    assert!(c.net.output().inputs.iter().all(|e| book.contains(&e.weight)));
+    assert!(book.allows_bias(&c.net.output().bias));
+}
+
+fn check(e: Expr, inputs: &[&str], signed: bool, r: u32, f: &dyn Fn(&[f64]) -> f64) -> Construction {
+    let mut s = spec(e, inputs, signed);
+    s.r = Some(r);
+    let c = build(&s).unwrap();
+    strict(&c);
+    let m = measured(&c, f);
+    let bound = rational::to_f64(&c.error_bound);
+    assert!(m <= bound + 1e-12, "measured {m} > bound {bound}");
+    // the bound is not vacuous
+    assert!(bound < 0.05, "bound {bound}");
+    c
+}
+
+#[test]
+fn bell_curve() {
+    let e = neg(sq(x())).call(Elementary::Exp);
+    let c = check(e, &["x"], true, 4, &|v| (-v[0] * v[0]).exp());
+    assert!(c.metrics.weights > 0);
+}
+
+#[test]
+fn every_function_builds_strict_and_within_its_bound() {
+    // f(x) on [-1, 1] for each elementary function, with a shift where the
+    // domain needs one
+    let cases: Vec<(Expr, fn(f64) -> f64)> = vec![
+        (x().call(Elementary::Exp), f64::exp),
+        (Expr::Add(Box::new(c(2, 1)), Box::new(x())).call(Elementary::Log), |v| (2.0 + v).ln()),
+        (Expr::Add(Box::new(c(1, 1)), Box::new(x())).call(Elementary::Sqrt), |v| (1.0 + v).sqrt()),
+        (Expr::Mul(Box::new(c(3, 1)), Box::new(x())).call(Elementary::Sin), |v| (3.0 * v).sin()),
+        (x().call(Elementary::Cos), f64::cos),
+        (Expr::Mul(Box::new(c(2, 1)), Box::new(x())).call(Elementary::Tanh), |v| (2.0 * v).tanh()),
+        (x().call(Elementary::Atan), f64::atan),
+        (Expr::Abs(Box::new(x())), f64::abs),
+        (Expr::Div(Box::new(c(1, 1)), Box::new(Expr::Add(Box::new(c(2, 1)), Box::new(x())))), |v| 1.0 / (2.0 + v)),
+    ];
+    for (e, f) in cases {
+        let text = e.display_with(&["x"]).to_string();
+        let c = check(e, &["x"], true, 4, &|v| f(v[0]));
+        eprintln!("{text}: {} weights, bound {}", c.metrics.weights, rational::to_f64(&c.error_bound));
+    }
+}
+
+#[test]
+fn two_inputs_with_min_max_and_products() {
+    let y = Expr::var(1);
+    let gap = Expr::Add(
+        Box::new(Expr::Div(Box::new(Expr::Abs(Box::new(Expr::Sub(Box::new(x()), Box::new(y.clone()))))), Box::new(c(2, 1)))),
+        Box::new(Expr::Div(Box::new(Expr::Min(Box::new(x()), Box::new(y.clone()))), Box::new(c(4, 1)))),
+    );
+    check(gap, &["x", "y"], true, 3, &|v| (v[0] - v[1]).abs() / 2.0 + v[0].min(v[1]) / 4.0);
+    let radial = neg(Expr::Add(Box::new(sq(x())), Box::new(sq(y.clone())))).call(Elementary::Exp);
+    check(radial, &["x", "y"], true, 4, &|v| (-(v[0] * v[0] + v[1] * v[1])).exp());
+    let max_xy = Expr::Max(Box::new(Expr::Mul(Box::new(x()), Box::new(y.clone()))), Box::new(c(0, 1)));
+    check(max_xy, &["x", "y"], false, 4, &|v| (v[0] * v[1]).max(0.0));
+}
+
+#[test]
+fn abs_min_max_alone_are_exact() {
+    let y = Expr::var(1);
+    let e = Expr::Sub(
+        Box::new(Expr::Max(Box::new(x()), Box::new(y.clone()))),
+        Box::new(Expr::Abs(Box::new(Expr::Min(Box::new(x()), Box::new(y))))),
+    );
+    let mut s = spec(e, &["x", "y"], true);
+    s.r = Some(1);
+    let c = build(&s).unwrap();
+    assert_eq!(c.error_bound, Rational::from_integer(0.into()));
+    // exact at every point of a non-dyadic grid
+    for i in 0..=30 {
+        for j in 0..=30 {
+            let (x, y) = (ratio(i - 15, 15), ratio(j - 15, 15));
+            let want = x.clone().max(y.clone()) - rational::abs(&x.clone().min(y.clone()));
+            assert_eq!(crate::eval::eval(&c.net, &[x, y]), want);
+        }
+    }
+}
+
+#[test]
+fn eps_and_tune_meet_eps_and_tune_is_no_larger() {
+    let sigmoid = Expr::Div(
+        Box::new(c(1, 1)),
+        Box::new(Expr::Add(
+            Box::new(c(1, 1)),
+            Box::new(Expr::Mul(Box::new(c(-4, 1)), Box::new(x())).call(Elementary::Exp)),
+        )),
+    );
+    let mut s = spec(sigmoid, &["x"], true);
+    s.eps = Some(ratio(1, 500));
+    let plain = build(&s).unwrap();
+    assert!(plain.error_bound <= ratio(1, 500));
+    strict(&plain);
+    s.tune = true;
+    let tuned = build(&s).unwrap();
+    assert!(tuned.error_bound <= ratio(1, 500));
+    assert!(tuned.metrics.weights <= plain.metrics.weights);
+    let m = measured(&tuned, &|v| 1.0 / (1.0 + (-4.0 * v[0]).exp()));
+    assert!(m <= rational::to_f64(&tuned.error_bound));
+    eprintln!("sigmoid: {} weights (tuned {})", plain.metrics.weights, tuned.metrics.weights);
+}
+
+#[test]
+fn the_free_reference_is_smaller_and_within_its_bound() {
+    let e = neg(sq(x())).call(Elementary::Exp);
+    let mut s = spec(e, &["x"], true);
+    s.r = Some(4);
+    let q = build(&s).unwrap();
+    let f = crate::construct::build_unquantized(&s).unwrap();
+    assert!(f.metrics.weights < q.metrics.weights);
+    let m = measured(&f, &|v| (-v[0] * v[0]).exp());
+    assert!(m <= rational::to_f64(&f.error_bound) + 1e-12);
+    assert_eq!(f.spec.structure, Structure::Direct);
+}
+
+#[test]
+fn undefined_targets_and_other_structures_are_refused() {
+    let log_x = x().call(Elementary::Log);
+    let mut s = spec(log_x, &["x"], false);
+    s.r = Some(3);
+    let err = build(&s).unwrap_err().to_string();
+    assert!(err.contains("log"), "{err}");
+    let mut s = spec(x().call(Elementary::Exp), &["x"], false);
+    s.r = Some(3);
+    s.structure = Structure::Taylor;
+    s.n = Some(2);
+    assert!(build(&s).is_err());
+}
