@@ -43,7 +43,7 @@ use crate::interval::{Interval, round_down};
 use crate::rational::{self, Rational};
 
 /// Working precision of the enclosures (bits).
-pub(crate) const PRECISION: u32 = 128;
+pub(crate) const PRECISION: u32 = 96;
 
 /// A function of one input (`f(x_0)`, the argument standing for `x_0`).
 pub(crate) struct Function<'a> {
@@ -68,22 +68,29 @@ impl Function<'_> {
         d.into_iter().find(|(a, _)| a[0] == 2).map(|(_, c)| c)
     }
 
-    /// The better of (A) and (B) for the line through `(a, ya)`, `(b, yb)`.
+    /// The bound (A) for the line through `(a, ya)`, `(b, yb)` where the
+    /// piece has a curvature enclosure `f2`, else (B) (module docs); (B)
+    /// also where (A) is above `want`, and the better of the two.
     fn piece_error(
         &self,
         (a, fa): (&Rational, &Interval),
         (b, fb): (&Rational, &Interval),
         (ya, yb): (&Rational, &Rational),
+        f2: Option<&Interval>,
+        want: &Rational,
     ) -> Option<Rational> {
-        let piece = Interval::hull_of(a.clone(), b.clone());
         let ends = Interval::point(ya.clone())
             .sub(fa)
             .mag()
             .max(Interval::point(yb.clone()).sub(fb).mag());
         let h = b - a;
-        let by_curvature = self
-            .second(&piece)
-            .map(|f2| &ends + &h * &h / rational::int(8) * f2.mag());
+        let by_curvature = f2.map(|f2| &ends + &h * &h / rational::int(8) * f2.mag());
+        if let Some(e) = &by_curvature
+            && e <= want
+        {
+            return by_curvature;
+        }
+        let piece = Interval::hull_of(a.clone(), b.clone());
         let line = Interval::hull_of(ya.clone(), yb.clone());
         let by_range = self.range(&piece).map(|r| line.sub(&r).mag());
         match (by_curvature, by_range) {
@@ -147,19 +154,24 @@ pub(crate) fn interpolate(
     // knots: bisect at grid points until the secant bound is below tol/2
     let mut knots = vec![lo.clone()];
     let mut values = vec![at(lo)?];
+    // f'' over each piece, kept for the final bound
+    let mut curvature: Vec<Option<Interval>> = Vec::new();
     let mut stack = vec![(hi.clone(), at(hi)?)];
     let grid = |q: &Rational| round_down(q, grid_bits);
+    let half_tol = tol / rational::int(2);
     while let Some((b, fb)) = stack.pop() {
         let (a, fa) = (knots[knots.len() - 1].clone(), values[values.len() - 1].clone());
         let m = grid(&((&a + &b) / rational::int(2)));
         let splittable = m > a && m < b;
         let (ya, yb) = (fa.mid(), fb.mid());
+        let f2 = f.second(&Interval::hull_of(a.clone(), b.clone()));
         let good = f
-            .piece_error((&a, &fa), (&b, &fb), (&ya, &yb))
-            .is_some_and(|e| e * rational::int(2) <= *tol);
+            .piece_error((&a, &fa), (&b, &fb), (&ya, &yb), f2.as_ref(), &half_tol)
+            .is_some_and(|e| e <= half_tol);
         if good || !splittable {
             knots.push(b);
             values.push(fb);
+            curvature.push(f2);
             if knots.len() > limit {
                 return Err(Failure::TooMany);
             }
@@ -199,7 +211,13 @@ pub(crate) fn interpolate(
     for j in 0..m {
         let (a, b) = (&interpolant.knots[j], &interpolant.knots[j + 1]);
         let e = f
-            .piece_error((a, &values[j]), (b, &values[j + 1]), (&ys[j], &ys[j + 1]))
+            .piece_error(
+                (a, &values[j]),
+                (b, &values[j + 1]),
+                (&ys[j], &ys[j + 1]),
+                curvature[j].as_ref(),
+                tol,
+            )
             .ok_or(Failure::Undefined)?;
         interpolant.error = interpolant.error.clone().max(e);
     }
