@@ -166,7 +166,8 @@
 
 pub use qrelu_macros::qrelu;
 pub use qrelu_runtime::{
-    BlockInfo, CheckError, ConstRational, Exact, NetInfo, Network, PartInfo, Scalar, TargetTerm,
+    BlockInfo, CheckError, ConstRational, Elementary, Exact, NetInfo, Network, PartInfo, Scalar,
+    TargetOp, TargetTerm,
     relu,
 };
 

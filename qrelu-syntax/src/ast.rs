@@ -12,6 +12,7 @@ use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{ToTokens, TokenStreamExt};
 use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
 use syn::{Attribute, LitFloat, LitInt, Token, Visibility, bracketed, parenthesized, token};
 
 use crate::valid::msg;
@@ -152,14 +153,15 @@ pub enum Expr {
         /// The inner expression.
         expr: Box<Expr>,
     },
-    /// `f(...)`: never a polynomial; kept so `valid` can say so.
+    /// `f(a)` or `f(a, b)`: a function of the DSL (`valid` checks the name
+    /// and the number of arguments).
     Call {
         /// The function's name.
         func: Ident,
         /// The parentheses.
         paren: token::Paren,
-        /// The arguments, unparsed.
-        args: TokenStream,
+        /// The arguments.
+        args: Punctuated<Expr, Token![,]>,
     },
 }
 
@@ -674,10 +676,21 @@ fn parse_atom(input: ParseStream, operand: Operand) -> syn::Result<Expr> {
         if input.peek(token::Paren) {
             let content;
             let paren = parenthesized!(content in input);
+            let mut args = Punctuated::new();
+            while !content.is_empty() {
+                args.push_value(parse_sum(&content)?);
+                if content.is_empty() {
+                    break;
+                }
+                if !content.peek(Token![,]) {
+                    return Err(unexpected_after_operand(&content, "`,` or `)`"));
+                }
+                args.push_punct(content.parse()?);
+            }
             Expr::Call {
                 func: ident,
                 paren,
-                args: content.parse()?,
+                args,
             }
         } else {
             Expr::Var(ident)
@@ -949,7 +962,16 @@ impl fmt::Display for Expr {
             },
             Expr::Pow { base, exp, .. } => write!(f, "{base}^{exp}"),
             Expr::Paren { expr, .. } => write!(f, "({expr})"),
-            Expr::Call { func, .. } => write!(f, "{func}(...)"),
+            Expr::Call { func, args, .. } => {
+                write!(f, "{func}(")?;
+                for (i, a) in args.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{a}")?;
+                }
+                f.write_str(")")
+            }
         }
     }
 }

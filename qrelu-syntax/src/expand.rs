@@ -41,6 +41,7 @@ use proc_macro2::{Ident, TokenStream};
 use qrelu_core::net::{Edge, Net, Output, UnitId, UnitKind};
 use qrelu_core::rational::{self, Rational};
 use qrelu_core::{Construction, Poly};
+use qrelu_core::expr::Expr;
 use quote::quote;
 use syn::ext::IdentExt;
 
@@ -774,6 +775,41 @@ fn const_rational(q: &Rational) -> TokenStream {
     quote!(::qrelu::ConstRational::new(#text))
 }
 
+/// The target program of a non-polynomial target, in postfix order
+/// (`qrelu_runtime::target`).
+fn postfix(e: &Expr, out: &mut Vec<TokenStream>) {
+    for c in e.children() {
+        postfix(c, out);
+    }
+    let op = |name: &str| {
+        let ident = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
+        quote!(::qrelu::TargetOp::#ident)
+    };
+    out.push(match e {
+        Expr::Const(q) => {
+            let q = const_rational(q);
+            quote!(::qrelu::TargetOp::Const(#q))
+        }
+        Expr::Pi => op("Pi"),
+        Expr::Var(i) => quote!(::qrelu::TargetOp::Var(#i)),
+        Expr::Neg(_) => op("Neg"),
+        Expr::Add(..) => op("Add"),
+        Expr::Sub(..) => op("Sub"),
+        Expr::Mul(..) => op("Mul"),
+        Expr::Div(..) => op("Div"),
+        Expr::Pow(_, k) => quote!(::qrelu::TargetOp::Pow(#k)),
+        Expr::Call(f, _) => {
+            let name = f.name();
+            let variant = format!("{}{}", name[..1].to_uppercase(), &name[1..]);
+            let variant = proc_macro2::Ident::new(&variant, proc_macro2::Span::call_site());
+            quote!(::qrelu::TargetOp::Call(::qrelu::Elementary::#variant))
+        }
+        Expr::Abs(_) => op("Abs"),
+        Expr::Min(..) => op("Min"),
+        Expr::Max(..) => op("Max"),
+    });
+}
+
 /// `target<T>` body: Σ coef · Π x_i^e_i with shared powers (`x_pow2`, named
 /// in a scope where `taken` and the inputs are taken).
 fn target_body(target: &Poly, inputs: &[Ident], taken: &Scope) -> TokenStream {
@@ -833,10 +869,16 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
         let (lo, hi) = (const_rational(lo), const_rational(hi));
         quote!((#lo, #hi))
     });
-    let target = c.spec.target.terms().map(|(pow, coef)| {
+    let target = c.spec.target.poly().into_iter().flat_map(|p| p.terms()).map(|(pow, coef)| {
         let coef = const_rational(coef);
         quote!(::qrelu::TargetTerm { coef: #coef, pow: &[#(#pow),*] })
     });
+    let names: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    let target_expr = c.spec.target.display_with(&names);
+    let mut program = Vec::new();
+    if let Some(e) = c.spec.target.expr() {
+        postfix(e, &mut program);
+    }
     let codebook = c.net.codebook().values().iter().map(const_rational);
     let m = &c.metrics;
     let (weights, biases, units, depth, width, bits, honest) = (
@@ -879,6 +921,8 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
             inputs: &[#(#inputs),*],
             domain: &[#(#domain),*],
             target: &[#(#target),*],
+            target_expr: #target_expr,
+            target_program: &[#(#program),*],
             structure: #structure,
             quantization: #quantization,
             lambda: #lambda,
@@ -944,7 +988,7 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     let x = item.taken.clone().fresh("x");
     let info = info(item, c);
     let json = qrelu_core::export::json::to_json(c);
-    let target = target_body(&c.spec.target, inputs, item.taken);
+    let poly = c.spec.target.poly();
     let input_names: Vec<String> = inputs.iter().map(|i| i.unraw().to_string()).collect();
     let target_text = c
         .spec
@@ -964,7 +1008,39 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
         rational::display(&c.error_bound),
         target_text
     );
-    let target_doc = format!("The exact target `{target_text}`.");
+    // a polynomial target is unrolled and exact in every scalar type; any
+    // other runs its program and has no exact value (`CheckError::NotExact`)
+    let (target_fn, target_call) = match poly {
+        Some(p) => {
+            let body = target_body(p, inputs, item.taken);
+            let doc = format!("The exact target `{target_text}`.");
+            (
+                quote! {
+                    #[doc = #doc]
+                    #vis fn target<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T {
+                        #body
+                    }
+                },
+                quote!(::core::result::Result::Ok(#name::target(#(#x[#idx2].clone()),*))),
+            )
+        }
+        None => {
+            let doc = format!(
+                "The target `{target_text}` in `T`, through `INFO.target_program`: \
+                 `f64` and `f32` evaluate its functions with libm; exact rationals \
+                 have no value for them and return `CheckError::NotExact`."
+            );
+            (
+                quote! {
+                    #[doc = #doc]
+                    #vis fn target<T: ::qrelu::Scalar>(#(#inputs: T),*) -> ::core::result::Result<T, ::qrelu::CheckError> {
+                        #name::INFO.target_eval(&[#(#inputs),*])
+                    }
+                },
+                quote!(#name::INFO.target_eval(#x)),
+            )
+        }
+    };
 
     quote! {
         #(#on_struct)*
@@ -987,10 +1063,7 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
                 #out_expr
             }
 
-            #[doc = #target_doc]
-            #vis fn target<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T {
-                #target
-            }
+            #target_fn
 
             #(#shape_fns)*
             #(#chunk_fns)*
@@ -1012,7 +1085,7 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
                 if #x.len() != #n_inputs {
                     return ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: #x.len() });
                 }
-                ::core::result::Result::Ok(#name::target(#(#x[#idx2].clone()),*))
+                #target_call
             }
         }
     }

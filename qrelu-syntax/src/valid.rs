@@ -16,7 +16,7 @@ use num_bigint::BigInt;
 use num_traits::{One, Signed, ToPrimitive, Zero};
 use proc_macro2::{Span, TokenStream};
 use qrelu_core::rational::{self, Rational};
-use qrelu_core::spec::Values;
+use qrelu_core::spec::{Target, Values};
 use qrelu_core::{Param, Poly, Structure};
 use quote::ToTokens;
 use syn::Ident;
@@ -24,6 +24,7 @@ use syn::ext::IdentExt;
 
 use crate::ast::{self, BinOp, Expr, NumLit, NumTok, ParamValue, SpanRange};
 pub mod msg;
+mod target;
 
 /// The largest total degree a target may have after expansion.
 pub const MAX_DEGREE: u32 = 64;
@@ -51,8 +52,9 @@ pub struct ValidNet {
     pub name: Name,
     /// The inputs, in order.
     pub inputs: Vec<ValidInput>,
-    /// The target, expanded exactly; variable `i` is `inputs[i]`.
-    pub target: Poly,
+    /// The target: a polynomial expanded exactly, or any other expression
+    /// of the DSL proved defined on the domain; variable `i` is `inputs[i]`.
+    pub target: Target,
     /// The target's first and last token, for errors that underline it all
     /// (`syn::Error::new_spanned(target_range, ..)`).
     pub target_range: SpanRange,
@@ -369,7 +371,22 @@ fn check_net(net: ast::NetDef, errors: &mut Errors) -> Option<ValidNet> {
         net: net.name.to_string(),
         inputs: names,
     };
-    let target = cx.poly(&net.target, errors);
+    let target = if target::is_polynomial(&net.target, &cx.inputs) {
+        cx.poly(&net.target, errors).map(Target::Poly)
+    } else {
+        let mut spans = Vec::new();
+        let expr = cx.expr(&net.target, &mut Vec::new(), &mut spans, errors);
+        // definedness is proved on the domain, so only when every input is valid
+        let domain: Vec<(Rational, Rational)> =
+            inputs.iter().map(|i| (i.lo.clone(), i.hi.clone())).collect();
+        let inputs_ok = errors.count == before && inputs.len() == net.inputs.len();
+        expr.and_then(|e| {
+            if inputs_ok {
+                target::check_defined(&e, &domain, &cx.inputs, &spans, errors)?;
+            }
+            Some(Target::Expr(e))
+        })
+    };
 
     let params = check_params(&net.params, net.where_token.span, errors);
     // a given but invalid `r` or `eps` has its own error already;
@@ -698,7 +715,8 @@ fn collect_variables(e: &Expr, out: &mut Vec<String>) {
                 out.push(ident.to_string());
             }
         }
-        Expr::Int(_) | Expr::Float(_) | Expr::Call { .. } => {}
+        Expr::Int(_) | Expr::Float(_) => {}
+        Expr::Call { args, .. } => args.iter().for_each(|a| collect_variables(a, out)),
         Expr::Neg { expr, .. } | Expr::Paren { expr, .. } => collect_variables(expr, out),
         Expr::Binary { lhs, rhs, .. } => {
             collect_variables(lhs, out);
@@ -714,7 +732,8 @@ fn collect_variables(e: &Expr, out: &mut Vec<String>) {
 fn has_var(e: &Expr) -> bool {
     match e {
         Expr::Var(_) => true,
-        Expr::Int(_) | Expr::Float(_) | Expr::Call { .. } => false,
+        Expr::Int(_) | Expr::Float(_) => false,
+        Expr::Call { args, .. } => args.iter().any(has_var),
         Expr::Neg { expr, .. } | Expr::Paren { expr, .. } => has_var(expr),
         Expr::Binary { lhs, rhs, .. } => has_var(lhs) || has_var(rhs),
         Expr::Pow { base, exp, .. } => has_var(base) || has_var(exp),
@@ -724,7 +743,8 @@ fn has_var(e: &Expr) -> bool {
 fn find_float(e: &Expr) -> Option<&syn::LitFloat> {
     match e {
         Expr::Float(lit) => Some(lit),
-        Expr::Int(_) | Expr::Var(_) | Expr::Call { .. } => None,
+        Expr::Int(_) | Expr::Var(_) => None,
+        Expr::Call { args, .. } => args.iter().find_map(find_float),
         Expr::Neg { expr, .. } | Expr::Paren { expr, .. } => find_float(expr),
         Expr::Binary { lhs, rhs, .. } => find_float(lhs).or_else(|| find_float(rhs)),
         Expr::Pow { base, exp, .. } => find_float(base).or_else(|| find_float(exp)),
