@@ -1045,7 +1045,7 @@ mod tests {
         assert_eq!(target(quote!(x ^ -1)), "x^-1");
         assert_eq!(
             target(quote!(x ^ (1 / 2) + sin(x, y))),
-            "x^(1/2) + sin(...)"
+            "x^(1/2) + sin(x, y)"
         );
         assert_eq!(target(quote!(x ^ 1.5)), "x^1.5");
         assert_eq!(target(quote!(x ^ y)), "x^y");
@@ -1188,7 +1188,7 @@ mod tests {
                 ..
             })
         ));
-        assert_eq!(net.target.to_string(), "0.5*sin(...)");
+        assert_eq!(net.target.to_string(), "0.5*sin(x)");
     }
 
     #[test]

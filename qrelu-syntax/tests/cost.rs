@@ -141,7 +141,7 @@ fn square24() -> Case {
     Case {
         name: "square24".into(),
         struct_name: "Square",
-        target: Some((c.spec.target, c.error_bound)),
+        target: c.spec.target.poly().cloned().map(|p| (p, c.error_bound)),
         net: c.net,
         tokens,
         points: points(&POINTS_1),
@@ -207,7 +207,7 @@ fn poly(name: &str, degree: u32, r: u32) -> Case {
     Case {
         name: name.into(),
         struct_name: "Poly",
-        target: Some((c.spec.target, c.error_bound)),
+        target: c.spec.target.poly().cloned().map(|p| (p, c.error_bound)),
         net: c.net,
         tokens,
         points: points(&POINTS_3),
