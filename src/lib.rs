@@ -167,8 +167,7 @@
 pub use qrelu_macros::qrelu;
 pub use qrelu_runtime::{
     BlockInfo, CheckError, ConstRational, Elementary, Exact, NetInfo, Network, PartInfo, Scalar,
-    TargetOp, TargetTerm,
-    relu,
+    TargetOp, TargetTerm, relu,
 };
 
 pub mod check {

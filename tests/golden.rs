@@ -139,7 +139,12 @@ fn core_nets() -> Vec<(&'static str, String)> {
     out.push(("FreeTaylor", to_json(&build_unquantized(&taylor).unwrap())));
 
     let mut saddle = NetSpec::new("FreeSaddle", &["x", "y"], x.pow(2).sub(&y.pow(2)));
-    saddle.target = saddle.target.scale(&ratio(1, 4));
+    saddle.target = saddle
+        .target
+        .poly()
+        .expect("a polynomial")
+        .scale(&ratio(1, 4))
+        .into();
     saddle.structure = Structure::Taylor;
     (saddle.n, saddle.grid, saddle.r) = (Some(2), Some(2), Some(3));
     out.push(("FreeSaddle", to_json(&build_unquantized(&saddle).unwrap())));

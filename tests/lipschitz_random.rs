@@ -120,8 +120,8 @@ proptest! {
             prop_assert_eq!(json.eval(&x), qrelu_core::eval::eval(&c.net, &x));
         }
 
-        let terms: Vec<(Exact, u32)> = (0..=spec.target.degree_in(0))
-            .map(|k| (spec.target.coefficient(&[k]), k))
+        let terms: Vec<(Exact, u32)> = (0..=spec.target.poly().expect("a polynomial target").degree_in(0))
+            .map(|k| (spec.target.poly().expect("a polynomial target").coefficient(&[k]), k))
             .filter(|(a, _)| !a.is_zero())
             .collect();
         let cert = certify_1d_with(&c.net, &terms, &Exact::zero(), &Exact::one(), &bound)

@@ -179,7 +179,12 @@ fn info_reports_sizes_and_the_product_tree_is_shared() {
     // Mix = xyz − 2x² + (y² − 2yz + z²)/3: three squares, and y·z is built
     // once and reused by x·y·z, so two ×′ blocks
     let spec = spec_of::<Mix>();
-    let plan = qrelu_core::construct::direct::plan(&spec.target, &spec.domain, 8).unwrap();
+    let plan = qrelu_core::construct::direct::plan(
+        spec.target.poly().expect("a polynomial target"),
+        &spec.domain,
+        8,
+    )
+    .unwrap();
     assert_eq!((plan.squares(), plan.products()), (3, 2));
 }
 

@@ -123,7 +123,11 @@ fn free_networks_meet_their_bounds() {
         let c = free(&case);
         assert_eq!(c.net.codebook(), &Codebook::unquantized());
         assert_eq!(c.spec.quantization, Quantization::Unquantized);
-        let worst = worst_error(&c.net, &case.spec.target, &case.points);
+        let worst = worst_error(
+            &c.net,
+            case.spec.target.poly().expect("a polynomial target"),
+            &case.points,
+        );
         assert!(
             worst <= c.error_bound,
             "{name}: error {worst} above the bound {}",
@@ -193,7 +197,11 @@ fn uniform_quantization_with_eta_from_k_meets_eps() {
         let l = lipschitz(&c.net, &case.spec.domain, &pow2(-DELTA0_EXP)).unwrap();
         let eta = eta_for(&l, Rounding::Floor, &eps, &e0).expect("an η exists");
         let q = uniform(&c.net, &eta, Rounding::Floor).unwrap();
-        let worst = worst_error(&q, &case.spec.target, &case.points);
+        let worst = worst_error(
+            &q,
+            case.spec.target.poly().expect("a polynomial target"),
+            &case.points,
+        );
         assert!(worst <= eps, "{name}: Q_η errs by {worst} > ε = {eps}");
         eprintln!(
             "{name}: K = {:.3e}, η = 2^{}, {} bits per parameter, ε = {:.3e}, measured {:.3e}",

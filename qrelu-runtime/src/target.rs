@@ -298,10 +298,7 @@ mod tests {
         ];
         let x = Exact::new(1.into(), 4.into());
         // |1/4 - 1| / (1/3) + 1/64 = 9/4 + 1/64
-        assert_eq!(
-            run(&program, &[x]),
-            Ok(Exact::new(145.into(), 64.into()))
-        );
+        assert_eq!(run(&program, &[x]), Ok(Exact::new(145.into(), 64.into())));
         let zero = Exact::from_integer(0.into());
         let div0 = [TargetOp::Var(0), TargetOp::Var(0), TargetOp::Div];
         assert_eq!(run(&div0, &[zero]), Err(CheckError::NotExact("/")));

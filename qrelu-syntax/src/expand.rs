@@ -38,10 +38,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use num_traits::{One, ToPrimitive, Zero};
 use proc_macro2::{Ident, TokenStream};
+use qrelu_core::expr::Expr;
 use qrelu_core::net::{Edge, Net, Output, UnitId, UnitKind};
 use qrelu_core::rational::{self, Rational};
 use qrelu_core::{Construction, Poly};
-use qrelu_core::expr::Expr;
 use quote::quote;
 use syn::ext::IdentExt;
 
@@ -869,10 +869,16 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
         let (lo, hi) = (const_rational(lo), const_rational(hi));
         quote!((#lo, #hi))
     });
-    let target = c.spec.target.poly().into_iter().flat_map(|p| p.terms()).map(|(pow, coef)| {
-        let coef = const_rational(coef);
-        quote!(::qrelu::TargetTerm { coef: #coef, pow: &[#(#pow),*] })
-    });
+    let target = c
+        .spec
+        .target
+        .poly()
+        .into_iter()
+        .flat_map(|p| p.terms())
+        .map(|(pow, coef)| {
+            let coef = const_rational(coef);
+            quote!(::qrelu::TargetTerm { coef: #coef, pow: &[#(#pow),*] })
+        });
     let names: Vec<&str> = inputs.iter().map(String::as_str).collect();
     let target_expr = c.spec.target.display_with(&names);
     let mut program = Vec::new();

@@ -378,8 +378,10 @@ fn check_net(net: ast::NetDef, errors: &mut Errors) -> Option<ValidNet> {
         let mut spans = Vec::new();
         let expr = cx.expr(&net.target, &mut Vec::new(), &mut spans, errors);
         // definedness is proved on the domain, so only when every input is valid
-        let domain: Vec<(Rational, Rational)> =
-            inputs.iter().map(|i| (i.lo.clone(), i.hi.clone())).collect();
+        let domain: Vec<(Rational, Rational)> = inputs
+            .iter()
+            .map(|i| (i.lo.clone(), i.hi.clone()))
+            .collect();
         let inputs_ok = errors.count == before && inputs.len() == net.inputs.len();
         expr.and_then(|e| {
             if inputs_ok {
@@ -1214,15 +1216,21 @@ mod tests {
         );
         assert_eq!(
             errors(quote! { net F(x in [-1, 1]) = exp(x) + log(x) where r = 6; }),
-            ["the argument of `log` in `log(x)` reaches -1 at x = -1; the argument of `log` must be > 0 on the whole domain"]
+            [
+                "the argument of `log` in `log(x)` reaches -1 at x = -1; the argument of `log` must be > 0 on the whole domain"
+            ]
         );
         assert_eq!(
             errors(quote! { net F(x) = sqrt(x - 1/2) where r = 6; }),
-            ["the argument of `sqrt` in `sqrt(x - 1/2)` reaches -1/2 at x = 0; the argument of `sqrt` must be ≥ 0 on the whole domain"]
+            [
+                "the argument of `sqrt` in `sqrt(x - 1/2)` reaches -1/2 at x = 0; the argument of `sqrt` must be ≥ 0 on the whole domain"
+            ]
         );
         assert_eq!(
             errors(quote! { net F(x, y) = x/y + x/(y - 1) where r = 6; }),
-            ["the denominator of `x/y` reaches 0 at x = 0, y = 0; a denominator must stay away from 0 on the whole domain"]
+            [
+                "the denominator of `x/y` reaches 0 at x = 0, y = 0; a denominator must stay away from 0 on the whole domain"
+            ]
         );
         assert_eq!(
             errors(

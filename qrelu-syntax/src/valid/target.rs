@@ -67,7 +67,10 @@ impl Context {
             Expr::Var(v) if v == "pi" && !self.inputs.iter().any(|i| i == "pi") => Some(Core::Pi),
             Expr::Var(_) => {
                 let p = self.poly(e, errors)?;
-                let i = p.terms().next().and_then(|(pow, _)| pow.iter().position(|&k| k == 1))?;
+                let i = p
+                    .terms()
+                    .next()
+                    .and_then(|(pow, _)| pow.iter().position(|&k| k == 1))?;
                 Some(Core::Var(i))
             }
             Expr::Paren { expr, .. } => self.expr(expr, path, spans, errors),

@@ -59,7 +59,11 @@ fn made(op: &Op) -> Made {
 /// # Errors
 /// As [`super::plan::plan`].
 pub fn bound_parts(spec: &NetSpec) -> Result<BoundParts, CoreError> {
-    let plan = super::plan::plan(spec.poly("`structure = direct`")?, &spec.domain, spec.r.unwrap_or(1))?;
+    let plan = super::plan::plan(
+        spec.poly("`structure = direct`")?,
+        &spec.domain,
+        spec.r.unwrap_or(1),
+    )?;
     let t = spec.t_or_default();
     if spec.is_unquantized() {
         parts::<Free>(spec, &plan, t)

@@ -34,7 +34,9 @@ pub(crate) fn build<W: Wiring>(mut w: W, spec: &NetSpec, plan: &Plan) -> Result<
         signals.push(signal);
     }
     let mut out = Affine::default();
-    let c0 = spec.poly("`structure = direct`")?.coefficient(&vec![0; spec.inputs.len()]);
+    let c0 = spec
+        .poly("`structure = direct`")?
+        .coefficient(&vec![0; spec.inputs.len()]);
     if !c0.is_zero() {
         w.add_constant(&mut out, &c0, spec)?;
     }

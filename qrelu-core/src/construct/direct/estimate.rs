@@ -11,8 +11,8 @@ use crate::construct::internal;
 use crate::construct::wiring::strict::integer_part;
 use crate::error::CoreError;
 use crate::gadget::weight;
-use crate::rational::{self, Rational};
 use crate::poly::Poly;
+use crate::rational::{self, Rational};
 use crate::spec::NetSpec;
 
 /// An upper bound on the weights of the network of `spec` (with `spec.r`

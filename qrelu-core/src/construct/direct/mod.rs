@@ -35,8 +35,8 @@
 
 pub mod bound;
 pub(crate) mod build;
-pub(crate) mod expr;
 pub(crate) mod estimate;
+pub(crate) mod expr;
 pub mod plan;
 pub(crate) mod resolve;
 
@@ -80,7 +80,11 @@ impl<W: Wiring> Recipe<W> for Direct {
 
     fn resolve(spec: &NetSpec) -> Result<DirectPlan, CoreError> {
         let spec = resolve::resolve::<W>(spec)?;
-        let plan = plan::plan(spec.poly("`structure = direct`")?, &spec.domain, spec.r.unwrap_or(1))?;
+        let plan = plan::plan(
+            spec.poly("`structure = direct`")?,
+            &spec.domain,
+            spec.r.unwrap_or(1),
+        )?;
         Ok(DirectPlan { spec, plan })
     }
 

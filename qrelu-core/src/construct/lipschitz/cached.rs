@@ -515,5 +515,9 @@ fn local_steps(interp: &Interpolant, params: CachedParams, i: u64) -> Result<Ste
 /// Those of [`choose`] and [`Plan::new`].
 #[cfg(test)]
 pub(crate) fn plan(spec: &NetSpec) -> Result<Plan, CoreError> {
-    Plan::with_pruning(spec.poly("`structure = lipschitz`")?, choose(spec)?, spec.tune)
+    Plan::with_pruning(
+        spec.poly("`structure = lipschitz`")?,
+        choose(spec)?,
+        spec.tune,
+    )
 }

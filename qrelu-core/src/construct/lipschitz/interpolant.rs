@@ -269,7 +269,10 @@ pub fn choose(spec: &NetSpec) -> Result<(LipschitzParams, Rational), CoreError> 
         }
         let enclosure = ErrorBound::new(spec.poly("`structure = lipschitz`")?, tau);
         let at = |t: u32| -> Result<Rational, CoreError> {
-            enclosure.bound(&Interpolant::new(spec.poly("`structure = lipschitz`")?, LipschitzParams { tau, t })?)
+            enclosure.bound(&Interpolant::new(
+                spec.poly("`structure = lipschitz`")?,
+                LipschitzParams { tau, t },
+            )?)
         };
         // the finest t first: if it fails, no t does (up to rounding luck)
         let finest = at(*ts.last().unwrap_or(&MAX_T))?;
@@ -406,7 +409,8 @@ pub fn build(
     codebook: Codebook,
 ) -> Result<(Net, Rational), CoreError> {
     let interp = Interpolant::new(spec.poly("`structure = lipschitz`")?, params)?;
-    let bound = ErrorBound::new(spec.poly("`structure = lipschitz`")?, params.tau).bound(&interp)?;
+    let bound =
+        ErrorBound::new(spec.poly("`structure = lipschitz`")?, params.tau).bound(&interp)?;
     let mut b = NetBuilder::new(codebook, &spec.inputs);
     b.set_constants_part(Part::Knots);
     let x = b.input(0);

@@ -132,7 +132,11 @@ impl Recipe<Strict> for Fig4 {
         let plan = if params.intervals() > spec.max_weights {
             None
         } else {
-            Some(cached::Plan::with_pruning(spec.poly("`structure = lipschitz`")?, params, spec.tune)?)
+            Some(cached::Plan::with_pruning(
+                spec.poly("`structure = lipschitz`")?,
+                params,
+                spec.tune,
+            )?)
         };
         Ok(Fig4Plan { spec, params, plan })
     }

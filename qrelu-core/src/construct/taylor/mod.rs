@@ -216,7 +216,12 @@ impl<W: Wiring> Recipe<W> for Taylor {
         let params = TaylorResolved::params(&spec);
         check_r(params.r)?;
         let beta = if W::FREE { Beta::Exact } else { Beta::Rounded };
-        let plan = TaylorPlan::planned(spec.poly("`structure = taylor`")?, params.n, params.grid, beta)?;
+        let plan = TaylorPlan::planned(
+            spec.poly("`structure = taylor`")?,
+            params.n,
+            params.grid,
+            beta,
+        )?;
         let (net, bound) = build::build(W::new(&spec, params.t)?, &plan, params)?;
         let total = bound.total();
         if let Some(eps) = spec.eps.as_ref().filter(|eps| total > **eps) {

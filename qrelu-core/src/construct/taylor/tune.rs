@@ -190,7 +190,12 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
         }
         let params = candidate.params;
         let codebook = Codebook::new(spec.quantization, spec.lambda, params.t)?;
-        let (net, bound) = build_taylor(spec.poly("`structure = taylor`")?, &spec.inputs, params, codebook)?;
+        let (net, bound) = build_taylor(
+            spec.poly("`structure = taylor`")?,
+            &spec.inputs,
+            params,
+            codebook,
+        )?;
         if bound != candidate.bound {
             return Err(internal("a plan's bound differs from the built one"));
         }
@@ -458,7 +463,13 @@ mod tests {
             for c in &tuned.candidates {
                 assert!(c.bound.total() <= eps);
                 let codebook = Codebook::nonlinear(s.lambda, c.params.t).unwrap();
-                let (net, bound) = build_taylor(s.poly("`structure = taylor`").unwrap(), &s.inputs, c.params, codebook).unwrap();
+                let (net, bound) = build_taylor(
+                    s.poly("`structure = taylor`").unwrap(),
+                    &s.inputs,
+                    c.params,
+                    codebook,
+                )
+                .unwrap();
                 assert_eq!(bound, c.bound);
                 let weights = metrics::metrics(&net).weights as u64;
                 assert!(c.estimate >= weights);

@@ -256,9 +256,7 @@ impl<'a, W: Wiring> Lowering<'a, W> {
     /// enclosure.
     fn lin(&mut self, e: &Expr) -> Result<Lin, CoreError> {
         let mut lin = self.lin_of(e)?;
-        let own = e
-            .range(&self.domain, unary::PRECISION)
-            .map_err(undefined)?;
+        let own = e.range(&self.domain, unary::PRECISION).map_err(undefined)?;
         if let Some(r) = lin.range.intersect(&own) {
             lin.range = r;
         }
@@ -284,7 +282,10 @@ impl<'a, W: Wiring> Lowering<'a, W> {
             Expr::Div(a, b) => {
                 let (a, b) = (self.lin(a)?, self.lin(b)?);
                 if b.is_constant() {
-                    let inv = b.constant.recip().ok_or_else(|| undefined("a division by 0"))?;
+                    let inv = b
+                        .constant
+                        .recip()
+                        .ok_or_else(|| undefined("a division by 0"))?;
                     a.scale(&inv)
                 } else {
                     let one = Expr::Const(Rational::one());
@@ -309,7 +310,10 @@ impl<'a, W: Wiring> Lowering<'a, W> {
                 let id = self.operand(&a, 0, false)?;
                 let delta = self.nodes[id].delta.clone();
                 let range = a.range.abs();
-                Lin::node(self.push(Op::Abs(id), range.clone(), delta, Made::Gated), range)
+                Lin::node(
+                    self.push(Op::Abs(id), range.clone(), delta, Made::Gated),
+                    range,
+                )
             }
             Expr::Min(a, b) | Expr::Max(a, b) => {
                 let (a, b) = (self.lin(a)?, self.lin(b)?);
@@ -571,7 +575,13 @@ impl ExprPlan {
             };
             signals.push(s);
         }
-        let out = combine(&mut w, &mut signals, &l.out_terms, &l.out_constant, &self.spec)?;
+        let out = combine(
+            &mut w,
+            &mut signals,
+            &l.out_terms,
+            &l.out_constant,
+            &self.spec,
+        )?;
         w.finish(&out)
     }
 }
@@ -587,7 +597,9 @@ fn combine<W: Wiring>(
 ) -> Result<Affine, CoreError> {
     let mut a = Affine::default();
     for (id, c) in terms {
-        let s = signals.get_mut(*id).ok_or_else(|| internal("a node used before it is made"))?;
+        let s = signals
+            .get_mut(*id)
+            .ok_or_else(|| internal("a node used before it is made"))?;
         if w.add_term(&mut a, s, c, true)? != *c {
             return Err(internal("a coefficient the plan did not expect"));
         }

@@ -76,11 +76,23 @@ fn strict(c: &Construction) {
             assert!(inputs.iter().all(|e| book.contains(&e.weight)));
         }
     }
-    assert!(c.net.output().inputs.iter().all(|e| book.contains(&e.weight)));
+    assert!(
+        c.net
+            .output()
+            .inputs
+            .iter()
+            .all(|e| book.contains(&e.weight))
+    );
     assert!(book.allows_bias(&c.net.output().bias));
 }
 
-fn check(e: Expr, inputs: &[&str], signed: bool, r: u32, f: &dyn Fn(&[f64]) -> f64) -> Construction {
+fn check(
+    e: Expr,
+    inputs: &[&str],
+    signed: bool,
+    r: u32,
+    f: &dyn Fn(&[f64]) -> f64,
+) -> Construction {
     let mut s = spec(e, inputs, signed);
     s.r = Some(r);
     let c = build(&s).unwrap();
@@ -108,19 +120,41 @@ fn every_function_builds_strict_and_within_its_bound() {
     // domain needs one
     let cases: Vec<(Expr, fn(f64) -> f64)> = vec![
         (x().call(Elementary::Exp), f64::exp),
-        (Expr::Add(Box::new(c(2, 1)), Box::new(x())).call(Elementary::Log), |v| (2.0 + v).ln()),
-        (Expr::Add(Box::new(c(1, 1)), Box::new(x())).call(Elementary::Sqrt), |v| (1.0 + v).sqrt()),
-        (Expr::Mul(Box::new(c(3, 1)), Box::new(x())).call(Elementary::Sin), |v| (3.0 * v).sin()),
+        (
+            Expr::Add(Box::new(c(2, 1)), Box::new(x())).call(Elementary::Log),
+            |v| (2.0 + v).ln(),
+        ),
+        (
+            Expr::Add(Box::new(c(1, 1)), Box::new(x())).call(Elementary::Sqrt),
+            |v| (1.0 + v).sqrt(),
+        ),
+        (
+            Expr::Mul(Box::new(c(3, 1)), Box::new(x())).call(Elementary::Sin),
+            |v| (3.0 * v).sin(),
+        ),
         (x().call(Elementary::Cos), f64::cos),
-        (Expr::Mul(Box::new(c(2, 1)), Box::new(x())).call(Elementary::Tanh), |v| (2.0 * v).tanh()),
+        (
+            Expr::Mul(Box::new(c(2, 1)), Box::new(x())).call(Elementary::Tanh),
+            |v| (2.0 * v).tanh(),
+        ),
         (x().call(Elementary::Atan), f64::atan),
         (Expr::Abs(Box::new(x())), f64::abs),
-        (Expr::Div(Box::new(c(1, 1)), Box::new(Expr::Add(Box::new(c(2, 1)), Box::new(x())))), |v| 1.0 / (2.0 + v)),
+        (
+            Expr::Div(
+                Box::new(c(1, 1)),
+                Box::new(Expr::Add(Box::new(c(2, 1)), Box::new(x()))),
+            ),
+            |v| 1.0 / (2.0 + v),
+        ),
     ];
     for (e, f) in cases {
         let text = e.display_with(&["x"]).to_string();
         let c = check(e, &["x"], true, 4, &|v| f(v[0]));
-        eprintln!("{text}: {} weights, bound {}", c.metrics.weights, rational::to_f64(&c.error_bound));
+        eprintln!(
+            "{text}: {} weights, bound {}",
+            c.metrics.weights,
+            rational::to_f64(&c.error_bound)
+        );
     }
 }
 
@@ -128,13 +162,29 @@ fn every_function_builds_strict_and_within_its_bound() {
 fn two_inputs_with_min_max_and_products() {
     let y = Expr::var(1);
     let gap = Expr::Add(
-        Box::new(Expr::Div(Box::new(Expr::Abs(Box::new(Expr::Sub(Box::new(x()), Box::new(y.clone()))))), Box::new(c(2, 1)))),
-        Box::new(Expr::Div(Box::new(Expr::Min(Box::new(x()), Box::new(y.clone()))), Box::new(c(4, 1)))),
+        Box::new(Expr::Div(
+            Box::new(Expr::Abs(Box::new(Expr::Sub(
+                Box::new(x()),
+                Box::new(y.clone()),
+            )))),
+            Box::new(c(2, 1)),
+        )),
+        Box::new(Expr::Div(
+            Box::new(Expr::Min(Box::new(x()), Box::new(y.clone()))),
+            Box::new(c(4, 1)),
+        )),
     );
-    check(gap, &["x", "y"], true, 3, &|v| (v[0] - v[1]).abs() / 2.0 + v[0].min(v[1]) / 4.0);
+    check(gap, &["x", "y"], true, 3, &|v| {
+        (v[0] - v[1]).abs() / 2.0 + v[0].min(v[1]) / 4.0
+    });
     let radial = neg(Expr::Add(Box::new(sq(x())), Box::new(sq(y.clone())))).call(Elementary::Exp);
-    check(radial, &["x", "y"], true, 4, &|v| (-(v[0] * v[0] + v[1] * v[1])).exp());
-    let max_xy = Expr::Max(Box::new(Expr::Mul(Box::new(x()), Box::new(y.clone()))), Box::new(c(0, 1)));
+    check(radial, &["x", "y"], true, 4, &|v| {
+        (-(v[0] * v[0] + v[1] * v[1])).exp()
+    });
+    let max_xy = Expr::Max(
+        Box::new(Expr::Mul(Box::new(x()), Box::new(y.clone()))),
+        Box::new(c(0, 1)),
+    );
     check(max_xy, &["x", "y"], false, 4, &|v| (v[0] * v[1]).max(0.0));
 }
 
@@ -179,7 +229,10 @@ fn eps_and_tune_meet_eps_and_tune_is_no_larger() {
     assert!(tuned.metrics.weights <= plain.metrics.weights);
     let m = measured(&tuned, &|v| 1.0 / (1.0 + (-4.0 * v[0]).exp()));
     assert!(m <= rational::to_f64(&tuned.error_bound));
-    eprintln!("sigmoid: {} weights (tuned {})", plain.metrics.weights, tuned.metrics.weights);
+    eprintln!(
+        "sigmoid: {} weights (tuned {})",
+        plain.metrics.weights, tuned.metrics.weights
+    );
 }
 
 #[test]

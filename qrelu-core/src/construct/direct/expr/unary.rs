@@ -160,7 +160,10 @@ pub(crate) fn interpolate(
     let grid = |q: &Rational| round_down(q, grid_bits);
     let half_tol = tol / rational::int(2);
     while let Some((b, fb)) = stack.pop() {
-        let (a, fa) = (knots[knots.len() - 1].clone(), values[values.len() - 1].clone());
+        let (a, fa) = (
+            knots[knots.len() - 1].clone(),
+            values[values.len() - 1].clone(),
+        );
         let m = grid(&((&a + &b) / rational::int(2)));
         let splittable = m > a && m < b;
         let (ya, yb) = (fa.mid(), fb.mid());
@@ -207,7 +210,11 @@ pub(crate) fn interpolate(
         error: Rational::zero(),
     };
     // the proved error of the realised g̃
-    let ys: Vec<Rational> = interpolant.knots.iter().map(|k| interpolant.eval(k)).collect();
+    let ys: Vec<Rational> = interpolant
+        .knots
+        .iter()
+        .map(|k| interpolant.eval(k))
+        .collect();
     for j in 0..m {
         let (a, b) = (&interpolant.knots[j], &interpolant.knots[j + 1]);
         let e = f
