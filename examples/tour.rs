@@ -1,4 +1,4 @@
-//! A tour of qrelu, in eight tables:
+//! A tour of qrelu, in nine tables:
 //!
 //! 1. the squaring network f_s^r of Prop. 1 for r = 1..=12, weights ±1/2;
 //! 2. polynomials compiled by `qrelu!` (`structure = direct`): x², x·y,
@@ -11,7 +11,10 @@
 //! 7. `tune = smallest` beside the paper's formulas for N, r and t (eqs.
 //!    26–28): weights and exact bounds.
 //! 8. Theorem 2's function-dependent networks (`structure = lipschitz`,
-//!    Fig. 4), one of them block by block beside Table 2.
+//!    Fig. 4), one of them block by block beside Table 2;
+//! 9. targets beyond polynomials — exp, log, sqrt, sin, cos, tanh, atan, a
+//!    sigmoid, abs/min/max, a quotient, and two in two inputs — with the
+//!    size of the same networks with free weights.
 //!
 //! For each network it prints the size the compiler reports in `INFO`, the
 //! a-priori bound and the measured error: *certified* for one input (the
@@ -23,6 +26,7 @@
 use num_traits::Signed;
 use qrelu::check::{certify_1d, sup_error_offset};
 use qrelu::{Exact, Network};
+use qrelu_core::certify::certify_1d_expr;
 use qrelu_core::gadget::weight;
 use qrelu_core::rational::{self, pow2, ratio};
 use qrelu_core::{Codebook, Poly, bound, eval, metrics};
@@ -94,6 +98,34 @@ qrelu::qrelu! {
     pub net WiggleLinear(x) = x^3/3 - x/4 where structure = lipschitz, eps = 1/256, lambda = 5, quantization = linear;
     /// The same, `tune = smallest`: f^T alone wins on a smooth target.
     pub net WiggleTuned(x) = x^3/3 - x/4 where structure = lipschitz, eps = 1/256, tune = smallest;
+    /// Beyond polynomials (`structure = direct`): one-input functions as
+    /// piecewise-linear sub-networks on the enclosed range of their argument.
+    pub net Exp(x in [-1, 1]) = exp(x) where eps = 1/256;
+    /// A bell curve: f_s^r for x², then exp.
+    pub net Bell(x in [-1, 1]) = exp(-x^2) where eps = 1/256;
+    /// log on [1, 2].
+    pub net Log1p(x) = log(1 + x) where eps = 1/256;
+    /// sqrt on [1, 2].
+    pub net Sqrt1p(x) = sqrt(1 + x) where eps = 1/256;
+    /// A sine, scaled to be 1-Lipschitz.
+    pub net Sine(x in [-1, 1]) = sin(3*x)/3 where eps = 1/128;
+    /// A cosine with π.
+    pub net Cosine(x in [-1, 1]) = cos(pi*x)/2 where eps = 1/128;
+    /// tanh.
+    pub net Tanh(x in [-1, 1]) = tanh(2*x) where eps = 1/256;
+    /// atan.
+    pub net Atan(x in [-1, 1]) = atan(x) where eps = 1/256;
+    /// A sigmoid: exp, then a reciprocal; the smallest network for eps.
+    pub net Sigmoid(x in [-1, 1]) = 1/(1 + exp(-4*x)) where eps = 1/64, tune = smallest;
+    /// abs, min and max: exact with ReLUs.
+    pub net Kinks(x in [-1, 1]) = abs(x)/2 + max(x - 1/2, 0) - min(x, -1/4)/4 where r = 1;
+    /// A quotient: x times the reciprocal of 1 + x².
+    pub net Quotient(x) = x/(1 + x^2) where eps = 1/256;
+    /// abs and min in two inputs.
+    pub net Gap(x in [-1, 1], y in [-1, 1]) = abs(x - y)/2 + min(x, y)/4 where eps = 1/256;
+    /// A radial bell in two inputs.
+    pub net Radial(x in [-1, 1], y in [-1, 1]) = exp(-(x^2 + y^2)) where eps = 1/64;
+
     /// f′ = T_6(2x − 1)/2: six sign changes of the derivative.
     pub net Chebyshev(x) = (32/7*(2*x - 1)^7 - 48/5*(2*x - 1)^5 + 6*(2*x - 1)^3 - (2*x - 1) + 32/7 - 48/5 + 6 - 1)/4
         where structure = lipschitz, eps = 1/1000;
@@ -149,40 +181,96 @@ fn long_target<N: Network>() -> String {
     format!("{} = {}", info.name, info.target_text())
 }
 
-/// One table row: the measured error is certified for one input, else the
-/// exact maximum over a non-dyadic grid.
+/// The measured error and how it was measured: certified for one input,
+/// else the maximum over a non-dyadic grid.
+type Measured = (String, String);
+
+/// One table row: the measured error is certified for one input (on the
+/// generated code), else the maximum over a non-dyadic grid.
 fn row<N: Network>() {
-    let info = N::INFO;
-    let (measured, how) = if info.dim() == 1 {
+    let measured = if N::INFO.dim() == 1 {
         match certify_1d::<N>() {
-            Ok(c) => {
-                let tag = match (c.holds, c.attained) {
-                    (false, _) => "FAILS",
-                    (true, true) => "certified, attained",
-                    (true, false) => "certified",
-                };
-                (sci(&c.error), tag.to_owned())
-            }
+            Ok(c) => (sci(&c.error), tag(c.holds, c.attained)),
             Err(e) => ("-".to_owned(), format!("certification failed: {e}")),
         }
     } else {
-        let per_axis = match (info.dim(), info.weights > 5_000) {
-            (2, false) => 40,
-            (2, true) => 12,
-            _ => 9,
-        };
-        match sup_error_offset::<N, Exact>(per_axis) {
-            Ok(s) => (
-                sci(&s.error),
-                format!(
-                    "{} on a {}-point non-dyadic grid",
-                    if s.holds { "holds" } else { "FAILS" },
-                    s.points
-                ),
-            ),
-            Err(e) => ("-".to_owned(), format!("grid check failed: {e}")),
-        }
+        grid::<N>()
     };
+    print_measured::<N>(measured);
+}
+
+/// A row for a target beyond polynomials: one input is certified from the
+/// network's data (the core's build of `INFO`'s spec — the same network —
+/// swept with `certify_1d_expr`), which keeps the tour's build fast: it does
+/// not instantiate the generated code on exact piecewise-affine values.
+fn expr_row<N: Network>() {
+    let info = N::INFO;
+    let measured = if info.dim() == 1 {
+        let spec = NetSpec::from_info(&info);
+        let target = qrelu_core::expr::Expr::from_program(info.target_program);
+        let cert = build(&spec).ok().zip(target).map(|(c, target)| {
+            let (lo, hi) = &spec.domain[0];
+            certify_1d_expr(&c.net, &target, lo, hi, &info.error_bound.to_exact())
+        });
+        match cert {
+            Some(Ok(c)) => (
+                format!("≤{}", sci(&c.upper)),
+                format!("{} (≥ {})", tag(c.holds, c.attained), sci(&c.error)),
+            ),
+            Some(Err(e)) => ("-".to_owned(), format!("certification failed: {e}")),
+            None => (
+                "-".to_owned(),
+                "the network could not be rebuilt".to_owned(),
+            ),
+        }
+    } else {
+        grid::<N>()
+    };
+    print_measured::<N>(measured);
+}
+
+fn tag(holds: bool, attained: bool) -> String {
+    match (holds, attained) {
+        (false, _) => "FAILS",
+        (true, true) => "certified, attained",
+        (true, false) => "certified",
+    }
+    .to_owned()
+}
+
+/// The maximum over a non-dyadic grid: exact where the target is rational,
+/// in f64 for elementary targets.
+fn grid<N: Network>() -> Measured {
+    let info = N::INFO;
+    let per_axis = match (info.dim(), info.weights > 5_000) {
+        (2, false) => 40,
+        (2, true) => 12,
+        _ => 9,
+    };
+    let check = match sup_error_offset::<N, Exact>(per_axis) {
+        Err(qrelu::CheckError::NotExact(_)) => sup_error_offset::<N, f64>(per_axis).map(|s| {
+            (
+                Exact::from_float(s.error).unwrap_or_default(),
+                s.holds,
+                s.points,
+            )
+        }),
+        other => other.map(|s| (s.error, s.holds, s.points)),
+    };
+    match check {
+        Ok((error, holds, points)) => (
+            sci(&error),
+            format!(
+                "{} on a {points}-point non-dyadic grid",
+                if holds { "holds" } else { "FAILS" },
+            ),
+        ),
+        Err(e) => ("-".to_owned(), format!("grid check failed: {e}")),
+    }
+}
+
+fn print_measured<N: Network>((measured, how): Measured) {
+    let info = N::INFO;
     print_row(&[
         target_text::<N>(),
         info.r.map_or("-".to_owned(), |r| r.to_string()),
@@ -269,6 +357,70 @@ fn product_table() {
          lies in [0, ε], so\n2(e_a − e_b − e_c) lies in [−4ε, 2ε]; the measured sup equals 4ε \
          (at x = y = 2^-r)."
     );
+}
+
+/// The weights of the unquantized reference network of `N` (same
+/// construction, free exact weights), and the quantized/free ratio.
+fn free_size<N: Network>() -> String {
+    let spec = NetSpec::from_info(&N::INFO);
+    match qrelu_core::build_unquantized(&spec) {
+        Ok(free) => format!(
+            "{:<12} quantized {:>6}  free {:>5}  ratio {:>5.1}  free bound {}",
+            N::INFO.name,
+            N::INFO.weights,
+            free.metrics.weights,
+            N::INFO.weights as f64 / free.metrics.weights as f64,
+            sci(&free.error_bound)
+        ),
+        Err(e) => format!("{:<12} free reference failed: {e}", N::INFO.name),
+    }
+}
+
+/// Table 9: targets beyond polynomials.
+fn elementary_table() {
+    println!(
+        "\n9. beyond polynomials (structure = direct): exp, log, sqrt, sin, cos, tanh, atan, \
+         quotients through\npiecewise-linear sub-networks on the enclosed range of their \
+         argument; abs, min, max exactly with ReLUs\n"
+    );
+    header();
+    expr_row::<Exp>();
+    expr_row::<Bell>();
+    expr_row::<Log1p>();
+    expr_row::<Sqrt1p>();
+    expr_row::<Sine>();
+    expr_row::<Cosine>();
+    expr_row::<Tanh>();
+    expr_row::<Atan>();
+    expr_row::<Sigmoid>();
+    expr_row::<Kinks>();
+    expr_row::<Quotient>();
+    expr_row::<Gap>();
+    expr_row::<Radial>();
+    println!("{}", long_target::<Kinks>());
+    println!(
+        "bound: each node's error propagated through the enclosed Lipschitz constants of what \
+         reads it;\nmeasured: certified by branch and bound over rigorous enclosures (1-D, \
+         within 1%), on a grid in 2-D.\n\nthe size of quantization: the same construction \
+         with free exact weights (build_unquantized)\n"
+    );
+    for line in [
+        free_size::<Exp>(),
+        free_size::<Bell>(),
+        free_size::<Log1p>(),
+        free_size::<Sqrt1p>(),
+        free_size::<Sine>(),
+        free_size::<Cosine>(),
+        free_size::<Tanh>(),
+        free_size::<Atan>(),
+        free_size::<Sigmoid>(),
+        free_size::<Kinks>(),
+        free_size::<Quotient>(),
+        free_size::<Gap>(),
+        free_size::<Radial>(),
+    ] {
+        println!("  {line}");
+    }
 }
 
 /// Table 6: `tune = smallest` beside the paper's formulas for N, r and t.
@@ -709,6 +861,8 @@ fn main() {
          used (at most min(T, 3^m)), which\nread its m steps (Table 2's B_f*3 weights); B_f*3: \
          the two sums; B_s1: the tent iterates (log T layers)."
     );
+
+    elementary_table();
 
     println!(
         "\nthis tour writes no pictures; the studies do: `cargo run --release --example theorem1` \

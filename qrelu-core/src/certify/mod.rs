@@ -13,6 +13,7 @@
 
 mod enclose;
 mod exact;
+pub mod expr;
 mod piece;
 mod surd;
 
@@ -273,18 +274,18 @@ pub fn certify_1d<N: Network>() -> Result<Certified, CheckError> {
     if info.dim() != 1 {
         return Err(CheckError::NotOneDimensional { dim: info.dim() });
     }
-    let target = Poly::from_info(info)?;
     let (lo, hi) = match info.domain.first() {
         Some((lo, hi)) => (lo.to_exact(), hi.to_exact()),
         None => return Err(CheckError::Unsupported("a network without a domain")),
     };
-    certify(
-        &Generated::<N>(core::marker::PhantomData),
-        target,
-        &lo,
-        &hi,
-        &info.error_bound.to_exact(),
-    )
+    let generated = Generated::<N>(core::marker::PhantomData);
+    if !info.is_polynomial() {
+        let target = crate::expr::Expr::from_program(info.target_program)
+            .ok_or(CheckError::Unsupported("a malformed target program"))?;
+        return certify_1d_expr(&generated, &target, &lo, &hi, &info.error_bound.to_exact());
+    }
+    let target = Poly::from_info(info)?;
+    certify(&generated, target, &lo, &hi, &info.error_bound.to_exact())
 }
 
 /// A one-input function the certified check can sweep: anything that
@@ -340,6 +341,32 @@ pub fn certify_1d_with<F: Evaluate>(
     bound: &Exact,
 ) -> Result<Certified, CheckError> {
     certify(f, Poly::from_terms(target)?, lo, hi, bound)
+}
+
+/// [`certify_1d_with`] for a target that is not a polynomial (an
+/// expression of the DSL in `x_0`): branch and bound with rigorous
+/// enclosures ([`expr`]) until the upper bound is within 1% of the lower
+/// bound, which is attained at `worst_x` (`exact` is false, `target` is the
+/// midpoint of a narrow enclosure of the target's value there).
+///
+/// # Errors
+/// An inverted domain ([`CheckError::EmptyGrid`]); a target not defined on
+/// a piece ([`CheckError::Unsupported`]); errors of the evaluation.
+pub fn certify_1d_expr<F: Evaluate>(
+    f: &F,
+    target: &crate::expr::Expr,
+    lo: &Exact,
+    hi: &Exact,
+    bound: &Exact,
+) -> Result<Certified, CheckError> {
+    if lo > hi {
+        return Err(CheckError::EmptyGrid);
+    }
+    let mut check = expr::ExprCheck::new(target, bound);
+    let pieces = sweep(f, lo, hi, |x0, x1, a, c| check.piece(x0, x1, a, c))?;
+    check.finish(pieces).ok_or(CheckError::Unsupported(
+        "a target without an enclosure on the domain",
+    ))
 }
 
 fn certify<F: Evaluate>(

@@ -111,7 +111,7 @@ impl Shape {
                 out[k] = out[k].add(&a[i].mul(&b[j]));
             }
         }
-        out.into_iter().map(|x| x.round_out(self.p)).collect()
+        out.into_iter().map(|x| x.tame(self.p)).collect()
     }
 
     /// `Σ_k c_k s^k` with `s` the series without its constant term.

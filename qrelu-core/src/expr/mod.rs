@@ -270,7 +270,7 @@ impl Expr {
             Expr::Min(a, b) => child(0, a)?.min(&child(1, b)?),
             Expr::Max(a, b) => child(0, a)?.max(&child(1, b)?),
         }
-        .round_out(p))
+        .tame(p))
     }
 
     /// An enclosure of the value at the rational point `x` no wider than

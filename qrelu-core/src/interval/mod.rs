@@ -142,6 +142,28 @@ impl Interval {
         }
     }
 
+    /// The interval with each end that is *long* — numerator and
+    /// denominator together above `2p` bits — rounded outward onto the grid
+    /// 2^(−p), and short ends kept exact. Contains `self`. Enclosures use it
+    /// to bound the growth of exact arithmetic while computations on small
+    /// rationals (`abs(x - 1/3)` at `x = 1/5`) stay exact, so that an error
+    /// attained on a whole interval can be decided.
+    pub fn tame(&self, p: u32) -> Interval {
+        let long = |q: &Rational| q.numer().bits() + q.denom().bits() > 2 * u64::from(p);
+        Interval {
+            lo: if long(&self.lo) {
+                round_down(&self.lo, p)
+            } else {
+                self.lo.clone()
+            },
+            hi: if long(&self.hi) {
+                round_up(&self.hi, p)
+            } else {
+                self.hi.clone()
+            },
+        }
+    }
+
     /// `[lo + o.lo, hi + o.hi]`.
     pub fn add(&self, o: &Interval) -> Interval {
         Interval {
