@@ -137,9 +137,19 @@ impl Wiring for Strict {
     }
 
     fn abs(&mut self, s: &mut StrictSignal) -> Outcome<Self> {
-        // |s|/2 from the gates (B_abs), worth |s| at exponent 1
+        // |s|/2 from the gates (B_abs), gated twice into units of its own:
+        // ½σ(|s|/2) + ½σ(|s|/2) = |s|/2, worth |s| at exponent 1. Fresh
+        // units, because a sum that reads both s and |s| would otherwise add
+        // two coefficients on the same gate copy (1 is no codebook value).
         let form = s.half_abs(&mut self.b)?;
-        Ok(StrictSignal::new(form, 1, true))
+        self.b.begin_block("abs");
+        let built = (|| {
+            let a = self.b.relu("a", Rational::zero(), &form.terms)?;
+            let b = self.b.relu("a", Rational::zero(), &form.terms)?;
+            Ok(StrictSignal::new(LinearForm::halves(&[a, b]), 1, true))
+        })();
+        self.b.end_block();
+        built
     }
 
     fn add_term(

@@ -14,6 +14,9 @@ fn x() -> Expr {
     Expr::var(0)
 }
 
+/// A target in f64, for the measured error.
+type F64Fn = fn(f64) -> f64;
+
 fn sq(e: Expr) -> Expr {
     Expr::Pow(Box::new(e), 2)
 }
@@ -118,7 +121,7 @@ fn bell_curve() {
 fn every_function_builds_strict_and_within_its_bound() {
     // f(x) on [-1, 1] for each elementary function, with a shift where the
     // domain needs one
-    let cases: Vec<(Expr, fn(f64) -> f64)> = vec![
+    let cases: Vec<(Expr, F64Fn)> = vec![
         (x().call(Elementary::Exp), f64::exp),
         (
             Expr::Add(Box::new(c(2, 1)), Box::new(x())).call(Elementary::Log),
