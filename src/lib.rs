@@ -1,6 +1,8 @@
 //! # qrelu — quantized ReLU networks, compiled from one line
 //!
-//! `qrelu!` turns a target polynomial and precision parameters into a ReLU
+//! `qrelu!` turns a target — a polynomial, or an expression with `exp log
+//! sqrt sin cos tanh atan abs min max`, quotients and `pi` — and precision
+//! parameters into a ReLU
 //! network whose every weight is drawn from a codebook of λ values — for
 //! λ = 2 just {−1/2, 1/2} — and emits it at compile time as fully unrolled
 //! Rust with exact rational weights and an exact a-priori error bound. It
@@ -43,6 +45,23 @@
 //! assert!(s.holds, "{s}");
 //! assert_eq!(Product::INFO.structure, "direct");
 //! assert!(Product::INFO.codebook.len() == 3);
+//! ```
+//!
+//! Targets that are not polynomials build with `direct` too: products
+//! through ×′, `abs`/`min`/`max` exactly with ReLUs, each function and
+//! reciprocal as a piecewise-linear sub-network on the enclosed range of
+//! its argument, with a proved bound; the generated `target` evaluates
+//! them in `f64`/`f32` (libm) and refuses exact rationals.
+//!
+//! ```
+//! qrelu::qrelu! {
+//!     pub net Bell(x in [-1, 1]) = exp(-x^2) where eps = 1/64;
+//! }
+//! assert_eq!(Bell::INFO.target_expr, "exp(-x^2)");
+//! let x = 0.375_f64;
+//! let error = (Bell::eval(x) - Bell::target(x).unwrap()).abs();
+//! assert!(error <= 1.0 / 64.0);
+//! assert!(Bell::target(qrelu::Exact::from_integer(0.into())).is_err());
 //! ```
 //!
 //! **`taylor`** (Theorem 1): the function-independent network for targets in

@@ -12,8 +12,10 @@
 //! `qrelu-net/1` exporter ([`export`]). For targets beyond polynomials,
 //! [`expr`] holds the expression tree with rigorous enclosures of its
 //! values, ranges and derivatives, over the interval arithmetic and
-//! elementary functions of [`interval`] (the constructions do not use them
-//! yet).
+//! elementary functions of [`interval`]; `structure = direct` lowers such
+//! targets node by node (`construct::direct::expr`), and
+//! [`certify::certify_1d_expr`] certifies them (the Taylor and Lipschitz
+//! structures take polynomials only, for now).
 //!
 //! It depends on qrelu-runtime (for [`Scalar`](qrelu_runtime::Scalar) and
 //! the exact type), not the other way round: generated code needs only the
