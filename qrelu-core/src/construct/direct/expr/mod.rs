@@ -411,13 +411,13 @@ impl<'a, W: Wiring> Lowering<'a, W> {
             k -= 1;
         }
         for _ in 0..64 {
+            let before = self.nodes.len();
             let id = self.operand(lin, k, true)?;
             if self.reach(id) <= Rational::one() {
                 return Ok((id, k));
             }
-            if id + 1 == self.nodes.len() && !matches!(self.nodes[id].op, Op::Input(_)) {
-                self.nodes.pop();
-            }
+            // drop the node this attempt made (never one made before it)
+            self.nodes.truncate(before);
             k += 1;
         }
         Err(internal("a factor that does not fit [-1, 1]"))
