@@ -8,10 +8,13 @@ use crate::spec::Param;
 
 /// What part of a specification an error is about, so that the macro can
 /// point at the right token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Subject {
-    /// The target polynomial.
+    /// The target.
     Target,
+    /// A sub-expression of a target that is not a polynomial, by its path
+    /// from the root ([`crate::expr::Path`]).
+    TargetPart(crate::expr::Path),
     /// The domain of input `i`.
     Domain(usize),
     /// A parameter of the DSL.
@@ -84,7 +87,7 @@ impl CoreError {
     pub fn subject(&self) -> Subject {
         match self {
             CoreError::InvalidParameter { subject, .. }
-            | CoreError::Unsupported { subject, .. } => *subject,
+            | CoreError::Unsupported { subject, .. } => subject.clone(),
             CoreError::TooLarge { .. } => Subject::Param(Param::MaxWeights),
             _ => Subject::Net,
         }

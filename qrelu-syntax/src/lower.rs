@@ -38,12 +38,19 @@ pub fn spec(net: &ValidNet) -> NetSpec {
     }
 }
 
-/// The tokens an error points at: the whole target; a domain; a parameter
+/// The tokens an error points at: the whole target, or the part of it
+/// the error names; a domain; a parameter
 /// from its key to its value (`structure = taylor`), or `where` when the
 /// parameter is absent; else the net's name.
 fn range_of(net: &ValidNet, err: &CoreError) -> SpanRange {
     match err.subject() {
         Subject::Target => net.target_range,
+        Subject::TargetPart(path) => net
+            .target_spans
+            .iter()
+            .rev()
+            .find(|(p, _)| p == &path)
+            .map_or(net.target_range, |(_, s)| *s),
         Subject::Domain(i) => SpanRange::single(
             net.inputs
                 .get(i)

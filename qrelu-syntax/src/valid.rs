@@ -59,6 +59,10 @@ pub struct ValidNet {
     /// The target's first and last token, for errors that underline it all
     /// (`syn::Error::new_spanned(target_range, ..)`).
     pub target_range: SpanRange,
+    /// The tokens of each sub-expression of a target that is not a
+    /// polynomial, by [`Path`](qrelu_core::expr::Path) (empty for a
+    /// polynomial), for errors about a part of it.
+    pub target_spans: Vec<(qrelu_core::expr::Path, SpanRange)>,
     /// The parameters.
     pub params: Params,
 }
@@ -372,10 +376,10 @@ fn check_net(net: ast::NetDef, errors: &mut Errors) -> Option<ValidNet> {
         net: net.name.to_string(),
         inputs: names,
     };
+    let mut spans = Vec::new();
     let target = if target::is_polynomial(&net.target, &cx.inputs) {
         cx.poly(&net.target, errors).map(Target::Poly)
     } else {
-        let mut spans = Vec::new();
         let expr = cx.expr(&net.target, &mut Vec::new(), &mut spans, errors);
         // definedness is proved on the domain, so only when every input is valid
         let domain: Vec<(Rational, Rational)> = inputs
@@ -407,6 +411,7 @@ fn check_net(net: ast::NetDef, errors: &mut Errors) -> Option<ValidNet> {
     }
     Some(ValidNet {
         target_range: net.target.span_range(),
+        target_spans: spans,
         attrs: net.attrs,
         vis: net.vis,
         name: Name { ident: net.name },

@@ -1,12 +1,50 @@
-//! The Taylor expansion of eq. 15, exactly: the coefficients
-//! `q_ν = D^ν p/ν!` of a polynomial target at any point
-//! ([`Expansion`]), the multi-indices `ν` they are indexed by, and the
-//! grid points `m/N` of Theorem 1 in the order the network visits them.
+//! The Taylor expansion of eq. 15: the coefficients `q_ν = D^ν f/ν!` of
+//! a target at any point — exactly for a polynomial ([`Expansion`]),
+//! enclosed for any other expression ([`Source::Expr`], through
+//! [`Expr::taylor_coefficients`]) — the multi-indices `ν` they are indexed
+//! by, and the grid points `m/N` of Theorem 1 in the order the network
+//! visits them.
 
 use num_bigint::BigInt;
 use num_traits::One;
 
+use crate::expr::Expr;
 use crate::rational::Rational;
+use crate::spec::Target;
+
+/// Where a plan takes the Taylor coefficients of its target from.
+#[derive(Clone, Debug)]
+pub(crate) enum Source {
+    /// A polynomial: exact coefficients in integer arithmetic.
+    Poly(Expansion),
+    /// Any other expression in `d` inputs: enclosures of the coefficients
+    /// at the grid points and of the order-`n` coefficients over the
+    /// support of each bump (the plan's module docs).
+    Expr {
+        /// the target
+        expr: Expr,
+        /// its number of inputs
+        d: usize,
+    },
+}
+
+impl Source {
+    /// The source of `target`, a function of `d` inputs.
+    pub(crate) fn new(target: &Target, d: usize) -> Self {
+        match target {
+            Target::Poly(p) => Source::Poly(Expansion::new(p)),
+            Target::Expr(e) => Source::Expr { expr: e.clone(), d },
+        }
+    }
+
+    /// The number of inputs.
+    pub(crate) fn d(&self) -> usize {
+        match self {
+            Source::Poly(e) => e.d,
+            Source::Expr { d, .. } => *d,
+        }
+    }
+}
 
 /// Every multi-index of `d` entries with `|ν| < n`, by increasing order
 /// (within one order, in lexicographic order of the exponent vectors).

@@ -1,16 +1,18 @@
 //! `structure = taylor`: the function-independent network of Theorem 1
-//! (Section 4.3, eqs. 11–30), for polynomial targets in F_{d,n} on
-//! `[0, 1]^d`, with `n` and either `N` and `r` or `eps`. Every codebook
+//! (Section 4.3, eqs. 11–30), for targets in F_{d,n} on `[0, 1]^d` —
+//! polynomials, with exact Taylor coefficients, and any other expression
+//! of the DSL, with enclosed ones (`plan.rs`, "Targets that are not
+//! polynomials") — with `n` and either `N` and `r` or `eps`. Every codebook
 //! works, the linear one of Section 4.4 included (its weight tries use the
 //! powers of two it holds), and so do free weights (the unquantized
 //! reference: exact β, no rounding).
 //!
 //! | step | file | what |
 //! | --- | --- | --- |
-//! | check | `check.rs` | `n`, `N`, the domain `[0, 1]^d`, and the target in F_{d,n} (eq. 1) |
+//! | check | `check.rs` | `n`, `N`, the domain `[0, 1]^d`, and the target in F_{d,n} (eq. 1), proved exactly or from derivative enclosures |
 //! | resolve | `resolve.rs`, `tune.rs` | `N`, `r`, `t` from `eps` (eqs. 26–28), or the `tune = smallest` search |
 //! | bumps | `bumps.rs` | the partition of unity ψ_m (eqs. 11–13): B_s, B_h |
-//! | expansion | `expansion.rs` | the Taylor coefficients at the grid points (eq. 15) |
+//! | expansion | `expansion.rs` | the Taylor coefficients at the grid points (eq. 15), exact or enclosed |
 //! | plan | `plan.rs` | β (eq. 17), γ, and the exact bound without building (eqs. 15–24) |
 //! | estimate | `estimate.rs` | the weights, before building |
 //! | build | `build.rs` | the network, for either wiring (eqs. 19–24) |
@@ -91,10 +93,14 @@ pub(crate) mod resolve;
 pub(crate) mod tune;
 
 #[cfg(test)]
+mod expr_tests;
+#[cfg(test)]
 mod tests;
 
 pub use bumps::{bump_network, partition_of_unity};
-pub use check::check_smoothness;
+pub use check::{
+    SMOOTHNESS_BOXES, check_expr_smoothness, check_smoothness, check_target_smoothness,
+};
 pub use plan::TaylorPlan;
 use tune::Tuned;
 
@@ -107,6 +113,7 @@ use crate::net::Net;
 use crate::quantize::Codebook;
 use crate::rational::{self, Rational};
 use crate::spec::{NetSpec, Param};
+use expansion::Source;
 use plan::Beta;
 
 /// The parameters of Theorem 1's network (the DSL's `n`, `N`, `r`, `t`).
@@ -217,7 +224,7 @@ impl<W: Wiring> Recipe<W> for Taylor {
         check_r(params.r)?;
         let beta = if W::FREE { Beta::Exact } else { Beta::Rounded };
         let plan = TaylorPlan::planned(
-            spec.poly("`structure = taylor`")?,
+            &Source::new(&spec.target, spec.inputs.len()),
             params.n,
             params.grid,
             beta,
@@ -289,7 +296,7 @@ fn missed_eps(
     }
 }
 
-/// Theorem 1's network for the polynomial `target` on `[0, 1]^d` in the
+/// Theorem 1's network for the target of `source` on `[0, 1]^d` in the
 /// strict `codebook`, with the parameters `params`, and its exact bound by
 /// part — what [`crate::construct::build`] makes for `structure = taylor`,
 /// without the passes, for a codebook of the caller's choice.
@@ -297,13 +304,13 @@ fn missed_eps(
 /// # Errors
 /// `n = 0`, `N = 0`, `r` out of range; builder errors.
 pub(crate) fn build_taylor(
-    target: &crate::Poly,
+    source: &Source,
     inputs: &[String],
     params: TaylorParams,
     codebook: Codebook,
 ) -> Result<(Net, TaylorBound), CoreError> {
     check_r(params.r)?;
-    let plan = TaylorPlan::new(target, params.n, params.grid)?;
+    let plan = TaylorPlan::planned(source, params.n, params.grid, Beta::Rounded)?;
     build::build(
         Strict::with_codebook(codebook, params.t, inputs),
         &plan,

@@ -4,16 +4,43 @@
 //! every term at every grid point — and adds the ×′ errors for `r`
 //! (eqs. 21–24) and the coefficients Prop. 3 realises for `t`, exactly,
 //! in integer arithmetic.
+//!
+//! # Targets that are not polynomials
+//!
+//! For any other target in F_{d,n} the plan is the same but for the
+//! Taylor part at each grid point `a = m/N` (`ρ = 2/(3N)`, the radius of
+//! the support of ψ_m):
+//!
+//! - **β** (eq. 17): the Taylor coefficients `c_ν = D^ν f(a)/ν!`,
+//!   `|ν| < n`, are enclosed in Taylor-mode interval arithmetic at the
+//!   point ([`Expr::taylor_coefficients`], 128 bits); `β_ν = j·(1/n)(d/N)^(n−|ν|)`
+//!   with `j` the integer nearest to the enclosure's midpoint over that
+//!   step, and the rounding part of the bound is `max |c − β|·ρ^|ν|` over
+//!   the whole enclosure — its width is counted, not assumed away. (The
+//!   free-weight reference takes `β` = the midpoint to `2^−96`, likewise
+//!   counted.)
+//! - **the tail** (eqs. 15, 18): Lagrange's remainder,
+//!   `|f(x) − T_m(x)| ≤ Σ_{|ν|=n} sup|D^ν f/ν!|·ρ^n` with the suprema
+//!   enclosed over the support `[a − ρ, a + ρ]^d ∩ [0, 1]^d` (the segment
+//!   from a to any x in it stays inside), or eq. 18's class bound
+//!   `(d^n/n!)·ρ^n` — valid since the check proved every `|D^ν f| ≤ 1` —
+//!   when that is smaller or the enclosure fails (a kink for `n = 1`).
+//!
+//! The terms, their γ and the ×′ and coefficient parts follow from the `j`
+//! exactly as for a polynomial, so the bound of the built network is this
+//! plan's, rigorously (the tests build and compare).
 
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
 use super::TaylorBound;
 use super::estimate::{Parts, live_point_cost};
-use super::expansion::{Expansion, grid_points, orders_below, orders_count};
+use super::expansion::{Expansion, Source, grid_points, orders_below, orders_count};
 use crate::construct::direct::plan;
 use crate::construct::internal;
 use crate::error::{CoreError, Subject};
+use crate::expr::Expr;
+use crate::interval::Interval;
 use crate::rational::Rational;
 use crate::spec::Param;
 
@@ -143,6 +170,194 @@ impl Grid {
     }
 }
 
+/// The Taylor part and the terms at each grid point, for either source.
+enum Points<'a> {
+    Poly(&'a Expansion, Grid),
+    Expr(ExprPoints<'a>),
+}
+
+impl<'a> Points<'a> {
+    fn new(source: &'a Source, n: u32, grid: u64, beta: Beta) -> Self {
+        match source {
+            Source::Poly(e) => Points::Poly(e, Grid::new(e, n, grid, beta)),
+            Source::Expr { expr, d } => Points::Expr(ExprPoints::new(expr, *d, n, grid, beta)),
+        }
+    }
+
+    /// Per order `k < n`, `γ = j·a/q` as `(a, q)`: for the rounded β
+    /// `(d^(n−k)·2^k, n·N^n·3^k)`; for the exact β `(2^k, D·3^k·N^k)` with
+    /// `β = j/D` (`D = L·N^deg` for a polynomial, `2^EXPR_BETA_BITS`
+    /// otherwise).
+    fn gamma(&self, d: usize) -> Vec<(BigInt, BigInt)> {
+        let (n, grid, beta, value_den) = match self {
+            Points::Poly(e, g) => (
+                g.n,
+                &g.grid_powers[1],
+                g.beta,
+                &e.denominator * &g.grid_powers[e.degree as usize],
+            ),
+            Points::Expr(x) => (x.n, &x.big_n, x.beta, BigInt::one() << EXPR_BETA_BITS),
+        };
+        let three = |k: u32| num_traits::pow(BigInt::from(3), k as usize);
+        let power = |k: u32| num_traits::pow(grid.clone(), k as usize);
+        (0..n)
+            .map(|k| match beta {
+                Beta::Rounded => (
+                    num_traits::pow(BigInt::from(d), (n - k) as usize) * (BigInt::one() << k),
+                    BigInt::from(n) * power(n) * three(k),
+                ),
+                Beta::Exact => (BigInt::one() << k, &value_den * three(k) * power(k)),
+            })
+            .collect()
+    }
+
+    /// The Taylor part of the bound at the grid point `m` and its terms
+    /// with `β ≠ 0` ([`Grid::point`], [`ExprPoints::at`]).
+    fn at(&self, m: &[u64]) -> Result<(Rational, Vec<Term>), CoreError> {
+        match self {
+            Points::Poly(e, g) => {
+                let (part, terms) = g.point(e, m);
+                Ok((Rational::new(part, g.taylor_den.clone()), terms))
+            }
+            Points::Expr(x) => x.at(m),
+        }
+    }
+}
+
+/// Working precision, in bits, of the enclosures of a non-polynomial
+/// target's Taylor coefficients.
+const EXPR_PRECISION: u32 = 128;
+
+/// The exact β of a non-polynomial target's free-weight network are the
+/// midpoints of their enclosures rounded to multiples of `2^−EXPR_BETA_BITS`
+/// (the difference is counted in the Taylor part).
+const EXPR_BETA_BITS: u32 = 96;
+
+/// The grid points of a non-polynomial target (module docs, "Targets
+/// that are not polynomials").
+struct ExprPoints<'a> {
+    expr: &'a Expr,
+    n: u32,
+    big_n: BigInt,
+    beta: Beta,
+    /// `ρ^k = (2/(3N))^k`, `k ≤ n`
+    rho: Vec<Rational>,
+    /// per order `k < n`: the grid step `(1/n)(d/N)^(n−k)` of eq. 17
+    steps: Vec<Rational>,
+    /// `d^n/n!`: `Σ_{|ν|=n} 1/ν!`, the order-`n` remainder's factor for
+    /// any target in F_{d,n} (eq. 18)
+    class: Rational,
+}
+
+impl<'a> ExprPoints<'a> {
+    fn new(expr: &'a Expr, d: usize, n: u32, grid: u64, beta: Beta) -> Self {
+        let big = Rational::from_integer(grid.into());
+        let rho = Rational::new(2.into(), BigInt::from(grid) * 3);
+        let rho = (0..=n)
+            .map(|k| num_traits::pow(rho.clone(), k as usize))
+            .collect();
+        let ratio = Rational::from_integer(d.into()) / &big;
+        let steps = (0..n)
+            .map(|k| {
+                num_traits::pow(ratio.clone(), (n - k) as usize) / Rational::from_integer(n.into())
+            })
+            .collect();
+        let factorial: BigInt = (1..=n).map(BigInt::from).product();
+        let class = Rational::new(num_traits::pow(BigInt::from(d), n as usize), factorial);
+        ExprPoints {
+            expr,
+            n,
+            big_n: BigInt::from(grid),
+            beta,
+            rho,
+            steps,
+            class,
+        }
+    }
+
+    /// At `a = m/N`: the Taylor part `Σ_{|ν|<n} max|c_ν − β_ν|·ρ^|ν| +
+    /// R·ρ^n` — `c_ν` ranging over the enclosure of `D^ν f(a)/ν!`, `R` the
+    /// smaller of `Σ_{|ν|=n} sup|D^ν f/ν!|` enclosed over the support of
+    /// the bump (Lagrange's remainder) and the class bound `d^n/n!` — and
+    /// the terms with `β ≠ 0`.
+    fn at(&self, m: &[u64]) -> Result<(Rational, Vec<Term>), CoreError> {
+        let grid = Rational::from_integer(self.big_n.clone());
+        let a: Vec<Rational> = m
+            .iter()
+            .map(|&k| Rational::from_integer(k.into()) / &grid)
+            .collect();
+        let point: Vec<Interval> = a.iter().cloned().map(Interval::point).collect();
+        let coefficients = self
+            .expr
+            .taylor_coefficients(&point, self.n - 1, EXPR_PRECISION)
+            .map_err(|e| undefined_at(&a, &e))?;
+        let mut part = Rational::zero();
+        let mut terms = Vec::new();
+        for (i, (nu, c)) in coefficients.iter().enumerate() {
+            let k = nu.iter().sum::<u32>();
+            let (j, beta) = match self.beta {
+                Beta::Rounded => {
+                    let step = &self.steps[k as usize];
+                    let j = (c.mid() / step).round().to_integer();
+                    let beta = Rational::from_integer(j.clone()) * step;
+                    (j, beta)
+                }
+                Beta::Exact => {
+                    let unit = BigInt::one() << EXPR_BETA_BITS;
+                    let j = (c.mid() * Rational::from_integer(unit.clone()))
+                        .round()
+                        .to_integer();
+                    let beta = Rational::new(j.clone(), unit);
+                    (j, beta)
+                }
+            };
+            let miss = (c.lo() - &beta).abs().max((c.hi() - &beta).abs());
+            part += miss * &self.rho[k as usize];
+            if !j.is_zero() {
+                terms.push(Term { nu: i, order: k, j });
+            }
+        }
+        // the support of ψ_m within [0, 1]^d: |x_l − a_l| < ρ = 2/(3N)
+        let rho = &self.rho[1];
+        let support: Vec<Interval> = a
+            .iter()
+            .map(|x| {
+                let lo = (x - rho).max(Rational::zero());
+                let hi = (x + rho).min(Rational::one());
+                Interval::hull_of(lo, hi)
+            })
+            .collect();
+        let enclosed = self
+            .expr
+            .taylor_coefficients(&support, self.n, EXPR_PRECISION)
+            .ok()
+            .map(|c| {
+                c.iter()
+                    .filter(|(nu, _)| nu.iter().sum::<u32>() == self.n)
+                    .fold(Rational::zero(), |acc, (_, c)| acc + c.mag())
+            });
+        let remainder = match enclosed {
+            Some(e) if e < self.class => e,
+            _ => self.class.clone(),
+        };
+        part += remainder * &self.rho[self.n as usize];
+        Ok((part, terms))
+    }
+}
+
+/// The refusal when a target's Taylor coefficients cannot be enclosed at
+/// a grid point (the F_{d,n} check passed, so this is not expected).
+fn undefined_at(a: &[Rational], e: &crate::expr::derive::DeriveError) -> CoreError {
+    let at: Vec<String> = a.iter().map(crate::rational::display).collect();
+    CoreError::InvalidParameter {
+        subject: Subject::Target,
+        message: format!(
+            "the Taylor coefficients of the target at ({}) could not be enclosed: {e}",
+            at.join(", ")
+        ),
+    }
+}
+
 /// One term of a grid point: `β_ν = j·q_|ν|` (eq. 17, `j ≠ 0`), so that
 /// `γ = β_ν·ρ^|ν| = j·d^(n−k)·2^k / (n·N^n·3^k)` with `k = |ν|` — or for
 /// the exact β, `γ = j·2^k/(L·N^deg·3^k·N^k)` with `j = V_ν`.
@@ -259,7 +474,12 @@ impl TaylorPlan {
     /// # Errors
     /// `n = 0` or `N = 0`.
     pub fn new(target: &crate::Poly, n: u32, grid: u64) -> Result<Self, CoreError> {
-        Self::planned(target, n, grid, Beta::Rounded)
+        Self::planned(
+            &Source::Poly(Expansion::new(target)),
+            n,
+            grid,
+            Beta::Rounded,
+        )
     }
 
     /// The plan with the β of `beta`: [`new`](Self::new) for
@@ -271,12 +491,12 @@ impl TaylorPlan {
     /// # Errors
     /// `n = 0` or `N = 0`.
     pub(crate) fn planned(
-        target: &crate::Poly,
+        source: &Source,
         n: u32,
         grid: u64,
         beta: Beta,
     ) -> Result<Self, CoreError> {
-        Self::within_with(&Expansion::new(target), n, grid, None, beta)?
+        Self::within_with(source, n, grid, None, beta)?
             .map_err(|_| internal("a plan without a limit"))
     }
 
@@ -291,57 +511,40 @@ impl TaylorPlan {
     /// out, it alone would put the coefficient part above ε — so it costs
     /// at least [`live_point_cost`] in [`estimate`](Self::estimate).
     pub(crate) fn within(
-        expansion: &Expansion,
+        source: &Source,
         n: u32,
         grid: u64,
         limit: Option<Limit<'_>>,
     ) -> Result<Result<Self, Stop>, CoreError> {
-        Self::within_with(expansion, n, grid, limit, Beta::Rounded)
+        Self::within_with(source, n, grid, limit, Beta::Rounded)
     }
 
     /// [`within`](Self::within) with the β of `beta`.
     fn within_with(
-        expansion: &Expansion,
+        source: &Source,
         n: u32,
         grid: u64,
         limit: Option<Limit<'_>>,
         beta: Beta,
     ) -> Result<Result<Self, Stop>, CoreError> {
         check_grid(n, grid)?;
-        let d = expansion.d;
-        let g = Grid::new(expansion, n, grid, beta);
-        let three = |k: u32| num_traits::pow(BigInt::from(3), k as usize);
-        let gamma: Vec<(BigInt, BigInt)> = (0..n)
-            .map(|k| match beta {
-                Beta::Rounded => (
-                    num_traits::pow(BigInt::from(d), (n - k) as usize) * (BigInt::one() << k),
-                    BigInt::from(n) * &g.grid_powers[n as usize] * three(k),
-                ),
-                Beta::Exact => (
-                    BigInt::one() << k,
-                    &expansion.denominator
-                        * &g.grid_powers[expansion.degree as usize]
-                        * three(k)
-                        * &g.grid_powers[k as usize],
-                ),
-            })
-            .collect();
-        // part > ε ⇔ part_num·ε_den > ε_num·DEN_T; 2^d|γ_0| > ε ⇔
-        // |j|·a_0·2^d·ε_den > ε_num·q_0
-        let eps = limit.as_ref().map(|l| {
+        let d = source.d();
+        let points = Points::new(source, n, grid, beta);
+        let gamma = points.gamma(d);
+        // 2^d|γ_0| > ε ⇔ |j|·a_0·2^d·ε_den > ε_num·q_0
+        let forced = limit.as_ref().map(|l| {
             let (num, den) = (l.eps.numer(), l.eps.denom());
-            let forced = (&gamma[0].0 << d) * den;
-            (den.clone(), num * &g.taylor_den, forced, num * &gamma[0].1)
+            ((&gamma[0].0 << d) * den, num * &gamma[0].1)
         });
         let size = limit.as_ref().and_then(|l| l.size);
         let per_point = live_point_cost(d, grid);
         let mut floor = Parts::new(grid, 1).shared(1, 1);
-        let mut worst = BigInt::zero();
-        let mut points = Vec::new();
+        let mut worst = Rational::zero();
+        let mut all = Vec::new();
         for m in grid_points(d, grid) {
-            let (part, terms) = g.point(expansion, &m);
-            if let Some((den, num, forced, threshold)) = &eps {
-                if &part * den > *num {
+            let (part, terms) = points.at(&m)?;
+            if let (Some(l), Some((forced, threshold))) = (&limit, &forced) {
+                if part > *l.eps {
                     return Ok(Err(Stop::Taylor(m)));
                 }
                 let order_0 = terms.first().filter(|term| term.order == 0);
@@ -353,7 +556,7 @@ impl TaylorPlan {
                 }
             }
             worst = worst.max(part);
-            points.push(terms);
+            all.push(terms);
         }
         Ok(Ok(TaylorPlan {
             d,
@@ -361,8 +564,8 @@ impl TaylorPlan {
             grid,
             beta,
             orders: orders_below(d, n),
-            points,
-            taylor: Rational::new(worst, g.taylor_den.clone()),
+            points: all,
+            taylor: worst,
             gamma,
         }))
     }
@@ -373,14 +576,13 @@ impl TaylorPlan {
     /// # Errors
     /// `n = 0` or `N = 0`.
     pub(crate) fn part_at(
-        expansion: &Expansion,
+        source: &Source,
         n: u32,
         grid: u64,
         m: &[u64],
     ) -> Result<Rational, CoreError> {
         check_grid(n, grid)?;
-        let g = Grid::new(expansion, n, grid, Beta::Rounded);
-        Ok(Rational::new(g.point(expansion, m).0, g.taylor_den.clone()))
+        Ok(Points::new(source, n, grid, Beta::Rounded).at(m)?.0)
     }
 
     /// The Taylor order `n`.

@@ -97,7 +97,7 @@ fn check(
     let d = target.nvars();
     let names: Vec<String> = (0..d).map(|k| format!("x{k}")).collect();
     let codebook = Codebook::nonlinear(lambda, params.t).unwrap();
-    let (net, bound) = build_taylor(target, &names, params, codebook).unwrap();
+    let (net, bound) = build_taylor(&poly_source(target), &names, params, codebook).unwrap();
     let total = bound.total();
     let mut spec = super::super::NetSpec::new(
         "T",
@@ -308,8 +308,13 @@ fn the_bound_without_building_is_the_built_bound() {
         let names: Vec<String> = (0..d).map(|k| format!("x{k}")).collect();
         for (n, grid, r, t, lambda) in params {
             let codebook = Codebook::nonlinear(lambda, t).unwrap();
-            let (net, built) =
-                build_taylor(&target, &names, TaylorParams { n, grid, r, t }, codebook).unwrap();
+            let (net, built) = build_taylor(
+                &poly_source(&target),
+                &names,
+                TaylorParams { n, grid, r, t },
+                codebook,
+            )
+            .unwrap();
             let plan = TaylorPlan::new(&target, n, grid).unwrap();
             assert_eq!(
                 plan.bound(r, t).unwrap(),
@@ -376,7 +381,9 @@ fn taylor_net(target: &crate::Poly, n: u32, grid: u64, r: u32, lambda: u32) -> N
     let t = 2 * (r + 1);
     let params = TaylorParams { n, grid, r, t };
     let codebook = Codebook::nonlinear(lambda, t).unwrap();
-    let net = build_taylor(target, &names, params, codebook).unwrap().0;
+    let net = build_taylor(&poly_source(target), &names, params, codebook)
+        .unwrap()
+        .0;
     crate::metrics::tests::assert_parts_partition(&net);
     net
 }
@@ -619,4 +626,9 @@ fn beta_step(n: u32, d: usize, grid: u64, order: u32) -> Rational {
 fn round_to_step(c: &Rational, q: &Rational) -> Rational {
     let k = (c / q).round();
     k * q
+}
+
+/// The source of a polynomial target.
+fn poly_source(target: &crate::Poly) -> super::expansion::Source {
+    super::expansion::Source::Poly(super::expansion::Expansion::new(target))
 }

@@ -14,10 +14,11 @@
 //!
 //! # The search space
 //!
-//! - `n`: as given, else every `1 ≤ n ≤ min(8, deg + 1)` for which the
-//!   target lies in F_{d,n} (eq. 1), highest first (for small `eps` the
-//!   high orders give the small networks, which then prune the low ones).
-//!   `n = deg + 1` already makes the Taylor tail zero.
+//! - `n`: as given, else every `1 ≤ n ≤ min(8, deg + 1)` (every
+//!   `n ≤ 8` for a target that is not a polynomial) for which the target
+//!   lies in F_{d,n} (eq. 1), highest first (for small `eps` the high
+//!   orders give the small networks, which then prune the low ones).
+//!   `n = deg + 1` already makes a polynomial's Taylor tail zero.
 //! - `N`: from 1 upwards. A grid whose Taylor part exceeds `eps` at some
 //!   point is skipped (the point that failed last is tried first, so most
 //!   such grids cost one evaluation; the Taylor part is not monotone in
@@ -55,8 +56,8 @@
 //! among those built, not a proof that no unbuilt candidate is smaller;
 //! the tests compare it with building every candidate of small searches.
 
-use super::check::check_smoothness;
-use super::expansion::Expansion;
+use super::check::check_target_smoothness;
+use super::expansion::Source;
 use super::plan::{Limit, Stop, TaylorPlan};
 use super::{TaylorBound, TaylorParams, build_taylor};
 use crate::construct::{MAX_T_SEARCH, internal};
@@ -126,10 +127,13 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
         Some(n) => vec![n],
         None => {
             // F_{d,n} shrinks as n grows: the orders that fit are 1..=k
-            let target = spec.poly("`structure = taylor`")?;
-            check_smoothness(target, 1, &names)?;
-            let top = (target.degree() + 1).min(MAX_ORDER);
-            let fit = (1..=top).take_while(|&n| check_smoothness(target, n, &names).is_ok());
+            let target = &spec.target;
+            check_target_smoothness(target, 1, &names)?;
+            // beyond deg + 1 a polynomial's Taylor tail is already zero
+            let top = target
+                .poly()
+                .map_or(MAX_ORDER, |p| (p.degree() + 1).min(MAX_ORDER));
+            let fit = (1..=top).take_while(|&n| check_target_smoothness(target, n, &names).is_ok());
             let mut fit: Vec<u32> = fit.collect();
             fit.reverse();
             fit
@@ -142,7 +146,7 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
             .filter(|&t| Codebook::new(spec.quantization, spec.lambda, t).is_ok())
             .collect(),
     };
-    let expansion = Expansion::new(spec.poly("`structure = taylor`")?);
+    let source = Source::new(&spec.target, spec.inputs.len());
     let mut search = Search {
         eps,
         ts: &ts,
@@ -153,7 +157,7 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
         too_large: None,
     };
     for &n in &orders {
-        search.grids(&expansion, n)?;
+        search.grids(&source, n)?;
     }
     let Search {
         mut candidates,
@@ -190,12 +194,7 @@ pub fn tune(spec: &NetSpec) -> Result<Tuned, CoreError> {
         }
         let params = candidate.params;
         let codebook = Codebook::new(spec.quantization, spec.lambda, params.t)?;
-        let (net, bound) = build_taylor(
-            spec.poly("`structure = taylor`")?,
-            &spec.inputs,
-            params,
-            codebook,
-        )?;
+        let (net, bound) = build_taylor(&source, &spec.inputs, params, codebook)?;
         if bound != candidate.bound {
             return Err(internal("a plan's bound differs from the built one"));
         }
@@ -253,7 +252,7 @@ impl Search<'_> {
     }
 
     /// Every grid for order `n` (module docs).
-    fn grids(&mut self, expansion: &Expansion, n: u32) -> Result<(), CoreError> {
+    fn grids(&mut self, source: &Source, n: u32) -> Result<(), CoreError> {
         // δ_ν per r − 1, computed when first asked for
         let mut errors: Vec<Option<Vec<Rational>>> = vec![None; MAX_R as usize];
         // where the Taylor part last exceeded eps, as a fraction of the grid
@@ -276,7 +275,7 @@ impl Search<'_> {
                         u64::try_from(m.to_integer()).unwrap_or(0).min(grid)
                     })
                     .collect();
-                if TaylorPlan::part_at(expansion, n, grid, &m)? > *self.eps {
+                if TaylorPlan::part_at(source, n, grid, &m)? > *self.eps {
                     continue;
                 }
             }
@@ -284,7 +283,7 @@ impl Search<'_> {
                 eps: self.eps,
                 size: Some(self.size_limit()),
             };
-            let plan = match TaylorPlan::within(expansion, n, grid, Some(limit))? {
+            let plan = match TaylorPlan::within(source, n, grid, Some(limit))? {
                 Ok(plan) => plan,
                 Err(Stop::Taylor(m)) => {
                     let at = m.iter().map(|&k| Rational::new(k.into(), grid.into()));
@@ -464,7 +463,7 @@ mod tests {
                 assert!(c.bound.total() <= eps);
                 let codebook = Codebook::nonlinear(s.lambda, c.params.t).unwrap();
                 let (net, bound) = build_taylor(
-                    s.poly("`structure = taylor`").unwrap(),
+                    &Source::new(&s.target, s.inputs.len()),
                     &s.inputs,
                     c.params,
                     codebook,

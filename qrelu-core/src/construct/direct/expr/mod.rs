@@ -730,4 +730,4 @@ impl<W: Wiring> Recipe<W> for ExprDirect {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

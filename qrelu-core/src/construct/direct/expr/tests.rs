@@ -10,7 +10,7 @@ use crate::rational::{self, Rational, ratio};
 use crate::spec::NetSpec;
 use crate::{Construction, Structure};
 
-fn x() -> Expr {
+pub(crate) fn x() -> Expr {
     Expr::var(0)
 }
 
@@ -25,8 +25,20 @@ fn neg(e: Expr) -> Expr {
     Expr::Neg(Box::new(e))
 }
 
-fn c(n: i64, d: i64) -> Expr {
+pub(crate) fn c(n: i64, d: i64) -> Expr {
     Expr::Const(ratio(n, d))
+}
+
+pub(crate) fn add(a: Expr, b: Expr) -> Expr {
+    Expr::Add(Box::new(a), Box::new(b))
+}
+
+pub(crate) fn mul(a: Expr, b: Expr) -> Expr {
+    Expr::Mul(Box::new(a), Box::new(b))
+}
+
+pub(crate) fn div(a: Expr, b: Expr) -> Expr {
+    Expr::Div(Box::new(a), Box::new(b))
 }
 
 fn spec(e: Expr, inputs: &[&str], signed: bool) -> NetSpec {
@@ -42,7 +54,7 @@ fn spec(e: Expr, inputs: &[&str], signed: bool) -> NetSpec {
 /// The largest |net − f| over a grid of dyadic and non-dyadic points, in
 /// f64 (net and target err by ~1e-15, far below every bound here; the
 /// exact certificates are `certify`'s and the integration tests').
-fn measured(c: &Construction, f: &dyn Fn(&[f64]) -> f64) -> f64 {
+pub(crate) fn measured(c: &Construction, f: &dyn Fn(&[f64]) -> f64) -> f64 {
     let d = c.spec.inputs.len();
     let per_axis = if d == 1 { 2001 } else { 61 };
     let mut worst = 0.0f64;
@@ -71,7 +83,7 @@ fn measured(c: &Construction, f: &dyn Fn(&[f64]) -> f64) -> f64 {
     }
 }
 
-fn strict(c: &Construction) {
+pub(crate) fn strict(c: &Construction) {
     let book = c.net.codebook();
     for u in c.net.units() {
         if let UnitKind::Relu { bias, inputs } = &u.kind {
