@@ -96,10 +96,11 @@ use std::collections::HashMap;
 
 use num_traits::{One, Signed, Zero};
 
-use super::interpolant::{Interpolant, LipschitzParams, MAX_TAU};
-use crate::Poly;
+use super::interpolant::{Interpolant, LipschitzParams, MAX_TAU, PieceData};
+use super::transform::{OneInput, decide};
 use crate::construct::internal;
 use crate::error::{CoreError, Subject};
+use crate::interval::Interval;
 use crate::rational::{self, Rational};
 use crate::spec::{NetSpec, Param};
 
@@ -238,6 +239,9 @@ pub(crate) struct Plan {
     pub(super) functions: Vec<Steps>,
     /// maximal runs `(function, first, last)` of intervals sharing one
     pub(super) runs: Vec<(usize, u64, u64)>,
+    /// the widest enclosure of `F_i(k/m)` whose rounding could not be
+    /// decided (0 for a polynomial; module docs of [`super::transform`])
+    pub(super) slack: Rational,
 }
 
 impl Plan {
@@ -250,7 +254,7 @@ impl Plan {
     /// Those of [`Interpolant::new`]; a step outside {−1, 0, 1} (only for
     /// a target whose Lipschitz constant exceeds 1).
     pub fn with_pruning(
-        target: &Poly,
+        target: impl Into<OneInput>,
         params: CachedParams,
         prune: bool,
     ) -> Result<Self, CoreError> {
@@ -259,17 +263,15 @@ impl Plan {
         let mut ids: HashMap<Steps, usize> = HashMap::new();
         let mut functions = Vec::new();
         let mut chosen = Vec::with_capacity(big_t as usize);
-        let coef: Vec<Rational> = (0..=target.degree_in(0).max(1))
-            .map(|k| target.coefficient(&[k]))
-            .collect();
         let cell = Rational::new(1.into(), (big_t * params.cells()).into());
+        let mut slack = Rational::zero();
         for i in 0..big_t {
-            if prune && interval_error(&interp, &coef, i) <= cell {
+            if prune && interval_error(&interp, i) <= cell {
                 // f^T alone is within 1/(mT) of f̃ here: no cached function
                 chosen.push(None);
                 continue;
             }
-            let mut steps = local_steps(&interp, params, i)?;
+            let mut steps = local_steps(&interp, params, i, &mut slack)?;
             if i % 2 == 1 {
                 steps = steps.iter().rev().map(|e| -e).collect();
             }
@@ -300,7 +302,20 @@ impl Plan {
             chosen,
             functions,
             runs,
+            slack,
         })
+    }
+
+    /// The a-priori bound of the network (module docs):
+    /// `e + (1/m + w)/T`, with `e` of [`super::Transform::excess`] and `w`
+    /// the widest undecided rounding of a cell value — for a polynomial,
+    /// and almost always otherwise, `(2^−t + 1/m)/T` =
+    /// [`CachedParams::bound`].
+    pub fn bound(&self) -> Rational {
+        let p = self.params;
+        let big_t = Rational::from_integer(p.intervals().into());
+        let m = Rational::from_integer(p.cells().into());
+        self.interp.transform().excess() + (m.recip() + &self.slack) / big_t
     }
 
     /// The parameters.
@@ -429,66 +444,82 @@ impl Plan {
 const PIECES: u64 = 2;
 
 /// A rigorous upper bound on `sup |f̃ − f^T|` over interval `i` (module
-/// docs, *Intervals without a cached function*).
-fn interval_error(interp: &Interpolant, coef: &[Rational], i: u64) -> Rational {
+/// docs, *Intervals without a cached function*): `f⁺ − L_i` enclosed on
+/// [`PIECES`] pieces ([`PieceData`]: Bernstein coefficients for a
+/// polynomial, a Taylor form for an expression).
+fn interval_error(interp: &Interpolant, i: u64) -> Rational {
     let tf = interp.transform();
     let big_t = tf.intervals();
     let start = Rational::new(i.into(), big_t.into());
     let end = Rational::new((i + 1).into(), big_t.into());
     let (k, s) = (&tf.knots()[i as usize], &interp.slopes()[i as usize]);
     // f⁺ = f + c_i, c_i = f̃((i+1)/T) − f((i+1)/T)
-    let eval = |x: &Rational| {
-        coef.iter()
-            .rev()
-            .fold(Rational::zero(), |acc, c| acc * x + c)
-    };
-    let shift = &tf.knots()[i as usize + 1] - eval(&end);
-    let n = Rational::from_integer((coef.len() - 1).into());
-    let (mut lo, mut hi): (Option<Rational>, Option<Rational>) = (None, None);
+    let shift = tf.shift(i);
+    let mut g: Option<Interval> = None;
     for piece in 0..PIECES {
         let a = &start + (&end - &start) * Rational::new(piece.into(), PIECES.into());
         let b = &start + (&end - &start) * Rational::new((piece + 1).into(), PIECES.into());
-        for (j, bj) in crate::bernstein::coefficients_1d(coef, &a, &b)
-            .iter()
-            .enumerate()
-        {
-            // g = f⁺ − L_i; a line's Bernstein coefficients are its values at the nodes
-            let x = &a + (&b - &a) * Rational::from_integer(j.into()) / &n;
-            let g = bj + &shift - (k + s * (x - &start));
-            if lo.as_ref().is_none_or(|l| g < *l) {
-                lo = Some(g.clone());
-            }
-            if hi.as_ref().is_none_or(|h| g > *h) {
-                hi = Some(g);
-            }
-        }
+        let data = PieceData::new(tf.target(), &a, &b);
+        let e = data.gap(&a, &b, &shift, (k, s, &start));
+        g = Some(g.map_or(e.clone(), |o| o.hull(&e)));
     }
-    let (lo, hi) = (lo.unwrap_or_default(), hi.unwrap_or_default());
-    let climbing = *k <= eval(&start) + &shift;
-    let (lower, upper) = if climbing {
+    let g = g.unwrap_or_else(|| Interval::point(Rational::zero()));
+    let (lo, hi) = (g.lo().clone(), g.hi().clone());
+    // climbing when k_i <= f⁺(i/T); the hull of both cases when undecided
+    let at_start = match tf.target().value(&start, &rational::pow2(-200)) {
+        Ok(v) => v.add(&shift),
+        Err(_) => Interval::hull_of(k.clone(), k.clone()),
+    };
+    let (lower, upper) = if *k <= *at_start.lo() {
         (lo.min(Rational::zero()), hi)
-    } else {
+    } else if *k > *at_start.hi() {
         (lo, hi.max(Rational::zero()))
+    } else {
+        (lo.min(Rational::zero()), hi.max(Rational::zero()))
     };
     lower.abs().max(upper.abs())
 }
 
 /// The steps of interval `i` in its own coordinate `u` (module docs).
-fn local_steps(interp: &Interpolant, params: CachedParams, i: u64) -> Result<Steps, CoreError> {
+///
+/// `g_k = ⌊m·F_i(k/m) + ½⌋` is decided on enclosures of f̃
+/// ([`Transform::enclose`](super::Transform::enclose)); where they cannot
+/// decide it (a value on a rounding boundary that the enclosures do not
+/// pin down), the upper end's rounding is taken and the enclosure's
+/// width, in units of `F_i`, raised into `slack` (the bound adds it).
+fn local_steps(
+    interp: &Interpolant,
+    params: CachedParams,
+    i: u64,
+    slack: &mut Rational,
+) -> Result<Steps, CoreError> {
     let (big_t, m) = (params.intervals(), params.cells());
     let tf = interp.transform();
     let k_i = &tf.knots()[i as usize];
     let scale = Rational::from_integer((big_t * m).into());
     let half = rational::ratio(1, 2);
-    let g = |k: u64| -> i64 {
+    let one = Rational::one();
+    let mut g = |k: u64| -> Result<i64, CoreError> {
         let x = Rational::new((i * m + k).into(), (big_t * m).into());
-        let v = (tf.at(&x) - k_i) * &scale + &half;
-        i64::try_from(rational::floor(&v)).unwrap_or(i64::MAX)
+        let (v, proved, width) = decide(&one, false, |tol| {
+            let f = tf.enclose(&x, &(tol / &scale))?;
+            Ok(f.sub(&Interval::point(k_i.clone()))
+                .scale(&scale)
+                .add(&Interval::point(half.clone())))
+        })?;
+        if !proved {
+            // m·F_i enclosed in an interval of this width
+            let w = width / Rational::from_integer(m.into());
+            if w > *slack {
+                *slack = w;
+            }
+        }
+        Ok(i64::try_from(v).unwrap_or(i64::MAX))
     };
     let mut steps = Vec::with_capacity(m as usize);
     let mut prev = 0i64;
     for k in 1..=m {
-        let next = g(k);
+        let next = g(k)?;
         let e = next - prev;
         if !(-1..=1).contains(&e) {
             return Err(CoreError::InvalidParameter {

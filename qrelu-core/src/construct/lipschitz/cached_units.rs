@@ -82,7 +82,7 @@ pub fn build(
     let k0 = plan.interp.transform().knots()[0].clone();
     let bias = constant(spec, &mut b, &k0, p.t(), &mut units.form)?;
     let net = b.finish(bias, &units.form)?;
-    Ok((net, p.bound()))
+    Ok((net, plan.bound()))
 }
 
 /// `σ(Σ ½·src)` halvings of `u`, `count` times, each in its own unit.

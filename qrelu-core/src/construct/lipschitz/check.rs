@@ -1,5 +1,6 @@
 //! The check of `structure = lipschitz`: its parameters, one input on
-//! [0, 1], and a Lipschitz constant at most 1, enclosed exactly.
+//! [0, 1], and a Lipschitz constant at most 1, enclosed — exactly for a
+//! polynomial, from enclosures of f′ for any other expression.
 //!
 //! [`lipschitz_constant`] encloses `sup |f′|` on [0, 1] by Bernstein
 //! coefficients on a subdivision, exactly: it returns a rational point
@@ -13,8 +14,9 @@ use num_traits::{One, Zero};
 
 use crate::Poly;
 use crate::error::{CoreError, Subject};
+use crate::expr::Expr;
 use crate::rational::{self, Rational};
-use crate::spec::{NetSpec, Param};
+use crate::spec::{NetSpec, Param, Target};
 
 /// Refuses what `structure = lipschitz` does not take (module docs): the
 /// parameters of other structures, a missing `eps`, more than one input, a
@@ -51,7 +53,7 @@ pub(crate) fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
                 .to_owned(),
         ));
     }
-    if spec.inputs.len() != 1 || spec.poly("`structure = lipschitz`")?.nvars() != 1 {
+    if spec.inputs.len() != 1 || spec.target.poly().is_some_and(|p| p.nvars() != 1) {
         return Err(CoreError::Unsupported {
             subject: Subject::Target,
             message: format!(
@@ -71,7 +73,11 @@ pub(crate) fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
             ),
         });
     }
-    let (lower, at, upper) = lipschitz_constant(spec.poly("`structure = lipschitz`")?);
+    let poly = match &spec.target {
+        Target::Poly(p) => p,
+        Target::Expr(e) => return check_expr_constant(e),
+    };
+    let (lower, at, upper) = lipschitz_constant(poly);
     if upper > Rational::one() {
         // a witness above 1 gives the largest scale that can fit; without
         // one, 1/⌈upper⌉ is a scale that surely does
@@ -103,6 +109,42 @@ pub(crate) fn check_supported(spec: &NetSpec) -> Result<(), CoreError> {
         });
     }
     Ok(())
+}
+
+/// The Lipschitz check for an expression: `|f′| ≤ 1` on [0, 1] proved
+/// from enclosures of f′ by subdivision
+/// ([`derivatives_within_one`](crate::construct::taylor::check::derivatives_within_one)),
+/// or refused with a point where `|f′| > 1` is proved (or the loosest
+/// bound left when the budget runs out).
+fn check_expr_constant(e: &Expr) -> Result<(), CoreError> {
+    use crate::construct::taylor::check::{Exceeds, derivatives_within_one, show};
+    let Err(why) = derivatives_within_one(e, 1, 1, 1) else {
+        return Ok(());
+    };
+    let found = match why {
+        Exceeds::Witness(_, v, at) => format!(
+            "|f′| reaches {} at x = {}; scale the target by {} or less",
+            show(rational::to_f64(&v.mig())),
+            at.first().map_or_else(String::new, rational::display),
+            show(rational::to_f64(&v.mag().recip()))
+        ),
+        Exceeds::Loose(Some((_, upper))) => format!(
+            "|f′| could not be shown to stay at most 1 (the enclosures reach about {}); scale \
+             the target by {} to be sure",
+            show(rational::to_f64(&upper)),
+            show(rational::to_f64(&upper.recip()))
+        ),
+        Exceeds::Loose(None) | Exceeds::Kink(_) => {
+            "|f′| could not be enclosed; scale the target down to be sure".to_owned()
+        }
+    };
+    Err(CoreError::Unsupported {
+        subject: Subject::Target,
+        message: format!(
+            "`structure = lipschitz` needs a Lipschitz constant at most 1 on [0, 1] (Theorem 2's \
+             F_{{1,1}}), but {found}"
+        ),
+    })
 }
 
 /// The Lipschitz constant `sup |f′|` of a one-variable polynomial on

@@ -76,13 +76,15 @@
 
 use num_traits::{One, Signed, Zero};
 
-use super::transform::Transform;
+use super::transform::{OneInput, Transform};
+#[cfg(test)]
 use crate::Poly;
 use crate::bernstein::coefficients_1d;
 use crate::construct::internal;
 use crate::construct::wiring::strict::constant;
 use crate::error::{CoreError, Subject};
 use crate::gadget::weight::{self, CopyRecipe, PowerChain, Sign};
+use crate::interval::Interval;
 use crate::net::{LinearForm, Net, NetBuilder, Part, UnitId};
 use crate::quantize::Codebook;
 use crate::rational::{self, Rational};
@@ -126,7 +128,7 @@ impl Interpolant {
     ///
     /// # Errors
     /// Those of [`Transform::new`].
-    pub fn new(target: &Poly, params: LipschitzParams) -> Result<Self, CoreError> {
+    pub fn new(target: impl Into<OneInput>, params: LipschitzParams) -> Result<Self, CoreError> {
         let transform = Transform::new(target, params.intervals(), params.t)?;
         let big_t = Rational::from_integer(params.intervals().into());
         let slopes = transform
@@ -168,45 +170,156 @@ impl Interpolant {
     }
 }
 
-/// The Bernstein coefficients of the target on every piece of every
-/// interval for one τ, computed once and reused for every `t` (module
-/// docs, *The a-priori bound*).
+/// What [`ErrorBound`] and the pruning of Fig. 4 know of the target on
+/// one piece `[a, b]`, computed once and reused for every line: enough to
+/// enclose `f + c − L` over the piece for any line `L` and constant `c`.
 #[derive(Clone, Debug)]
-pub struct ErrorBound {
-    tau: u32,
-    /// the degree of the Bernstein basis (at least 1)
-    degree: usize,
-    /// `(interval, lo, hi, coefficients)` per piece
-    pieces: Vec<(usize, Rational, Rational, Vec<Rational>)>,
+pub(crate) enum PieceData {
+    /// a polynomial's Bernstein coefficients on the piece (they enclose
+    /// its range, and a line's are its values at the nodes)
+    Bernstein(Vec<Rational>),
+    /// an expression's second-order Taylor form about the midpoint `m`:
+    /// `f(m)`, `f′(m)`, and `f″/2` over the piece (or `f′` over the piece
+    /// where `f″` is not enclosed — a kink of `abs`, `min`, `max`)
+    Taylor(Box<TaylorForm>),
+    /// only the range of f over the piece
+    Range(Interval),
 }
 
-impl ErrorBound {
-    /// The enclosure data for `target` (one variable) and `T = 2^τ`.
-    pub fn new(target: &Poly, tau: u32) -> Self {
-        let mut coef: Vec<Rational> = (0..=target.degree_in(0))
-            .map(|k| target.coefficient(&[k]))
+/// [`PieceData::Taylor`]: `f(m)`, `f′(m)` and the last term.
+#[derive(Clone, Debug)]
+pub(crate) struct TaylorForm {
+    value: Interval,
+    slope: Interval,
+    rest: Rest,
+}
+
+/// The last term of [`PieceData::Taylor`].
+#[derive(Clone, Debug)]
+pub(crate) enum Rest {
+    /// `f″/2` over the piece
+    Curvature(Interval),
+    /// `f′` over the piece
+    Slope(Interval),
+}
+
+/// Working precision of the enclosures of [`PieceData::new`].
+const PIECE_PRECISION: u32 = 128;
+
+impl PieceData {
+    /// The data of `target` on `[a, b]`.
+    pub(crate) fn new(target: &OneInput, a: &Rational, b: &Rational) -> Self {
+        let coef = match target {
+            OneInput::Poly(p) => p,
+            OneInput::Expr(e) => return Self::of_expr(e, a, b),
+        };
+        let mut coef: Vec<Rational> = (0..=coef.degree_in(0))
+            .map(|k| coef.coefficient(&[k]))
             .collect();
         if coef.len() < 2 {
             coef.resize(2, Rational::zero());
         }
+        PieceData::Bernstein(coefficients_1d(&coef, a, b))
+    }
+
+    fn of_expr(e: &crate::expr::Expr, a: &Rational, b: &Rational) -> Self {
+        let piece = [Interval::hull_of(a.clone(), b.clone())];
+        let mid = [Interval::point((a + b) / rational::int(2))];
+        let at_mid = e.taylor_coefficients(&mid, 1, PIECE_PRECISION);
+        let rest = e
+            .taylor_coefficients(&piece, 2, PIECE_PRECISION)
+            .map(|c| Rest::Curvature(c[2].1.clone()))
+            .or_else(|_| {
+                e.taylor_coefficients(&piece, 1, PIECE_PRECISION)
+                    .map(|c| Rest::Slope(c[1].1.clone()))
+            });
+        match (at_mid, rest) {
+            (Ok(c), Ok(rest)) => PieceData::Taylor(Box::new(TaylorForm {
+                value: c[0].1.clone(),
+                slope: c[1].1.clone(),
+                rest,
+            })),
+            // the checked target is defined on [0, 1]: the range encloses
+            _ => PieceData::Range(e.range(&piece, PIECE_PRECISION).unwrap_or_else(|_| {
+                Interval::hull_of(rational::int(-1 << 20), rational::int(1 << 20))
+            })),
+        }
+    }
+
+    /// An enclosure of `f(x) + c − (k + s(x − x0))` over `[a, b]`.
+    pub(crate) fn gap(
+        &self,
+        a: &Rational,
+        b: &Rational,
+        c: &Interval,
+        (k, s, x0): (&Rational, &Rational, &Rational),
+    ) -> Interval {
+        let line = |x: &Rational| k + s * (x - x0);
+        let h = b - a;
+        let mid = (a + b) / rational::int(2);
+        let half = Interval::hull_of(-&h / rational::int(2), &h / rational::int(2));
+        let g = match self {
+            PieceData::Bernstein(coef) => {
+                let n = Rational::from_integer((coef.len() - 1).into());
+                let mut out: Option<Interval> = None;
+                for (j, bj) in coef.iter().enumerate() {
+                    let x = a + &h * Rational::from_integer(j.into()) / &n;
+                    let v = Interval::point(bj - line(&x));
+                    out = Some(out.map_or(v.clone(), |o| o.hull(&v)));
+                }
+                out.unwrap_or_else(|| Interval::point(Rational::zero()))
+            }
+            PieceData::Taylor(form) => {
+                let TaylorForm { value, slope, rest } = &**form;
+                let centre = value.sub(&Interval::point(line(&mid)));
+                let s = Interval::point(s.clone());
+                match rest {
+                    Rest::Curvature(c2) => {
+                        let square =
+                            Interval::hull_of(Rational::zero(), &h * &h / rational::int(4));
+                        centre.add(&slope.sub(&s).mul(&half)).add(&c2.mul(&square))
+                    }
+                    Rest::Slope(d) => centre.add(&d.sub(&s).mul(&half)),
+                }
+            }
+            PieceData::Range(r) => {
+                let l = Interval::hull_of(line(a), line(b));
+                r.sub(&l)
+            }
+        };
+        g.add(c)
+    }
+}
+
+/// The target's [`PieceData`] on every piece of every interval for one τ,
+/// computed once and reused for every `t` (module docs, *The a-priori
+/// bound*).
+#[derive(Clone, Debug)]
+pub struct ErrorBound {
+    tau: u32,
+    /// `(interval, lo, hi, data)` per piece
+    pieces: Vec<(usize, Rational, Rational, PieceData)>,
+}
+
+impl ErrorBound {
+    /// The enclosure data for `target` (one variable) and `T = 2^τ`.
+    pub fn new(target: impl Into<OneInput>, tau: u32) -> Self {
+        let target = target.into();
         let cuts = (1u64 << tau) * PIECES;
         let at = |k: u64| Rational::new(k.into(), cuts.into());
         let pieces = (0..cuts)
             .map(|k| {
                 let (lo, hi) = (at(k), at(k + 1));
-                let b = coefficients_1d(&coef, &lo, &hi);
-                ((k / PIECES) as usize, lo, hi, b)
+                let data = PieceData::new(&target, &lo, &hi);
+                ((k / PIECES) as usize, lo, hi, data)
             })
             .collect();
-        ErrorBound {
-            tau,
-            degree: coef.len() - 1,
-            pieces,
-        }
+        ErrorBound { tau, pieces }
     }
 
-    /// A rigorous bound on `sup_{[0,1]} |f − f^T|`: the Bernstein
-    /// enclosure of `f − L_i` on every piece, or `q + 1/T` if smaller.
+    /// A rigorous bound on `sup_{[0,1]} |f − f^T|`: the enclosure of
+    /// `f − L_i` on every piece, or `e + 1/T` if smaller (`e` of
+    /// [`Transform::excess`]).
     ///
     /// # Errors
     /// An interpolant for another `T`.
@@ -216,23 +329,17 @@ impl ErrorBound {
             return Err(internal("an error bound for another T"));
         }
         let big_t = Rational::from_integer(tf.intervals().into());
-        let n = Rational::from_integer(self.degree.into());
+        let zero = Interval::point(Rational::zero());
         let mut worst = Rational::zero();
-        for (i, lo, hi, b) in &self.pieces {
+        for (i, lo, hi, data) in &self.pieces {
             let start = Rational::from_integer((*i).into()) / &big_t;
-            let (k, s) = (&tf.knots()[*i], &interp.slopes()[*i]);
-            let line = |x: &Rational| k + s * (x - &start);
-            let width = hi - lo;
-            for (j, bj) in b.iter().enumerate() {
-                // the Bernstein coefficients of a line are its values at lo + (hi − lo)·j/n
-                let x = lo + &width * Rational::from_integer(j.into()) / &n;
-                let e = (bj - line(&x)).abs();
-                if e > worst {
-                    worst = e;
-                }
+            let line = (&tf.knots()[*i], &interp.slopes()[*i], &start);
+            let e = data.gap(lo, hi, &zero, line).mag();
+            if e > worst {
+                worst = e;
             }
         }
-        let generic = tf.step() + Rational::one() / big_t;
+        let generic = tf.excess() + Rational::one() / big_t;
         Ok(worst.min(generic))
     }
 }
@@ -262,17 +369,15 @@ pub fn choose(spec: &NetSpec) -> Result<(LipschitzParams, Rational), CoreError> 
         Some(t) => vec![t],
         None => (1..=MAX_T).collect(),
     };
+    let target = OneInput::of(spec);
     let mut best: Option<Rational> = None;
     for tau in 0..=MAX_TAU {
         if (1u64 << tau) > spec.max_weights {
             break;
         }
-        let enclosure = ErrorBound::new(spec.poly("`structure = lipschitz`")?, tau);
+        let enclosure = ErrorBound::new(&target, tau);
         let at = |t: u32| -> Result<Rational, CoreError> {
-            enclosure.bound(&Interpolant::new(
-                spec.poly("`structure = lipschitz`")?,
-                LipschitzParams { tau, t },
-            )?)
+            enclosure.bound(&Interpolant::new(&target, LipschitzParams { tau, t })?)
         };
         // the finest t first: if it fails, no t does (up to rounding luck)
         let finest = at(*ts.last().unwrap_or(&MAX_T))?;
@@ -351,7 +456,10 @@ fn split_by_sign(jumps: &[Rational]) -> [(Sign, Vec<(usize, Rational)>); 2] {
 ///
 /// # Errors
 /// Those of [`Transform::new`].
-pub fn estimate_weights(target: &Poly, params: LipschitzParams) -> Result<u64, CoreError> {
+pub fn estimate_weights(
+    target: impl Into<OneInput>,
+    params: LipschitzParams,
+) -> Result<u64, CoreError> {
     estimate_weights_of(&Interpolant::new(target, params)?, params)
 }
 
@@ -408,9 +516,9 @@ pub fn build(
     params: LipschitzParams,
     codebook: Codebook,
 ) -> Result<(Net, Rational), CoreError> {
-    let interp = Interpolant::new(spec.poly("`structure = lipschitz`")?, params)?;
-    let bound =
-        ErrorBound::new(spec.poly("`structure = lipschitz`")?, params.tau).bound(&interp)?;
+    let target = OneInput::of(spec);
+    let interp = Interpolant::new(&target, params)?;
+    let bound = ErrorBound::new(&target, params.tau).bound(&interp)?;
     let mut b = NetBuilder::new(codebook, &spec.inputs);
     b.set_constants_part(Part::Knots);
     let x = b.input(0);

@@ -1,11 +1,13 @@
-//! `structure = lipschitz` (Section 5, Theorem 2, Table 2): one-variable
-//! polynomial targets on [0, 1] with Lipschitz constant at most 1.
+//! `structure = lipschitz` (Section 5, Theorem 2, Table 2): one-input
+//! targets on [0, 1] with Lipschitz constant at most 1 — polynomials,
+//! evaluated exactly, and any other expression of the DSL, enclosed
+//! ([`OneInput`]).
 //!
 //! | step | file | what |
 //! | --- | --- | --- |
-//! | check | `check.rs` | one input on [0, 1], `eps` given, a Lipschitz constant ≤ 1 proved exactly |
-//! | f̃ | `transform.rs` | the transform of eqs. 31–33 and Prop. 4, exactly |
-//! | f^T | `interpolant.rs` | the interpolant of f̃ at `T = 2^τ` points: B_T, B_f^T, B_w; τ and t from an exact bound on the target |
+//! | check | `check.rs` | one input on [0, 1], `eps` given, a Lipschitz constant ≤ 1 proved (Bernstein for a polynomial, enclosures of f′ by subdivision otherwise) |
+//! | f̃ | `transform.rs` | the transform of eqs. 31–33 and Prop. 4, exactly for a polynomial, on enclosures otherwise (one grid step more where a knot cannot be decided) |
+//! | f^T | `interpolant.rs` | the interpolant of f̃ at `T = 2^τ` points: B_T, B_f^T, B_w; τ and t from a rigorous bound on the target (Bernstein coefficients or second-order Taylor forms per piece) |
 //! | Fig. 4 | `cached.rs` | the cached functions on top of f^T: parameters, the plan, the bound `(2^−t + 1/m)/T` |
 //! | Fig. 4's units | `cached_units.rs` | B_s1–3, B_δ, B_m, B_f*1–3, B_Φ in the strict codebook |
 //!
@@ -25,11 +27,14 @@ pub(crate) mod interpolant;
 pub(crate) mod transform;
 
 #[cfg(test)]
+mod expr_tests;
+#[cfg(test)]
 mod tests;
 
 pub use cached::{CachedParams, choose as cached_params, paper_intervals, paper_mu};
 pub use check::lipschitz_constant;
 use interpolant::LipschitzParams;
+pub use transform::OneInput;
 
 use super::wiring::Strict;
 use super::{Built, Construction, Params, Recipe, construct};
@@ -126,19 +131,31 @@ impl Recipe<Strict> for Fig4 {
     }
 
     fn resolve(spec: &NetSpec) -> Result<Fig4Plan, CoreError> {
-        let params = cached::choose(spec)?;
+        let mut params = cached::choose(spec)?;
         let mut spec = spec.clone();
         spec.t = Some(params.t());
-        let plan = if params.intervals() > spec.max_weights {
-            None
-        } else {
-            Some(cached::Plan::with_pruning(
-                spec.poly("`structure = lipschitz`")?,
-                params,
-                spec.tune,
-            )?)
-        };
-        Ok(Fig4Plan { spec, params, plan })
+        let target = transform::OneInput::of(&spec);
+        loop {
+            if params.intervals() > spec.max_weights {
+                return Ok(Fig4Plan {
+                    spec,
+                    params,
+                    plan: None,
+                });
+            }
+            let plan = cached::Plan::with_pruning(&target, params, spec.tune)?;
+            // an expression's undecided roundings can lift the bound above
+            // the parameters' (module docs of `transform`): one more halving
+            let eps = spec.eps.as_ref().ok_or_else(|| super::internal("no eps"))?;
+            if plan.bound() <= *eps || params.tau >= interpolant::MAX_TAU {
+                return Ok(Fig4Plan {
+                    spec,
+                    params,
+                    plan: Some(plan),
+                });
+            }
+            params.tau += 1;
+        }
     }
 
     fn spec(plan: &Fig4Plan) -> &NetSpec {
@@ -158,6 +175,18 @@ impl Recipe<Strict> for Fig4 {
         let plan = plan.ok_or_else(|| super::internal("an unplanned Fig. 4"))?;
         let codebook = Codebook::new(spec.quantization, spec.lambda, params.t().max(1))?;
         let (net, error_bound) = cached_units::build(&spec, &plan, codebook)?;
+        if let Some(eps) = spec.eps.as_ref().filter(|eps| error_bound > **eps) {
+            return Err(crate::error::CoreError::InvalidParameter {
+                subject: crate::error::Subject::Param(crate::spec::Param::Eps),
+                message: format!(
+                    "the a-priori bound of `structure = lipschitz` with T = 2^{} intervals is \
+                     about {:.3e}, above `eps` = {}; raise `eps`",
+                    params.tau,
+                    crate::rational::to_f64(&error_bound),
+                    crate::rational::display(eps)
+                ),
+            });
+        }
         Ok(Built {
             net,
             error_bound,
@@ -197,7 +226,7 @@ impl Recipe<Strict> for Alone {
     }
 
     fn estimate(plan: &AlonePlan) -> Result<u64, CoreError> {
-        interpolant::estimate_weights(plan.spec.poly("`structure = lipschitz`")?, plan.params)
+        interpolant::estimate_weights(transform::OneInput::of(&plan.spec), plan.params)
     }
 
     fn build(plan: AlonePlan) -> Result<Built, CoreError> {
