@@ -50,8 +50,10 @@
 //! Targets that are not polynomials build with `direct` too: products
 //! through ×′, `abs`/`min`/`max` exactly with ReLUs, each function and
 //! reciprocal as a piecewise-linear sub-network on the enclosed range of
-//! its argument, with a proved bound; the generated `target` evaluates
-//! them in `f64`/`f32` (libm) and refuses exact rationals.
+//! its argument, with a proved bound — and with `taylor` and `lipschitz`
+//! below when they lie in those theorems' classes (proved from enclosures
+//! of their derivatives); the generated `target` evaluates them in
+//! `f64`/`f32` (libm) and refuses exact rationals.
 //!
 //! ```
 //! qrelu::qrelu! {

@@ -10,7 +10,7 @@ use qrelu::check::certify_1d;
 use qrelu::{CheckError, Exact, Network};
 use qrelu_core::certify::certify_1d_expr;
 use qrelu_core::expr::Expr;
-use qrelu_core::{NetSpec, Quantization};
+use qrelu_core::{NetSpec, Quantization, Structure};
 
 // Sizes kept to a few thousand weights, so that the test build stays quick.
 qrelu::qrelu! {
@@ -23,13 +23,20 @@ qrelu::qrelu! {
     pub net Kink(x in [-1, 1]) = max(x, 0)/2 + abs(x - 1/3)/4 where r = 2;
     pub net Gap(x in [-1, 1], y in [-1, 1]) = abs(x - y)/2 + min(x, y)/4 where eps = 1/256;
     pub net Radial(x in [-1, 1], y in [-1, 1]) = exp(-(x^2 + y^2)) where eps = 1/100;
+    // Theorem 1 and Theorem 2 for targets that are not polynomials
+    pub net SoftTaylor(x) = log(1 + x)/2 where structure = taylor, n = 2, eps = 1/100, tune = smallest;
+    pub net WaveLipschitz(x) = sin(3*x)/3 where structure = lipschitz, eps = 1/512;
 }
 
 /// Certifies `N` from its data: the network the core builds from `INFO`
 /// (the same construction, checked equal to the generated code at points)
 /// swept with `certify_1d_expr`, fast in test builds.
 fn certified<N: Network>(eps: Option<Exact>) {
-    let spec = NetSpec::from_info(&N::INFO);
+    let mut spec = NetSpec::from_info(&N::INFO);
+    if spec.structure == Structure::Lipschitz {
+        // T and m follow from eps, which INFO does not carry
+        spec.eps = eps.clone();
+    }
     let built = qrelu_core::build(&spec).unwrap();
     let (lo, hi) = spec.domain[0].clone();
     for i in 0..=64 {
@@ -70,6 +77,8 @@ fn one_input_networks_are_certified_within_their_bounds() {
     certified::<Bump>(Some(q(1, 128)));
     certified::<Sigmoid>(Some(q(1, 64)));
     certified::<Kink>(None);
+    certified::<SoftTaylor>(Some(q(1, 100)));
+    certified::<WaveLipschitz>(Some(q(1, 512)));
 }
 
 #[test]
@@ -153,6 +162,76 @@ fn parse(text: &str, signed: bool) -> Expr {
     let input = qrelu_syntax::ast::parse(tokens).expect("the DSL parses it");
     let nets = qrelu_syntax::valid::validate(input).expect("the DSL accepts it");
     nets[0].target.expr().cloned().expect("not a polynomial")
+}
+
+/// Targets on [0, 1] in F_{1,2} (every derivative of order <= 2 at most 1)
+/// and so also 1-Lipschitz, for `structure = taylor` and `lipschitz`; the
+/// flag marks those with a kink (Lipschitz, but only in F_{1,1}).
+fn class_targets() -> Vec<(&'static str, bool)> {
+    vec![
+        ("exp(x)/3", false),
+        ("exp(-x^2)/2", false),
+        ("log(1 + x)/2", false),
+        ("sqrt(1 + x)/2", false),
+        ("sin(3*x)/9", false),
+        ("cos(x)/2", false),
+        ("tanh(x)/2", false),
+        ("atan(x)", false),
+        ("1/(1 + exp(-4*x))/4", false),
+        ("1/(2 + x)", false),
+        ("x/(1 + x^2)/2", false),
+        ("abs(x - 1/3)/2", true),
+        ("max(x, 1/2) - min(x, 1/4)/2", true),
+    ]
+}
+
+/// Every target through both structures, and each structure through every
+/// λ ∈ {2, 3, 5} and both codebooks: the six (λ, codebook) pairs alternate
+/// between the structures from one target to the next (Fig. 4 and f^T
+/// alone alternate too), so the campaign covers each combination twice
+/// while building six networks per target.
+#[test]
+fn campaign_over_the_structures_of_the_theorems() {
+    let pairs = [
+        (2, false),
+        (3, true),
+        (5, false),
+        (2, true),
+        (3, false),
+        (5, true),
+    ];
+    let mut seen = std::collections::HashSet::new();
+    for (i, (text, kink)) in class_targets().into_iter().enumerate() {
+        let e = parse(text, false);
+        for (j, &(lambda, linear)) in pairs.iter().enumerate() {
+            let taylor = (i + j) % 2 == 0;
+            let mut spec = NetSpec::new("T", &["x"], e.clone());
+            spec.lambda = lambda;
+            if linear {
+                spec.quantization = Quantization::Linear;
+            }
+            let eps = if taylor {
+                spec.structure = Structure::Taylor;
+                spec.n = Some(if kink { 1 } else { 2 });
+                spec.tune = true;
+                q(1, 32)
+            } else {
+                spec.structure = Structure::Lipschitz;
+                spec.tune = (i / 2 + j) % 2 == 0;
+                q(1, 64)
+            };
+            spec.eps = Some(eps.clone());
+            let (c, _json) = build_checked(&spec, linear);
+            assert!(c.error_bound <= eps, "{text}");
+            let cert = certify_1d_expr(&c.net, &e, &q(0, 1), &q(1, 1), &c.error_bound).unwrap();
+            assert!(
+                cert.holds,
+                "{text} λ={lambda} linear={linear} taylor={taylor}: {cert}"
+            );
+            seen.insert((lambda, linear, taylor));
+        }
+    }
+    assert_eq!(seen.len(), 12, "every λ and codebook in both structures");
 }
 
 #[test]

@@ -13,9 +13,10 @@
 //! [`expr`] holds the expression tree with rigorous enclosures of its
 //! values, ranges and derivatives, over the interval arithmetic and
 //! elementary functions of [`interval`]; `structure = direct` lowers such
-//! targets node by node (`construct::direct::expr`), and
-//! [`certify::certify_1d_expr`] certifies them (the Taylor and Lipschitz
-//! structures take polynomials only, for now).
+//! targets node by node (`construct::direct::expr`), the Taylor and
+//! Lipschitz structures take them when their class (F_{d,n}, a Lipschitz
+//! constant ≤ 1) is proved from derivative enclosures, and
+//! [`certify::certify_1d_expr`] certifies them.
 //!
 //! It depends on qrelu-runtime (for [`Scalar`](qrelu_runtime::Scalar) and
 //! the exact type), not the other way round: generated code needs only the
