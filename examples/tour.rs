@@ -215,12 +215,19 @@ fn expr_row<N: Network>() {
     let info = N::INFO;
     let measured = if info.dim() == 1 {
         let mut spec = NetSpec::from_info(&info);
-        if spec.structure == qrelu_core::Structure::Lipschitz {
-            // INFO has no eps; the bound chooses the same T and m
+        let lipschitz = spec.structure == qrelu_core::Structure::Lipschitz;
+        if lipschitz {
+            // INFO has no eps; the bound chooses the same T (and m or t)
             spec.eps = Some(info.error_bound.to_exact());
         }
         let target = qrelu_core::expr::Expr::from_program(info.target_program);
-        let rebuilt = build(&spec)
+        let rebuilt = if lipschitz && info.cells.is_none() {
+            // `tune = smallest` chose f^T alone
+            qrelu_core::build_interpolant(&spec)
+        } else {
+            build(&spec)
+        };
+        let rebuilt = rebuilt
             .ok()
             .filter(|c| c.error_bound == info.error_bound.to_exact());
         let cert = rebuilt.zip(target).map(|(c, target)| {
