@@ -268,7 +268,7 @@ pub(crate) fn show(x: f64) -> String {
 
 /// Checks that a target expression lies in F_{d,n} (eq. 1) on
 /// `[0, 1]^d`, `d = names.len()`: every derivative of order ≤ n at most 1
-/// in magnitude, by [`derivatives_within_one`]. Refused with the witness
+/// in magnitude, by `derivatives_within_one` (branch and bound over boxes). Refused with the witness
 /// (the derivative, its value, the point and the scale that would fit),
 /// with the loosest bound shown when the budget leaves it undecided, or —
 /// for `n ≥ 2` — because an `abs`, `min` or `max` has its kink inside the
