@@ -11,6 +11,7 @@
 //! [`crate::Net`] is one). The `qrelu` facade re-exports it as
 //! `qrelu::check`.
 
+pub mod boxes;
 mod enclose;
 mod exact;
 pub mod expr;
@@ -25,6 +26,7 @@ use std::vec::Vec;
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
+pub use boxes::{Certificate, Options, Progress, certify_net};
 use piece::{Piece, add, mul, sub};
 use qrelu_runtime::{CheckError, Exact, NetInfo, Network, Scalar};
 
