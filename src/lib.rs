@@ -194,10 +194,14 @@ pub use qrelu_runtime::{
 pub mod check {
     //! Error checks of a compiled network against its target:
     //!
-    //! - [`certify_1d`] for one input: a *proof* of the sup error over the
-    //!   whole domain, from the network's exact linear pieces
-    //!   ([`certify_1d_with`] for anything that can be evaluated in any
-    //!   [`Scalar`](crate::Scalar): an [`Evaluate`]);
+    //! - [`certify`] for any number of inputs: a *proof* enclosing the sup
+    //!   error over the whole domain in `[lower, upper]` (within 1% by
+    //!   default; [`certify_with`] takes a tolerance, a box budget and a
+    //!   progress callback), by branch and bound over input boxes from the
+    //!   network's data;
+    //! - [`certify_1d`] for one input: the sup error from the network's
+    //!   exact linear pieces ([`certify_1d_with`] for anything that can be
+    //!   evaluated in any [`Scalar`](crate::Scalar): an [`Evaluate`]);
     //! - [`sup_error_offset`] to *measure* the error in any dimension, on a
     //!   grid that avoids the dyadic points where networks are exact;
     //! - [`sup_error`] to check claims *at* grid points (the breakpoints,
@@ -209,7 +213,10 @@ pub mod check {
     //! The certificate comes from qrelu-core (it needs the compiler's exact
     //! machinery), the grid checks from the `no_std` runtime.
 
-    pub use qrelu_core::certify::{Certified, Evaluate, certify_1d, certify_1d_with};
+    pub use qrelu_core::certify::{
+        Certificate, Certified, Evaluate, Options, Progress, certify, certify_1d, certify_1d_with,
+        certify_with,
+    };
     pub use qrelu_runtime::check::{
         CheckError, SupError, eval_checked, sup_error, sup_error_offset, sup_error_on,
     };

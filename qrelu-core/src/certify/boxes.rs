@@ -391,6 +391,60 @@ pub fn certify_net(
     })
 }
 
+/// [`certify_net`] for a compiled network, from its data: the network is
+/// rebuilt by the compiler from `N::INFO` (the same construction; the
+/// rebuilt network's `qrelu-net/1` JSON must equal `N::JSON` byte for
+/// byte, so what is certified is exactly what the generated code
+/// computes), and the generated code is never instantiated on exact types
+/// — a program that certifies builds as fast as one that evaluates in
+/// `f64`.
+///
+/// # Errors
+/// [`CheckError::Unsupported`](qrelu_runtime::CheckError::Unsupported)
+/// when the network cannot be rebuilt identically from `INFO`, or the
+/// target not enclosed.
+pub fn certify_with<N: qrelu_runtime::Network>(
+    options: Options<'_>,
+) -> Result<Certificate, qrelu_runtime::CheckError> {
+    use qrelu_runtime::CheckError;
+    let info = &N::INFO;
+    let mut spec = crate::spec::NetSpec::from_info(info);
+    let bound = info.error_bound.to_exact();
+    let lipschitz = spec.structure == crate::Structure::Lipschitz;
+    if lipschitz {
+        // INFO has no eps; the bound chooses the same T (and m or t)
+        spec.eps = Some(bound.clone());
+    }
+    let built = if lipschitz && info.cells.is_none() {
+        crate::build_interpolant(&spec)
+    } else {
+        crate::build(&spec)
+    }
+    .map_err(|_| CheckError::Unsupported("the network could not be rebuilt from INFO"))?;
+    if crate::export::json::to_json(&built) != N::JSON {
+        return Err(CheckError::Unsupported(
+            "the network rebuilt from INFO differs from the generated one",
+        ));
+    }
+    certify_net(
+        &built.net,
+        &built.spec.target,
+        &built.spec.domain,
+        &bound,
+        options,
+    )
+    .map_err(|_| CheckError::Unsupported("the target could not be enclosed"))
+}
+
+/// [`certify_with`] with the default [`Options`]: the sup error enclosed
+/// within 1%, at most 200,000 boxes.
+///
+/// # Errors
+/// As [`certify_with`].
+pub fn certify<N: qrelu_runtime::Network>() -> Result<Certificate, qrelu_runtime::CheckError> {
+    certify_with::<N>(Options::default())
+}
+
 /// The state of one search.
 struct Search<'a> {
     net: &'a Net,

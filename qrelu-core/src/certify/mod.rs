@@ -26,7 +26,7 @@ use std::vec::Vec;
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
-pub use boxes::{Certificate, Options, Progress, certify_net};
+pub use boxes::{Certificate, Options, Progress, certify, certify_net, certify_with};
 use piece::{Piece, add, mul, sub};
 use qrelu_runtime::{CheckError, Exact, NetInfo, Network, Scalar};
 
@@ -287,7 +287,7 @@ pub fn certify_1d<N: Network>() -> Result<Certified, CheckError> {
         return certify_1d_expr(&generated, &target, &lo, &hi, &info.error_bound.to_exact());
     }
     let target = Poly::from_info(info)?;
-    certify(&generated, target, &lo, &hi, &info.error_bound.to_exact())
+    certify_poly(&generated, target, &lo, &hi, &info.error_bound.to_exact())
 }
 
 /// A one-input function the certified check can sweep: anything that
@@ -342,7 +342,7 @@ pub fn certify_1d_with<F: Evaluate>(
     hi: &Exact,
     bound: &Exact,
 ) -> Result<Certified, CheckError> {
-    certify(f, Poly::from_terms(target)?, lo, hi, bound)
+    certify_poly(f, Poly::from_terms(target)?, lo, hi, bound)
 }
 
 /// [`certify_1d_with`] for a target that is not a polynomial (an
@@ -371,7 +371,7 @@ pub fn certify_1d_expr<F: Evaluate>(
     ))
 }
 
-fn certify<F: Evaluate>(
+fn certify_poly<F: Evaluate>(
     f: &F,
     target: Poly,
     lo: &Exact,
