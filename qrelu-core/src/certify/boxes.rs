@@ -19,9 +19,11 @@
 //!   `relu(z) − s·z` is piecewise linear with the values `−s·l`, `0` and
 //!   `(1 − s)·u` at `l`, `0`, `u`, all `≥ 0`.
 //!
-//! Coefficients are kept on the grid 2^−[`GRID_BITS`]: a coefficient `c`
-//! rounded to `c′` moves `|c − c′|` into the remainder (`|t_i| ≤ 1`), so
-//! the numbers stay short without losing soundness.
+//! The forms count in units of 2^−[`GRID_BITS`] (fixed point, integers
+//! only): a constant or a remainder end that is not on the grid is
+//! rounded outward, a coefficient `c` rounded down to `c′` moves
+//! `[−1, 1]` units into the remainder (`|t_i| ≤ 1`), so the numbers stay
+//! short and the arithmetic free of gcds without losing soundness.
 //!
 //! The output is then `net(x) ∈ A(x) + E` with `A` affine and `E` an
 //! interval: where every unit is stable, `E = 0` and `A` *is* the network
@@ -60,6 +62,8 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::time::{Duration, Instant};
 
+use num_bigint::BigInt;
+use num_integer::Integer;
 use num_traits::{One, Signed, Zero};
 
 use crate::error::{CoreError, Subject};
@@ -70,11 +74,11 @@ use crate::poly::Poly;
 use crate::rational::{self, Rational};
 use crate::spec::Target;
 
-/// Coefficients of the affine forms are kept on the grid `2^−GRID_BITS`.
-pub const GRID_BITS: i64 = 96;
+/// The affine forms count in units of `2^−GRID_BITS`.
+pub const GRID_BITS: u64 = 96;
 
 /// The slope of a ReLU relaxation is rounded to `2^−SLOPE_BITS`.
-const SLOPE_BITS: i64 = 20;
+const SLOPE_BITS: u64 = 20;
 
 /// Working precision of the target's enclosures.
 const PRECISION: u32 = 96;
@@ -169,86 +173,161 @@ impl std::fmt::Display for Certificate {
     }
 }
 
-/// `k + Σ c_i t_i + [lo, hi]` over `t ∈ [−1, 1]^d`.
+/// `k + Σ c_i t_i + [lo, hi]` over `t ∈ [−1, 1]^d`, every number an
+/// integer count of `2^−GRID_BITS` (fixed point: no gcd in the inner
+/// loop). Every rounding is outward: a constant or a remainder end rounded
+/// the safe way, a coefficient `c` rounded to `c′` with `±1` unit moved
+/// into the remainder (`|t_i| ≤ 1`).
 #[derive(Clone, Debug)]
 struct Form {
-    k: Rational,
-    c: Vec<Rational>,
-    lo: Rational,
-    hi: Rational,
+    k: BigInt,
+    c: Vec<BigInt>,
+    lo: BigInt,
+    hi: BigInt,
 }
 
-impl Form {
-    fn constant(d: usize, k: Rational) -> Self {
-        Form {
-            k,
-            c: vec![Rational::zero(); d],
-            lo: Rational::zero(),
-            hi: Rational::zero(),
+/// `⌊a·p/q⌋` and whether it is exact, for `q > 0`.
+fn scaled(a: &BigInt, p: &BigInt, q: &BigInt, shift: Option<u64>) -> (BigInt, bool) {
+    let n = a * p;
+    match shift {
+        Some(e) => {
+            let f = &n >> e;
+            let exact = (&f << e) == n;
+            (f, exact)
+        }
+        None => {
+            let (f, r) = n.div_mod_floor(q);
+            (f, r.is_zero())
+        }
+    }
+}
+
+/// A weight `p/q`, with `q`'s exponent when it is a power of two.
+struct Weight {
+    p: BigInt,
+    q: BigInt,
+    shift: Option<u64>,
+}
+
+impl Weight {
+    fn new(w: &Rational) -> Self {
+        let q = w.denom().clone();
+        let shift = q.trailing_zeros().filter(|&e| BigInt::one() << e == q);
+        Weight {
+            p: w.numer().clone(),
+            q,
+            shift,
         }
     }
 
-    /// `[min, max]` of the form over the box.
-    fn bounds(&self) -> (Rational, Rational) {
-        let spread: Rational = self.c.iter().map(Rational::abs).sum();
+    /// `⌊w·a⌋`, exact or not.
+    fn floor(&self, a: &BigInt) -> (BigInt, bool) {
+        scaled(a, &self.p, &self.q, self.shift)
+    }
+
+    /// `⌈w·a⌉`.
+    fn ceil(&self, a: &BigInt) -> BigInt {
+        let (f, exact) = self.floor(a);
+        if exact { f } else { f + 1 }
+    }
+}
+
+impl Form {
+    fn zero(d: usize) -> Self {
+        Form {
+            k: BigInt::zero(),
+            c: vec![BigInt::zero(); d],
+            lo: BigInt::zero(),
+            hi: BigInt::zero(),
+        }
+    }
+
+    /// The rational `q`, rounded down, the rest in the remainder.
+    fn constant(d: usize, q: &Rational) -> Self {
+        let mut f = Form::zero(d);
+        let (k, exact) = fixed(q);
+        f.k = k;
+        if !exact {
+            f.hi += 1;
+        }
+        f
+    }
+
+    /// `[min, max]` of the form over the box, in units.
+    fn bounds(&self) -> (BigInt, BigInt) {
+        let spread: BigInt = self.c.iter().map(BigInt::abs).sum();
         (&self.k - &spread + &self.lo, &self.k + &spread + &self.hi)
     }
 
     /// `self += w·other`.
-    fn add_scaled(&mut self, w: &Rational, other: &Form) {
-        self.k += w * &other.k;
+    fn add_scaled(&mut self, w: &Weight, other: &Form) {
+        let (k, exact) = w.floor(&other.k);
+        self.k += k;
+        if !exact {
+            self.hi += 1;
+        }
         for (a, b) in self.c.iter_mut().zip(&other.c) {
-            *a += w * b;
+            if b.is_zero() {
+                continue;
+            }
+            let (v, exact) = w.floor(b);
+            *a += v;
+            if !exact {
+                self.lo -= 1;
+                self.hi += 1;
+            }
         }
-        let (lo, hi) = (w * &other.lo, w * &other.hi);
-        if w.is_negative() {
-            self.lo += hi;
-            self.hi += lo;
+        if w.p.is_negative() {
+            self.lo += w.floor(&other.hi).0;
+            self.hi += w.ceil(&other.lo);
         } else {
-            self.lo += lo;
-            self.hi += hi;
+            self.lo += w.floor(&other.lo).0;
+            self.hi += w.ceil(&other.hi);
         }
     }
 
-    /// Every coefficient rounded to the grid `2^−GRID_BITS`, the rounding
-    /// moved into the remainder.
-    fn tame(&mut self) {
-        let unit = rational::pow2(-GRID_BITS);
-        let round = |q: &Rational| Rational::from_integer(rational::floor(&(q / &unit))) * &unit;
-        let k = round(&self.k);
-        // k − k′ ∈ [0, unit)
-        self.hi += &self.k - &k;
-        self.k = k;
-        for c in &mut self.c {
-            let r = round(c);
-            let miss = (&*c - &r).abs();
-            self.lo -= &miss;
-            self.hi += miss;
-            *c = r;
-        }
-    }
-
-    /// The ReLU relaxation of the module docs.
-    fn relu(mut self) -> Form {
+    /// The ReLU relaxation of the module docs, with the slope
+    /// `s = ⌊2^SLOPE_BITS·u/(u − l)⌋/2^SLOPE_BITS`.
+    fn relu(self) -> Form {
         let (l, u) = self.bounds();
         if !u.is_positive() {
-            return Form::constant(self.c.len(), Rational::zero());
+            return Form::zero(self.c.len());
         }
         if !l.is_negative() {
             return self;
         }
-        let unit = rational::pow2(-SLOPE_BITS);
-        let s = Rational::from_integer(rational::floor(&(&u / (&u - &l) / &unit))) * &unit;
-        let s = s.max(Rational::zero()).min(Rational::one());
-        let top = (-&s * &l).max((Rational::one() - &s) * &u);
-        self.k *= &s;
-        for c in &mut self.c {
-            *c *= &s;
+        let one = BigInt::one() << SLOPE_BITS;
+        let s_num: BigInt = (&u << SLOPE_BITS).div_floor(&(&u - &l));
+        let s = Weight {
+            p: s_num.clone(),
+            q: one.clone(),
+            shift: Some(SLOPE_BITS),
+        };
+        // max(−s·l, (1 − s)·u), rounded up
+        let top = (-&l * &s_num).max(&u * (&one - &s_num));
+        let top = Weight {
+            p: BigInt::one(),
+            q: one,
+            shift: Some(SLOPE_BITS),
         }
-        self.lo *= &s;
-        self.hi = &self.hi * &s + top;
-        self
+        .ceil(&top);
+        let mut out = Form::zero(self.c.len());
+        out.add_scaled(&s, &self);
+        out.hi += top;
+        out
     }
+}
+
+/// `⌊q·2^GRID_BITS⌋` and whether it is exact.
+fn fixed(q: &Rational) -> (BigInt, bool) {
+    let n = q.numer() << GRID_BITS;
+    let (f, r) = n.div_mod_floor(q.denom());
+    (f, r.is_zero())
+}
+
+/// A count of units as a rational.
+fn rational_of(units: &BigInt) -> Rational {
+    Rational::new(units.clone(), BigInt::one() << GRID_BITS)
 }
 
 /// One box: its centre and half-widths, and its bounds.
@@ -477,49 +556,61 @@ fn examine(net: &Net, target: &Target, cell: &Cell) -> Result<Examined, CoreErro
     for unit in net.units() {
         let form = match &unit.kind {
             UnitKind::Input { index } => {
-                let mut f = Form::constant(d, cell.mid[*index].clone());
-                f.c[*index] = cell.half[*index].clone();
+                let mut f = Form::constant(d, &cell.mid[*index]);
+                let (c, exact) = fixed(&cell.half[*index]);
+                f.c[*index] = c;
+                if !exact {
+                    f.lo -= 1;
+                    f.hi += 1;
+                }
                 f
             }
             UnitKind::Relu { bias, inputs } => {
-                let mut z = Form::constant(d, bias.clone());
+                let mut z = Form::constant(d, bias);
                 for e in inputs {
-                    z.add_scaled(&e.weight, &forms[e.src]);
+                    z.add_scaled(&Weight::new(&e.weight), &forms[e.src]);
                 }
-                z.tame();
                 z.relu()
             }
         };
         forms.push(form);
     }
     let out = net.output();
-    let mut y = Form::constant(d, out.bias.clone());
+    let mut y = Form::constant(d, &out.bias);
     for e in &out.inputs {
-        y.add_scaled(&e.weight, &forms[e.src]);
+        y.add_scaled(&Weight::new(&e.weight), &forms[e.src]);
     }
     // net(x) ∈ A(x) + [lo, hi], A(x) = k + Σ (c_i/r_i)(x_i − m_i)
     let slopes: Vec<Rational> =
         y.c.iter()
             .zip(&cell.half)
-            .map(|(c, r)| if r.is_zero() { Rational::zero() } else { c / r })
+            .map(|(c, r)| {
+                if r.is_zero() {
+                    Rational::zero()
+                } else {
+                    rational_of(c) / r
+                }
+            })
             .collect();
+    let (k, y_lo, y_hi) = (rational_of(&y.k), rational_of(&y.lo), rational_of(&y.hi));
+    // the target at the centre: exact, or enclosed
+    let value = match target {
+        Target::Poly(p) => Interval::point(p.eval(&cell.mid)),
+        Target::Expr(e) => {
+            let centre: Vec<Interval> = cell.mid.iter().cloned().map(Interval::point).collect();
+            e.range(&centre, PRECISION).map_err(|err| undefined(&err))?
+        }
+    };
     let gap = match target {
-        Target::Poly(p) => poly_gap(p, &y.k, &slopes, cell),
-        Target::Expr(e) => expr_gap(e, &y.k, &slopes, cell)?,
+        Target::Poly(p) => poly_gap(p, &k, &slopes, cell),
+        Target::Expr(e) => expr_gap(e, &k, &slopes, cell, &value)?,
     };
     // net − f ∈ (A − f)(B) + [lo, hi]
-    let low = gap.lo() + &y.lo;
-    let high = gap.hi() + &y.hi;
+    let low = gap.lo() + &y_lo;
+    let high = gap.hi() + &y_hi;
     let upper = low.abs().max(high.abs());
     // the lower bound at the centre, exactly
     let at = crate::eval::eval(net, &cell.mid);
-    let value = match target {
-        Target::Poly(p) => Interval::point(p.eval(&cell.mid)),
-        Target::Expr(e) => e
-            .value(&cell.mid, &rational::pow2(-64))
-            .map_err(|err| undefined(&err))?
-            .unwrap_or_else(|| Interval::point(at.clone())),
-    };
     let error = Interval::point(at).sub(&value);
     Ok(Examined {
         upper,
@@ -555,12 +646,14 @@ fn poly_gap(p: &Poly, k: &Rational, slopes: &[Rational], cell: &Cell) -> Interva
 }
 
 /// `(A − f)(B)` for an expression `f`: the mean-value form about the
-/// centre, intersected with the natural range.
+/// centre (`at_centre` encloses `f` there), intersected with the natural
+/// range.
 fn expr_gap(
     e: &Expr,
     k: &Rational,
     slopes: &[Rational],
     cell: &Cell,
+    at_centre: &Interval,
 ) -> Result<Interval, CoreError> {
     let boxed: Vec<Interval> = cell
         .mid
@@ -568,7 +661,6 @@ fn expr_gap(
         .zip(&cell.half)
         .map(|(m, r)| Interval::hull_of(m - r, m + r))
         .collect();
-    let centre: Vec<Interval> = cell.mid.iter().cloned().map(Interval::point).collect();
     let a_range = slopes
         .iter()
         .zip(&cell.half)
@@ -580,8 +672,7 @@ fn expr_gap(
     let Ok(ds) = e.derivatives(&boxed, 1, PRECISION) else {
         return Ok(natural);
     };
-    let at_centre = e.range(&centre, PRECISION).map_err(|err| undefined(&err))?;
-    let mut mean = Interval::point(k.clone()).sub(&at_centre);
+    let mut mean = Interval::point(k.clone()).sub(at_centre);
     for (nu, dv) in ds.iter().filter(|(nu, _)| nu.iter().sum::<u32>() == 1) {
         let i = nu.iter().position(|&x| x == 1).unwrap_or(0);
         let r = &cell.half[i];
@@ -620,6 +711,17 @@ mod tests {
             options,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn fixed_point_rounds_down() {
+        let w = Weight::new(&ratio(1, 2));
+        assert_eq!(w.floor(&BigInt::from(-3)), (BigInt::from(-2), false));
+        assert_eq!(w.ceil(&BigInt::from(-3)), BigInt::from(-1));
+        let w = Weight::new(&ratio(-1, 3));
+        assert_eq!(w.floor(&BigInt::from(4)), (BigInt::from(-2), false));
+        assert_eq!(w.ceil(&BigInt::from(4)), BigInt::from(-1));
+        assert!(!fixed(&ratio(-1, 3)).1);
     }
 
     #[test]
@@ -725,5 +827,37 @@ mod tests {
         assert!(!partial.complete && partial.boxes <= 10, "{partial}");
         assert!(partial.upper >= cert.lower);
         assert!(calls > 0);
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+    use crate::rational::{int, ratio};
+
+    /// `cargo test --release -p qrelu-core timing -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn radial() {
+        let (x, y) = (Expr::var(0), Expr::var(1));
+        let sq = |e: Expr| Expr::Pow(Box::new(e), 2);
+        let e = Expr::Neg(Box::new(Expr::Add(Box::new(sq(x)), Box::new(sq(y)))))
+            .call(crate::interval::elementary::Elementary::Exp);
+        let mut s = crate::spec::NetSpec::new("R", &["x", "y"], e);
+        s.eps = Some(ratio(1, 64));
+        for d in &mut s.domain {
+            d.0 = int(-1);
+        }
+        let c = crate::construct::build(&s).unwrap();
+        let t = Instant::now();
+        let cert = certify_net(
+            &c.net,
+            &c.spec.target,
+            &c.spec.domain,
+            &c.error_bound,
+            Options::default(),
+        )
+        .unwrap();
+        eprintln!("{} weights: {cert} ({:?})", c.metrics.weights, t.elapsed());
     }
 }
