@@ -28,15 +28,19 @@ const NETS: &[&str] = &[
 ];
 
 fn main() {
-    println!("{:<18} {:>10} {:>12}", "net", "time", "tokens");
+    println!("{:<18} {:>10} {:>14}", "net", "time", "expansion");
     for src in NETS {
-        let name = src.split_whitespace().nth(2).unwrap_or("?");
+        let name = src
+            .split_whitespace()
+            .nth(2)
+            .and_then(|n| n.split('(').next())
+            .unwrap_or("?");
         let tokens: proc_macro2::TokenStream = src.parse().expect("a token stream");
         let start = Instant::now();
         let out = qrelu_syntax::expand(tokens);
         let time = start.elapsed();
         let text = out.to_string();
         assert!(!text.contains("compile_error"), "{name}: {text:.300}");
-        println!("{name:<18} {:>10.1?} {:>12}", time, out.into_iter().count());
+        println!("{name:<18} {:>10.1?} {:>10} bytes", time, text.len());
     }
 }

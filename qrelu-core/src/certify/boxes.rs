@@ -41,7 +41,7 @@
 //! is then at most that: the sup over the domain is enclosed), until
 //! `bound_only` has its answer (the largest upper bound is at most the
 //! bound: it holds; a lower bound exceeds it: it fails), or until the box
-//! budget runs out (the certificate is then marked incomplete, with the
+//! or time budget runs out (the certificate is then marked incomplete, with the
 //! enclosure reached so far — still sound).
 //!
 //! A bound *attained* at a point where ReLUs switch (x·y at small `r`) is
@@ -89,6 +89,9 @@ pub struct Options<'a> {
     pub tolerance: Rational,
     /// examine at most this many boxes (default 200,000)
     pub max_boxes: usize,
+    /// stop after this much time (default: no limit); like the box
+    /// budget, the certificate is then incomplete but still sound
+    pub max_time: Option<Duration>,
     /// stop as soon as `upper ≤ bound` is proved, or refuted by a lower
     /// bound above it
     pub bound_only: bool,
@@ -103,6 +106,7 @@ impl Default for Options<'_> {
         Options {
             tolerance: rational::ratio(1, 100),
             max_boxes: 200_000,
+            max_time: None,
             bound_only: false,
             progress: None,
             every: 1_000,
@@ -410,7 +414,8 @@ pub fn certify_net(
         if done {
             break;
         }
-        if search.boxes >= options.max_boxes {
+        let out_of_time = options.max_time.is_some_and(|t| start.elapsed() >= t);
+        if search.boxes >= options.max_boxes || out_of_time {
             complete = false;
             break;
         }
@@ -825,6 +830,15 @@ mod tests {
             },
         );
         assert!(!partial.complete && partial.boxes <= 10, "{partial}");
+        let timed = certify(
+            &c,
+            Options {
+                tolerance: Rational::zero(),
+                max_time: Some(Duration::from_millis(1)),
+                ..Options::default()
+            },
+        );
+        assert!(!timed.complete && timed.upper >= cert.lower, "{timed}");
         assert!(partial.upper >= cert.lower);
         assert!(calls > 0);
     }
