@@ -58,7 +58,7 @@
 //! contains `(A − f)(B)`, and the boxes in the queue always cover the
 //! domain.
 
-use std::cmp::Ordering;
+use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::time::{Duration, Instant};
 
@@ -342,26 +342,6 @@ struct Cell {
     upper: Rational,
 }
 
-impl PartialEq for Cell {
-    fn eq(&self, other: &Self) -> bool {
-        self.upper == other.upper
-    }
-}
-
-impl Eq for Cell {}
-
-impl PartialOrd for Cell {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Cell {
-    fn cmp(&self, other: &Self) -> Ordering {
-        self.upper.cmp(&other.upper)
-    }
-}
-
 /// The error's enclosure on a box and the lower bound at its centre.
 struct Examined {
     upper: Rational,
@@ -399,15 +379,14 @@ pub fn certify_net(
     let mut search = Search {
         net,
         target,
-        queue: BinaryHeap::new(),
+        queue: Queue::default(),
         lower: Rational::zero(),
         witness: root.mid.clone(),
         boxes: 0,
     };
     search.push(root)?;
     let mut complete = true;
-    while let Some(top) = search.queue.peek() {
-        let upper = top.upper.clone();
+    while let Some(upper) = search.queue.top() {
         let lower = &search.lower;
         let done = &upper - lower <= &options.tolerance * &upper
             || (options.bound_only && (upper <= *bound || *lower > *bound));
@@ -440,10 +419,7 @@ pub fn certify_net(
             && options.every > 0
             && search.boxes % options.every < 2
         {
-            let upper = search
-                .queue
-                .peek()
-                .map_or(Rational::zero(), |c| c.upper.clone());
+            let upper = search.queue.top().unwrap_or_default();
             report(&Progress {
                 boxes: search.boxes,
                 upper,
@@ -458,10 +434,7 @@ pub fn certify_net(
         boxes,
         ..
     } = search;
-    let upper = queue
-        .peek()
-        .map_or(Rational::zero(), |c| c.upper.clone())
-        .max(lower.clone());
+    let upper = queue.top().unwrap_or_default().max(lower.clone());
     Ok(Certificate {
         holds: upper <= *bound,
         refuted: lower > *bound,
@@ -529,11 +502,37 @@ pub fn certify<N: qrelu_runtime::Network>() -> Result<Certificate, qrelu_runtime
     certify_with::<N>(Options::default())
 }
 
+/// The boxes left, largest upper bound first (ties: the box queued
+/// first): a heap of `(upper, Reverse(index))` over a slab of cells.
+#[derive(Default)]
+struct Queue {
+    heap: BinaryHeap<(Rational, Reverse<usize>)>,
+    cells: Vec<Option<Cell>>,
+}
+
+impl Queue {
+    fn push(&mut self, cell: Cell) {
+        self.heap
+            .push((cell.upper.clone(), Reverse(self.cells.len())));
+        self.cells.push(Some(cell));
+    }
+
+    /// The largest upper bound left.
+    fn top(&self) -> Option<Rational> {
+        self.heap.peek().map(|(upper, _)| upper.clone())
+    }
+
+    fn pop(&mut self) -> Option<Cell> {
+        let (_, Reverse(i)) = self.heap.pop()?;
+        self.cells.get_mut(i)?.take()
+    }
+}
+
 /// The state of one search.
 struct Search<'a> {
     net: &'a Net,
     target: &'a Target,
-    queue: BinaryHeap<Cell>,
+    queue: Queue,
     lower: Rational,
     witness: Vec<Rational>,
     boxes: usize,
