@@ -201,7 +201,9 @@ pub mod check {
     //!   network's data;
     //! - [`certify_1d`] for one input: the sup error from the network's
     //!   exact linear pieces ([`certify_1d_with`] for anything that can be
-    //!   evaluated in any [`Scalar`](crate::Scalar): an [`Evaluate`]);
+    //!   evaluated in any [`Scalar`](crate::Scalar): an [`Evaluate`];
+    //!   [`certify_1d_options`] takes a piece or time budget and a progress
+    //!   callback, [`SweepOptions`]);
     //! - [`sup_error_offset`] to *measure* the error in any dimension, on a
     //!   grid that avoids the dyadic points where networks are exact;
     //! - [`sup_error`] to check claims *at* grid points (the breakpoints,
@@ -214,8 +216,8 @@ pub mod check {
     //! machinery), the grid checks from the `no_std` runtime.
 
     pub use qrelu_core::certify::{
-        Certificate, Certified, Evaluate, Options, Progress, certify, certify_1d, certify_1d_with,
-        certify_with,
+        Certificate, Certified, Evaluate, Options, Progress, SweepOptions, SweepProgress, certify,
+        certify_1d, certify_1d_options, certify_1d_with, certify_1d_with_options, certify_with,
     };
     pub use qrelu_runtime::check::{
         CheckError, SupError, eval_checked, sup_error, sup_error_offset, sup_error_on,

@@ -346,6 +346,10 @@ fn error_messages_are_lowercase_without_a_period() {
         CheckError::NotOneDimensional { dim: 3 },
         CheckError::Unsupported("certified check of targets of degree 3 or more"),
         CheckError::NotAffine,
+        CheckError::BudgetExhausted {
+            pieces: 4_194_304,
+            reached: 0.0009765625,
+        },
     ];
     for e in errors {
         let text = e.to_string();
@@ -359,6 +363,15 @@ fn error_messages_are_lowercase_without_a_period() {
         }
         .to_string(),
         "expected 1 input values, found 2"
+    );
+    assert_eq!(
+        CheckError::BudgetExhausted {
+            pieces: 1000,
+            reached: 0.25
+        }
+        .to_string(),
+        "the certified check ran out of its budget after 1000 pieces, at x = 0.25; \
+         raise `max_pieces` or `max_time`"
     );
 }
 

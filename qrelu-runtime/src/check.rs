@@ -62,6 +62,16 @@ pub enum CheckError {
     /// by exactly zero. Evaluate such targets in `f64` or `f32`, or enclose
     /// them with `qrelu_core::expr`.
     NotExact(&'static str),
+    /// The certified check ran out of its budget of pieces or time
+    /// (`SweepOptions` in qrelu-core) before the end of the domain; no
+    /// claim is made about the sup. Carries the work done.
+    BudgetExhausted {
+        /// The number of pieces swept (all of them checked).
+        pieces: usize,
+        /// The point the sweep had reached: the pieces cover the domain
+        /// from its left end to here (rounded to the nearest `f64`).
+        reached: f64,
+    },
 }
 
 impl fmt::Display for CheckError {
@@ -86,6 +96,11 @@ impl fmt::Display for CheckError {
             CheckError::NotExact(what) => write!(
                 f,
                 "the target's `{what}` has no exact rational value here; evaluate it in f64 or f32"
+            ),
+            CheckError::BudgetExhausted { pieces, reached } => write!(
+                f,
+                "the certified check ran out of its budget after {pieces} pieces, at x = {reached}; \
+                 raise `max_pieces` or `max_time`"
             ),
         }
     }

@@ -3,6 +3,11 @@
 //! of degree ≤ 3 (`exact`, with `surd` for irrational critical points),
 //! by a rigorous enclosure refined by bisection above (`enclose`).
 //!
+//! The pieces come from `sweep`, within a budget ([`SweepOptions`]): the
+//! network's arithmetic is recorded once (`trace`) and swept updating only
+//! what changes at each breakpoint (`incremental`), or — when it cannot be
+//! recorded — evaluated in the piece scalar (`piece`) on every piece.
+//!
 //! Certification lives in the core, not in the `no_std` runtime generated
 //! code calls: a certificate needs exact piecewise-affine arithmetic
 //! (`piece`), surds and enclosures, and will need the rigorous enclosures
@@ -15,20 +20,24 @@ pub mod boxes;
 mod enclose;
 mod exact;
 pub mod expr;
+mod incremental;
 mod piece;
 mod surd;
+mod sweep;
+mod trace;
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::rc::Rc;
 use std::vec::Vec;
 
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
 pub use boxes::{Certificate, Options, Progress, certify, certify_net, certify_with};
-use piece::{Piece, add, mul, sub};
+use piece::{add, mul, sub};
 use qrelu_runtime::{CheckError, Exact, NetInfo, Network, Scalar};
+use sweep::sweep;
+pub use sweep::{SweepOptions, SweepProgress};
 
 /// The certified sup error of a 1-D network over its whole domain: the sup
 /// S of |network(x) − target(x)| for x in [lo, hi], enclosed as
@@ -148,6 +157,20 @@ impl fmt::Display for Certified {
 /// x0 = x1 and the sweep repeats until hi. On each piece the error is
 /// e(x) = p(x) − a·x − c for the target p, and its extremes lie at x0, x1 or
 /// a zero of e′ inside.
+///
+/// **Speed.** The network's arithmetic is recorded once (an evaluation in
+/// a recording scalar: sums, constant multiples and ReLUs over the input,
+/// constants folded exactly), and the sweep then keeps every unit's exact
+/// affine piece and, at each breakpoint, updates only the ReLUs that switch
+/// there and what depends on them, with the next breakpoint of every ReLU
+/// in a priority queue — the same pieces as evaluating the whole network
+/// on each, at the cost of what changes. An evaluation that reads or
+/// compares an input-dependent value, or multiplies two, cannot be
+/// recorded and is swept by full evaluation, as before.
+///
+/// **Budget.** At most [`SweepOptions::MAX_PIECES`] pieces (2^22);
+/// [`certify_1d_options`] takes another piece or time budget and a
+/// progress callback.
 ///
 /// **Degree ≤ 2.** e′ is affine with the rational zero (a − p1)/(2·p2), so
 /// every candidate is rational and the result exact, as before.
@@ -270,8 +293,42 @@ impl fmt::Display for Certified {
 /// of degree above 1024;
 /// [`CheckError::EmptyGrid`] for an inverted domain;
 /// [`CheckError::NotAffine`] if the network multiplies input-dependent
-/// values; any error of `N::eval_at`.
+/// values; [`CheckError::BudgetExhausted`] after 2^22 pieces; any error of
+/// `N::eval_at`.
 pub fn certify_1d<N: Network>() -> Result<Certified, CheckError> {
+    certify_1d_options::<N>(SweepOptions::default())
+}
+
+/// [`certify_1d`] with a budget and progress reports: the sweep stops with
+/// [`CheckError::BudgetExhausted`] (the pieces swept and the point reached)
+/// once `options.max_pieces` pieces are swept or `options.max_time` has
+/// passed, and calls `options.progress` every `options.every` pieces.
+///
+/// ```
+/// use qrelu_core::certify::{SweepOptions, certify_1d_with_options};
+/// use qrelu_core::{build, NetSpec, Poly, rational::int};
+/// use qrelu_runtime::CheckError;
+/// // x² at r = 32 has 2^32 pieces: far too many to sweep
+/// let mut spec = NetSpec::new("Square", &["x"], Poly::var(1, 0).pow(2));
+/// spec.r = Some(32);
+/// let s = build(&spec).unwrap();
+/// let mut reports = 0;
+/// let mut count = |_: &qrelu_core::certify::SweepProgress| reports += 1;
+/// let options = SweepOptions {
+///     max_pieces: 1_000,
+///     progress: Some(&mut count),
+///     every: 100,
+///     ..SweepOptions::default()
+/// };
+/// let (lo, hi) = &s.spec.domain[0];
+/// let c = certify_1d_with_options(&s.net, &s.spec.target, lo, hi, &s.error_bound, options);
+/// assert!(matches!(c, Err(CheckError::BudgetExhausted { pieces: 1_000, .. })));
+/// assert_eq!(reports, 9);
+/// ```
+///
+/// # Errors
+/// As [`certify_1d`], with the budget of `options`.
+pub fn certify_1d_options<N: Network>(options: SweepOptions<'_>) -> Result<Certified, CheckError> {
     let info = &N::INFO;
     if info.dim() != 1 {
         return Err(CheckError::NotOneDimensional { dim: info.dim() });
@@ -284,10 +341,18 @@ pub fn certify_1d<N: Network>() -> Result<Certified, CheckError> {
     if !info.is_polynomial() {
         let target = crate::expr::Expr::from_program(info.target_program)
             .ok_or(CheckError::Unsupported("a malformed target program"))?;
-        return certify_1d_expr(&generated, &target, &lo, &hi, &info.error_bound.to_exact());
+        let bound = info.error_bound.to_exact();
+        return certify_expr(&generated, &target, &lo, &hi, &bound, options);
     }
     let target = Poly::from_info(info)?;
-    certify_poly(&generated, target, &lo, &hi, &info.error_bound.to_exact())
+    certify_poly(
+        &generated,
+        target,
+        &lo,
+        &hi,
+        &info.error_bound.to_exact(),
+        options,
+    )
 }
 
 /// A one-input function the certified check can sweep: anything that
@@ -342,7 +407,50 @@ pub fn certify_1d_with<F: Evaluate>(
     hi: &Exact,
     bound: &Exact,
 ) -> Result<Certified, CheckError> {
-    certify_poly(f, Poly::from_terms(target)?, lo, hi, bound)
+    certify_poly(
+        f,
+        Poly::from_terms(target)?,
+        lo,
+        hi,
+        bound,
+        SweepOptions::default(),
+    )
+}
+
+/// [`certify_1d_with`] and [`certify_1d_expr`] in one, with a budget and
+/// progress reports ([`certify_1d_options`]): the certified sup of
+/// |f(x) − target(x)| over [lo, hi] for a polynomial target (in one
+/// variable) or an expression in `x_0`, as [`crate::spec::Target`] holds
+/// them — the arguments of [`certify_net`].
+///
+/// # Errors
+/// As [`certify_1d_with`] and [`certify_1d_expr`];
+/// [`CheckError::Dimension`] for a polynomial in more than one variable;
+/// [`CheckError::BudgetExhausted`] when the budget runs out.
+pub fn certify_1d_with_options<F: Evaluate>(
+    f: &F,
+    target: &crate::spec::Target,
+    lo: &Exact,
+    hi: &Exact,
+    bound: &Exact,
+    options: SweepOptions<'_>,
+) -> Result<Certified, CheckError> {
+    match target {
+        crate::spec::Target::Poly(p) => {
+            let mut terms = Vec::new();
+            for (pow, c) in p.terms() {
+                if pow.iter().skip(1).any(|&k| k != 0) {
+                    return Err(CheckError::Dimension {
+                        expected: 1,
+                        found: pow.len(),
+                    });
+                }
+                terms.push((c.clone(), pow.first().copied().unwrap_or(0)));
+            }
+            certify_poly(f, Poly::from_terms(&terms)?, lo, hi, bound, options)
+        }
+        crate::spec::Target::Expr(e) => certify_expr(f, e, lo, hi, bound, options),
+    }
 }
 
 /// [`certify_1d_with`] for a target that is not a polynomial (an
@@ -361,68 +469,55 @@ pub fn certify_1d_expr<F: Evaluate>(
     hi: &Exact,
     bound: &Exact,
 ) -> Result<Certified, CheckError> {
+    certify_expr(f, target, lo, hi, bound, SweepOptions::default())
+}
+
+/// The sweep against an expression target.
+fn certify_expr<F: Evaluate>(
+    f: &F,
+    target: &crate::expr::Expr,
+    lo: &Exact,
+    hi: &Exact,
+    bound: &Exact,
+    mut options: SweepOptions<'_>,
+) -> Result<Certified, CheckError> {
     if lo > hi {
         return Err(CheckError::EmptyGrid);
     }
     let mut check = expr::ExprCheck::new(target, bound);
-    let pieces = sweep(f, lo, hi, |x0, x1, a, c| check.piece(x0, x1, a, c))?;
+    let pieces = sweep(f, lo, hi, &mut options, |x0, x1, a, c| {
+        check.piece(x0, x1, a, c)
+    })?;
     check.finish(pieces).ok_or(CheckError::Unsupported(
         "a target without an enclosure on the domain",
     ))
 }
 
+/// The sweep against a polynomial target: exact for degree ≤ 3, enclosed
+/// above.
 fn certify_poly<F: Evaluate>(
     f: &F,
     target: Poly,
     lo: &Exact,
     hi: &Exact,
     bound: &Exact,
+    mut options: SweepOptions<'_>,
 ) -> Result<Certified, CheckError> {
     if lo > hi {
         return Err(CheckError::EmptyGrid);
     }
     if target.degree() <= 3 {
         let mut check = exact::Exact3::new(&target, bound);
-        let pieces = sweep(f, lo, hi, |x0, x1, a, c| check.piece(x0, x1, a, c))?;
+        let pieces = sweep(f, lo, hi, &mut options, |x0, x1, a, c| {
+            check.piece(x0, x1, a, c)
+        })?;
         Ok(check.finish(pieces))
     } else {
         let mut check = enclose::Enclosure::new(&target, lo, hi, bound);
-        let pieces = sweep(f, lo, hi, |x0, x1, a, c| check.piece(x0, x1, a, c))?;
+        let pieces = sweep(f, lo, hi, &mut options, |x0, x1, a, c| {
+            check.piece(x0, x1, a, c)
+        })?;
         Ok(check.finish(pieces))
-    }
-}
-
-/// Calls `visit(x0, x1, a, c)` for every piece [x0, x1] of the 1-D function
-/// `f` on [lo, hi], left to right, where it equals a·x + c; returns the
-/// number of pieces.
-fn sweep<F: Evaluate>(
-    f: &F,
-    lo: &Exact,
-    hi: &Exact,
-    mut visit: impl FnMut(&Exact, &Exact, &Exact, &Exact),
-) -> Result<usize, CheckError> {
-    let mut pieces = 0;
-    let mut x0 = lo.clone();
-    loop {
-        let start = Rc::new(x0);
-        let piece = f.eval::<Piece>(&[Piece::input(start.clone())])?;
-        if piece.is_poisoned() {
-            return Err(CheckError::NotAffine);
-        }
-        pieces += 1;
-        let x1 = match piece.end() {
-            Some(end) if end < hi => end.clone(),
-            _ => hi.clone(),
-        };
-        debug_assert!(
-            *start < x1 || x1 == *hi,
-            "a piece must end right of its start"
-        );
-        visit(&start, &x1, piece.slope(), piece.intercept());
-        if x1 >= *hi {
-            return Ok(pieces);
-        }
-        x0 = x1;
     }
 }
 

@@ -175,6 +175,9 @@ fn scaled(x: &Exact, j: u64, l: u64) -> BigInt {
 }
 
 // n/2^j ⋚ m/2^k ⇔ n·2^(l−j) ⋚ m·2^(l−k)
+//
+// Also correct for fractions not in lowest terms (the sweep's queue keys),
+// as long as the denominators are positive.
 pub(crate) fn cmp(x: &Exact, y: &Exact) -> Ordering {
     match (log2_exact(x.denom()), log2_exact(y.denom())) {
         (Some(j), Some(k)) if j == k => x.numer().cmp(y.numer()),
@@ -182,8 +185,31 @@ pub(crate) fn cmp(x: &Exact, y: &Exact) -> Ordering {
             let l = j.max(k);
             scaled(x, j, l).cmp(&scaled(y, k, l))
         }
-        _ => x.cmp(y),
+        _ => cross_cmp(x, y),
     }
+}
+
+// n/d ⋚ m/e ⇔ n·e ⋚ m·d for d, e > 0: two short products, where
+// num-rational's `Ord` runs a division per continued-fraction step.
+fn cross_cmp(x: &Exact, y: &Exact) -> Ordering {
+    let (sx, sy) = (x.numer().sign(), y.numer().sign());
+    if sx != sy || sx == num_bigint::Sign::NoSign {
+        return sx.cmp(&sy);
+    }
+    if x.denom() == y.denom() {
+        return x.numer().cmp(y.numer());
+    }
+    (x.numer() * y.denom()).cmp(&(y.numer() * x.denom()))
+}
+
+/// The sign of a·x + c, without forming it in lowest terms.
+pub(crate) fn sign_of_affine(a: &Exact, x: &Exact, c: &Exact) -> Ordering {
+    if a.is_zero() || x.is_zero() {
+        return c.numer().sign().cmp(&num_bigint::Sign::NoSign);
+    }
+    // a·x + c > 0 ⇔ a·x > −c, with a·x = (a_n·x_n)/(a_d·x_d) unreduced
+    let ax = Exact::new_raw(a.numer() * x.numer(), a.denom() * x.denom());
+    cmp(&ax, &-c)
 }
 
 // n/2^j ± m/2^k = (n·2^(l−j) ± m·2^(l−k))/2^l with l = max(j, k)
@@ -457,6 +483,16 @@ mod tests {
             let d = if odd { BigInt::from(3) << k } else { BigInt::one() << k };
             let y = Exact::new(m.into(), d);
             proptest::prop_assert_eq!(cmp(&x, &y), x.cmp(&y));
+            // fractions not in lowest terms compare the same
+            let three = BigInt::from(3);
+            let x3 = Exact::new_raw(x.numer() * &three, x.denom() * &three);
+            proptest::prop_assert_eq!(cmp(&x3, &y), x.cmp(&y));
+            proptest::prop_assert_eq!(cmp(&y, &x3), y.cmp(&x));
+            let z = Exact::new(BigInt::from(m) - BigInt::from(k), BigInt::from(j + 1));
+            proptest::prop_assert_eq!(
+                sign_of_affine(&x, &y, &z),
+                (&x * &y + &z).cmp(&Zero::zero())
+            );
             let mut pairs = vec![
                 (add(&x, &y), &x + &y),
                 (sub(&x, &y), &x - &y),
