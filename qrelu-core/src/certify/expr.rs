@@ -21,6 +21,7 @@
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
+use std::time::Instant;
 
 use num_traits::Zero;
 use qrelu_runtime::Exact;
@@ -30,7 +31,7 @@ use crate::expr::Expr;
 use crate::interval::Interval;
 
 /// Working precision of the enclosures (bits).
-const PRECISION: u32 = 96;
+const PRECISION: u32 = 128;
 
 /// The relative gap `(upper − lower)/upper` the refinement stops at.
 pub const DEFAULT_GAP: (i64, i64) = (1, 100);
@@ -38,9 +39,15 @@ pub const DEFAULT_GAP: (i64, i64) = (1, 100);
 /// The most pieces bisected before the check stops with a wider gap.
 pub const MAX_BOXES: usize = 50_000;
 
-/// One piece of the sweep and its upper bound, ordered by the bound.
+/// One piece of the sweep and its upper bound, ordered by the bound and,
+/// among equal bounds, first come first served: an error that is the same
+/// on many pieces (a constant target against a constant network) is then
+/// refined breadth first, and the pieces' ends keep short denominators,
+/// instead of one piece being halved thousands of times.
 struct Box1 {
     upper: Exact,
+    /// the order of insertion
+    seq: usize,
     x0: Exact,
     x1: Exact,
     a: Exact,
@@ -49,7 +56,7 @@ struct Box1 {
 
 impl PartialEq for Box1 {
     fn eq(&self, o: &Self) -> bool {
-        self.upper == o.upper
+        self.upper == o.upper && self.seq == o.seq
     }
 }
 impl Eq for Box1 {}
@@ -60,7 +67,7 @@ impl PartialOrd for Box1 {
 }
 impl Ord for Box1 {
     fn cmp(&self, o: &Self) -> Ordering {
-        self.upper.cmp(&o.upper)
+        self.upper.cmp(&o.upper).then(o.seq.cmp(&self.seq))
     }
 }
 
@@ -77,6 +84,8 @@ pub(super) struct ExprCheck<'a> {
     f: &'a Expr,
     bound: &'a Exact,
     heap: BinaryHeap<Box1>,
+    /// pieces pushed so far
+    pushed: usize,
     best: Option<Best>,
     /// a piece without any enclosure of the error (never for a target the
     /// DSL accepted: it is proved defined on the domain)
@@ -92,6 +101,7 @@ impl<'a> ExprCheck<'a> {
             f,
             bound,
             heap: BinaryHeap::new(),
+            pushed: 0,
             best: None,
             stuck: false,
             kinks: kinks(f),
@@ -152,6 +162,10 @@ impl<'a> ExprCheck<'a> {
         match self.upper(&x0, &x1, &a, &c) {
             Some(upper) => self.heap.push(Box1 {
                 upper,
+                seq: {
+                    self.pushed += 1;
+                    self.pushed
+                },
                 x0,
                 x1,
                 a,
@@ -181,8 +195,9 @@ impl<'a> ExprCheck<'a> {
     }
 
     /// Refines (module docs) and returns the certificate; `None` if a piece
-    /// has no enclosure.
-    pub(super) fn finish(mut self, pieces: usize) -> Option<Certified> {
+    /// has no enclosure. Past `deadline` the refinement stops with a wider
+    /// (still proved) gap, as when the box budget is spent.
+    pub(super) fn finish(mut self, pieces: usize, deadline: Option<Instant>) -> Option<Certified> {
         let gap = Exact::new(DEFAULT_GAP.0.into(), DEFAULT_GAP.1.into());
         let mut boxes = 0;
         while let Some(top) = self.heap.peek() {
@@ -194,7 +209,8 @@ impl<'a> ExprCheck<'a> {
             let close = &top.upper - &lower <= &gap * &top.upper;
             let decided = top.upper <= *self.bound || lower > *self.bound;
             let done = close && decided;
-            if done || boxes >= MAX_BOXES || top.x1 == top.x0 {
+            let late = deadline.is_some_and(|d| Instant::now() >= d);
+            if done || boxes >= MAX_BOXES || late || top.x1 == top.x0 {
                 break;
             }
             let Box1 { x0, x1, a, c, .. } = self.heap.pop()?;

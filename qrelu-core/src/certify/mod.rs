@@ -22,6 +22,7 @@ mod exact;
 pub mod expr;
 mod incremental;
 mod piece;
+mod plan;
 mod surd;
 mod sweep;
 mod trace;
@@ -484,13 +485,16 @@ fn certify_expr<F: Evaluate>(
     if lo > hi {
         return Err(CheckError::EmptyGrid);
     }
+    let deadline = options.max_time.map(|t| std::time::Instant::now() + t);
     let mut check = expr::ExprCheck::new(target, bound);
     let pieces = sweep(f, lo, hi, &mut options, |x0, x1, a, c| {
         check.piece(x0, x1, a, c)
     })?;
-    check.finish(pieces).ok_or(CheckError::Unsupported(
-        "a target without an enclosure on the domain",
-    ))
+    check
+        .finish(pieces, deadline)
+        .ok_or(CheckError::Unsupported(
+            "a target without an enclosure on the domain",
+        ))
 }
 
 /// The sweep against a polynomial target: exact for degree ≤ 3, enclosed

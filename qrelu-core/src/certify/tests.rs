@@ -364,7 +364,7 @@ mod sweeps {
                 pieces
                     .iter()
                     .for_each(|[x0, x1, a, c]| check.piece(x0, x1, a, c));
-                check.finish(n).expect("an enclosure")
+                check.finish(n, None).expect("an enclosure")
             }
         }
     }
@@ -435,6 +435,26 @@ mod sweeps {
             .flat_map(|(b, edges)| edges.iter().map(|e| &e.weight).chain([b]));
         assert!(weights.any(|w| !is_dyadic(w)));
         check_construction(&free);
+    }
+
+    /// Found by the campaign (`--seed 2`, net 72): a constant network
+    /// against the constant `pi/4` has the same error on every piece, and
+    /// the refinement halved one piece forever (ties in the heap went to
+    /// the newest piece, whose ends grew to thousands of bits) instead of
+    /// refining breadth first.
+    #[test]
+    fn a_constant_error_is_refined_breadth_first() {
+        let pi4 = Expr::Div(Box::new(Expr::Pi), Box::new(konst(4, 1)));
+        let mut spec = NetSpec::new("C", &["x"], pi4.clone());
+        spec.domain[0].0 = int(-1);
+        spec.quantization = Quantization::Linear;
+        spec.lambda = 5;
+        spec.eps = Some(ratio(1, 16));
+        let c = build(&spec).expect("a network");
+        let (lo, hi) = &c.spec.domain[0];
+        let cert = certify_1d_expr(&c.net, &pi4, lo, hi, &c.error_bound).expect("a certificate");
+        assert!(!cert.refuted(), "{cert}");
+        assert!(cert.holds, "{cert}");
     }
 
     #[test]
