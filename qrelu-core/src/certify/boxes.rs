@@ -25,15 +25,29 @@
 //! `[−1, 1]` units into the remainder (`|t_i| ≤ 1`), so the numbers stay
 //! short and the arithmetic free of gcds without losing soundness.
 //!
+//! The hot loop runs in machine integers: the network's weights and
+//! biases are converted once to `i128` counts of `2^−64` (`plan`), every
+//! product and sum checked, with the same outward rounding. A network
+//! whose parameters do not fit, or a box where a value would overflow,
+//! falls back to `BigInt` forms counting `2^−`[`GRID_BITS`] — never less
+//! sound, only slower.
+//!
 //! The output is then `net(x) ∈ A(x) + E` with `A` affine and `E` an
 //! interval: where every unit is stable, `E = 0` and `A` *is* the network
 //! on the box. The error `net − f` lies in `(A − f)(B) + E`, where
 //! `(A − f)(B)` is enclosed by the Bernstein coefficients of the
-//! polynomial `f − A` on the box (polynomial targets) or by the mean-value
-//! form `g(m) + Σ ∂g/∂x_i(B)·[−r_i, r_i]` intersected with the natural
-//! range (other targets, from [`Expr::derivatives`]). Its magnitude is the
-//! box's **upper bound**; `|net − f|` at the box's centre, exactly (or
-//! the lower end of its enclosure), is a **lower bound** attained there.
+//! polynomial `A − f` on the box (polynomial targets: those of `f` from
+//! `f(lo + width·u)`, those of `A` — affine — its values at the Greville
+//! points `u = j/n`, so the linear map to Bernstein form is applied to `f`
+//! alone) or by the mean-value form `g(m) + Σ ∂g/∂x_i(B)·[−r_i, r_i]`
+//! intersected with the natural range (other targets, from
+//! [`Expr::derivatives`]). Its magnitude is the box's **upper bound**;
+//! `|net − f|` at the box's centre, exactly (or the lower end of its
+//! enclosure), is a **lower bound** attained there. The centre is first
+//! evaluated in fixed point with outward rounding (an interval); the exact
+//! rational evaluation runs only when that interval does not already show
+//! the centre cannot beat the best lower bound so far — so `lower` stays
+//! exact and attained at `witness`, at a fraction of the cost.
 //!
 //! Boxes wait in a priority queue by upper bound. The largest is split in
 //! half along its widest side until the largest upper bound left is
@@ -54,7 +68,8 @@
 //!
 //! Soundness rests on three facts: each form contains the unit's value at
 //! every point of the box (induction over the units, by the ReLU
-//! relaxation above and the exact linear steps), the target's enclosure
+//! relaxation above and the linear steps rounded outward, in either
+//! integer width; an overflow is detected, never wrapped), the target's enclosure
 //! contains `(A − f)(B)`, and the boxes in the queue always cover the
 //! domain.
 
@@ -73,6 +88,8 @@ use crate::net::{Net, UnitKind};
 use crate::poly::Poly;
 use crate::rational::{self, Rational};
 use crate::spec::Target;
+
+use super::plan::{self, Plan};
 
 /// The affine forms count in units of `2^−GRID_BITS`.
 pub const GRID_BITS: u64 = 96;
@@ -345,7 +362,9 @@ struct Cell {
 /// The error's enclosure on a box and the lower bound at its centre.
 struct Examined {
     upper: Rational,
-    lower: Rational,
+    /// `None` when the centre cannot beat the best lower bound (so it was
+    /// not evaluated exactly)
+    lower: Option<Rational>,
 }
 
 /// Certifies `sup_{x ∈ domain} |net(x) − target(x)|` against `bound`
@@ -378,6 +397,8 @@ pub fn certify_net(
     };
     let mut search = Search {
         net,
+        plan: Plan::new(net),
+        buf: Vec::new(),
         target,
         queue: Queue::default(),
         lower: Rational::zero(),
@@ -531,6 +552,10 @@ impl Queue {
 /// The state of one search.
 struct Search<'a> {
     net: &'a Net,
+    /// the network in fixed point, when its parameters fit
+    plan: Option<Plan>,
+    /// scratch space of the plan's forms
+    buf: Vec<i128>,
     target: &'a Target,
     queue: Queue,
     lower: Rational,
@@ -541,9 +566,19 @@ struct Search<'a> {
 impl Search<'_> {
     /// Examines a box and queues it.
     fn push(&mut self, mut cell: Cell) -> Result<(), CoreError> {
-        let e = examine(self.net, self.target, &cell)?;
-        if e.lower > self.lower || self.boxes == 0 {
-            self.lower = e.lower;
+        let best = (self.boxes > 0).then_some(&self.lower);
+        let e = examine(
+            self.net,
+            self.plan.as_ref(),
+            &mut self.buf,
+            self.target,
+            &cell,
+            best,
+        )?;
+        if let Some(lower) = e.lower
+            && (lower > self.lower || self.boxes == 0)
+        {
+            self.lower = lower;
             self.witness.clone_from(&cell.mid);
         }
         self.boxes += 1;
@@ -553,9 +588,19 @@ impl Search<'_> {
     }
 }
 
-/// The forms of the network on one box, then the error's enclosure.
-fn examine(net: &Net, target: &Target, cell: &Cell) -> Result<Examined, CoreError> {
+/// The output's form on a box: in `i128` by the plan when it fits, else
+/// in `BigInt`s.
+fn output_form(net: &Net, plan: Option<&Plan>, buf: &mut Vec<i128>, cell: &Cell) -> Form {
     let d = cell.mid.len();
+    if let Some(f) = plan.and_then(|p| p.forms(&cell.mid, &cell.half, buf)) {
+        let [k, lo, hi] = f.widen(GRID_BITS);
+        return Form {
+            k,
+            c: f.widen_c(GRID_BITS),
+            lo,
+            hi,
+        };
+    }
     let mut forms: Vec<Form> = Vec::with_capacity(net.units().len());
     for unit in net.units() {
         let form = match &unit.kind {
@@ -584,18 +629,21 @@ fn examine(net: &Net, target: &Target, cell: &Cell) -> Result<Examined, CoreErro
     for e in &out.inputs {
         y.add_scaled(&Weight::new(&e.weight), &forms[e.src]);
     }
-    // net(x) ∈ A(x) + [lo, hi], A(x) = k + Σ (c_i/r_i)(x_i − m_i)
-    let slopes: Vec<Rational> =
-        y.c.iter()
-            .zip(&cell.half)
-            .map(|(c, r)| {
-                if r.is_zero() {
-                    Rational::zero()
-                } else {
-                    rational_of(c) / r
-                }
-            })
-            .collect();
+    y
+}
+
+/// The forms of the network on one box, then the error's enclosure, and
+/// the exact error at the centre unless a cheap enclosure of it shows it
+/// cannot exceed `best`.
+fn examine(
+    net: &Net,
+    plan: Option<&Plan>,
+    buf: &mut Vec<i128>,
+    target: &Target,
+    cell: &Cell,
+    best: Option<&Rational>,
+) -> Result<Examined, CoreError> {
+    let y = output_form(net, plan, buf, cell);
     let (k, y_lo, y_hi) = (rational_of(&y.k), rational_of(&y.lo), rational_of(&y.hi));
     // the target at the centre: exact, or enclosed
     let value = match target {
@@ -606,36 +654,53 @@ fn examine(net: &Net, target: &Target, cell: &Cell) -> Result<Examined, CoreErro
         }
     };
     let gap = match target {
-        Target::Poly(p) => poly_gap(p, &k, &slopes, cell),
-        Target::Expr(e) => expr_gap(e, &k, &slopes, cell, &value)?,
+        Target::Poly(p) => poly_gap(p, &y, cell),
+        Target::Expr(e) => {
+            // A(x) = k + Σ (c_i/r_i)(x_i − m_i)
+            let slopes: Vec<Rational> =
+                y.c.iter()
+                    .zip(&cell.half)
+                    .map(|(c, r)| {
+                        if r.is_zero() {
+                            Rational::zero()
+                        } else {
+                            rational_of(c) / r
+                        }
+                    })
+                    .collect();
+            expr_gap(e, &k, &slopes, cell, &value)?
+        }
     };
     // net − f ∈ (A − f)(B) + [lo, hi]
     let low = gap.lo() + &y_lo;
     let high = gap.hi() + &y_hi;
     let upper = low.abs().max(high.abs());
-    // the lower bound at the centre, exactly
-    let at = crate::eval::eval(net, &cell.mid);
-    let error = Interval::point(at).sub(&value);
-    Ok(Examined {
-        upper,
-        lower: error.mig(),
-    })
+    // the centre in fixed point first: exactly only if it may set a record
+    let cheap = best.and_then(|best| {
+        let (lo, hi) = plan?.point(&cell.mid)?;
+        let unit = |v: i128| Rational::new(BigInt::from(v), BigInt::one() << plan::BITS);
+        let error = Interval::hull_of(unit(lo), unit(hi)).sub(&value);
+        (error.mag() <= *best).then_some(())
+    });
+    let lower = match cheap {
+        Some(()) => None,
+        None => {
+            let at = crate::eval::eval(net, &cell.mid);
+            Some(Interval::point(at).sub(&value).mig())
+        }
+    };
+    Ok(Examined { upper, lower })
 }
 
-/// `(A − f)(B)` for a polynomial `f`: the Bernstein coefficients of
-/// `A − f` on the box enclose its range.
-fn poly_gap(p: &Poly, k: &Rational, slopes: &[Rational], cell: &Cell) -> Interval {
+/// `(A − f)(B)` for a polynomial `f`, `A = k + Σ c_i t_i` the output's
+/// form: the Bernstein coefficients of `A − f` on the box enclose its
+/// range. Those of `f` come from `f(lo + width·u)` on `[0, 1]^d`; those of
+/// `A` are its values at the Greville points `u = j/n` (`A` is affine,
+/// `t_i = 2u_i − 1`), for the same degrees `n_i`. A variable `f` does not
+/// depend on (`n_i = 0`) adds `[−|c_i|, |c_i|]`: the variables are
+/// independent, so the sum of the ranges is exact.
+fn poly_gap(p: &Poly, y: &Form, cell: &Cell) -> Interval {
     let d = cell.mid.len();
-    // A(x) = k + Σ a_i (x_i − m_i)
-    let mut a = Poly::constant(d, k.clone());
-    for (i, s) in slopes.iter().enumerate() {
-        if s.is_zero() {
-            continue;
-        }
-        a = a.add(&Poly::var(d, i).scale(s));
-        a = a.sub(&Poly::constant(d, s * &cell.mid[i]));
-    }
-    let g = a.sub(p);
     let lo: Vec<Rational> = cell
         .mid
         .iter()
@@ -643,10 +708,54 @@ fn poly_gap(p: &Poly, k: &Rational, slopes: &[Rational], cell: &Cell) -> Interva
         .map(|(m, r)| m - r)
         .collect();
     let width: Vec<Rational> = cell.half.iter().map(|r| r * rational::int(2)).collect();
-    let b = crate::bernstein::coefficients(&g.substitute_affine(&lo, &width));
-    let min = b.iter().min().cloned().unwrap_or_default();
-    let max = b.iter().max().cloned().unwrap_or_default();
-    Interval::hull_of(min, max)
+    let fu = p.substitute_affine(&lo, &width);
+    let n: Vec<u32> = (0..d).map(|l| fu.degree_in(l)).collect();
+    let b = crate::bernstein::coefficients(&fu);
+    // A in units at the Greville points, over the common denominator Π n_i
+    let common: i64 = n
+        .iter()
+        .filter(|&&e| e > 0)
+        .map(|&e| i64::from(e))
+        .product();
+    let mut free = BigInt::zero();
+    let mut j = vec![0u32; d];
+    let (mut min, mut max): (Option<Rational>, Option<Rational>) = (None, None);
+    for (l, c) in y.c.iter().enumerate() {
+        if n[l] == 0 {
+            free += c.abs();
+        }
+    }
+    let scale = BigInt::from(common) << GRID_BITS;
+    for bf in &b {
+        // A(j/n)·common = k·common + Σ c_l (2 j_l − n_l)·common/n_l
+        let mut a = &y.k * common;
+        for l in 0..d {
+            if n[l] > 0 {
+                let num = i64::from(2 * j[l]) - i64::from(n[l]);
+                a += &y.c[l] * (num * (common / i64::from(n[l])));
+            }
+        }
+        let g = Rational::new(a, scale.clone()) - bf;
+        if min.as_ref().is_none_or(|m| g < *m) {
+            min = Some(g.clone());
+        }
+        if max.as_ref().is_none_or(|m| g > *m) {
+            max = Some(g);
+        }
+        // the next multi-index j ≤ n, first variable fastest (as `coefficients`)
+        for l in 0..d {
+            if j[l] < n[l] {
+                j[l] += 1;
+                break;
+            }
+            j[l] = 0;
+        }
+    }
+    let free = rational_of(&free);
+    Interval::hull_of(
+        min.unwrap_or_default() - &free,
+        max.unwrap_or_default() + free,
+    )
 }
 
 /// `(A − f)(B)` for an expression `f`: the mean-value form about the
@@ -782,6 +891,88 @@ mod tests {
         }
     }
 
+    /// The fixed-point forms of the plan contain the exact network at
+    /// every point of a grid on boxes of several sizes, as the `BigInt`
+    /// forms do, and are as tight within a few units; the plan's point
+    /// enclosure contains the exact value.
+    #[test]
+    fn fixed_point_forms_enclose_the_network() {
+        let (a, b) = (Poly::var(2, 0), Poly::var(2, 1));
+        let mut s = spec(a.mul(&b).sub(&a.pow(2).scale(&ratio(1, 3))), &["x", "y"], 3);
+        s.lambda = 3;
+        let c = build(&s).unwrap();
+        let plan = Plan::new(&c.net).expect("dyadic weights fit");
+        let mut buf = Vec::new();
+        for (mid, half) in [
+            ([ratio(1, 2), ratio(1, 2)], [ratio(1, 2), ratio(1, 2)]),
+            ([ratio(3, 8), ratio(5, 8)], [ratio(1, 8), ratio(1, 16)]),
+            ([ratio(1, 3), ratio(2, 7)], [ratio(1, 30), ratio(1, 70)]),
+        ] {
+            let cell = Cell {
+                mid: mid.to_vec(),
+                half: half.to_vec(),
+                upper: Rational::zero(),
+            };
+            let f = plan.forms(&cell.mid, &cell.half, &mut buf).unwrap();
+            let exact = output_form(&c.net, None, &mut buf, &cell);
+            let unit = |v: i128| Rational::new(BigInt::from(v), BigInt::one() << plan::BITS);
+            let n = 8i64;
+            for i in -n..=n {
+                for j in -n..=n {
+                    let t = [ratio(i, n), ratio(j, n)];
+                    let x: Vec<Rational> = (0..2).map(|l| &mid[l] + &half[l] * &t[l]).collect();
+                    let v = crate::eval::eval(&c.net, &x);
+                    let a = unit(f.k) + unit(f.c[0]) * &t[0] + unit(f.c[1]) * &t[1];
+                    assert!(&a + unit(f.lo) <= v && v <= &a + unit(f.hi), "{x:?}");
+                    let (lo, hi) = plan.point(&x).unwrap();
+                    assert!(unit(lo) <= v && v <= unit(hi), "{x:?}");
+                }
+            }
+            // the same relaxation, rounded on a coarser grid: the slopes may
+            // differ in their last bit
+            let width = rational_of(&(&exact.hi - &exact.lo));
+            let slack = rational::pow2(-30);
+            assert!(unit(f.hi - f.lo) <= width * ratio(101, 100) + slack);
+        }
+    }
+
+    /// The Bernstein enclosure of `A − f` with `A` at the Greville points
+    /// contains `A − f` on a grid of the box, including a variable `f`
+    /// does not depend on.
+    #[test]
+    fn bernstein_gap_encloses_the_affine_difference() {
+        let (a, b) = (Poly::var(3, 0), Poly::var(3, 1));
+        let p = a.pow(3).sub(&a.mul(&b).scale(&ratio(2, 3)));
+        let mid = vec![ratio(1, 4), ratio(-1, 2), ratio(1, 8)];
+        let half = vec![ratio(1, 4), ratio(3, 4), ratio(1, 16)];
+        let cell = Cell {
+            mid: mid.clone(),
+            half: half.clone(),
+            upper: Rational::zero(),
+        };
+        let units = |q: Rational| fixed(&q).0;
+        let y = Form {
+            k: units(ratio(1, 5)),
+            c: vec![units(ratio(-1, 3)), units(ratio(1, 7)), units(ratio(2, 9))],
+            lo: BigInt::zero(),
+            hi: BigInt::zero(),
+        };
+        let gap = poly_gap(&p, &y, &cell);
+        let n = 6i64;
+        for i in -n..=n {
+            for j in -n..=n {
+                for k in [-n, 0, n] {
+                    let t = [ratio(i, n), ratio(j, n), ratio(k, n)];
+                    let x: Vec<Rational> = (0..3).map(|l| &mid[l] + &half[l] * &t[l]).collect();
+                    let av = (0..3).fold(rational_of(&y.k), |acc, l| {
+                        acc + rational_of(&y.c[l]) * &t[l]
+                    });
+                    assert!(gap.contains(&(av - p.eval(&x))), "{x:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn elementary_targets_in_two_inputs() {
         let (x, y) = (Expr::var(0), Expr::var(1));
@@ -847,6 +1038,64 @@ mod tests {
 mod timing {
     use super::*;
     use crate::rational::{int, ratio};
+    use crate::spec::{NetSpec, Structure};
+
+    /// Seconds per network, `QRELU_CERT_SECS` or 60.
+    fn budget() -> Duration {
+        let secs = std::env::var("QRELU_CERT_SECS")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(60);
+        Duration::from_secs(secs)
+    }
+
+    /// The tour's networks of two and three inputs (and the bench's).
+    fn nets() -> Vec<NetSpec> {
+        let sym = |s: &mut NetSpec| {
+            for d in &mut s.domain {
+                d.0 = int(-1);
+            }
+        };
+        let (x, y) = (Expr::var(0), Expr::var(1));
+        let sq = |e: Expr| Expr::Pow(Box::new(e), 2);
+        let bell = Expr::Neg(Box::new(Expr::Add(Box::new(sq(x)), Box::new(sq(y)))))
+            .call(crate::interval::elementary::Elementary::Exp);
+        let mut out = Vec::new();
+        let mut radial = NetSpec::new("Radial eps=1/16", &["x", "y"], bell);
+        radial.eps = Some(ratio(1, 16));
+        sym(&mut radial);
+        out.push(radial);
+        let (a, b) = (Poly::var(2, 0), Poly::var(2, 1));
+        let mut product = NetSpec::new("x*y r=4 on [0,1]^2", &["x", "y"], a.mul(&b));
+        product.r = Some(4);
+        out.push(product);
+        for lambda in [2, 3, 4] {
+            let name = format!("ProductL{lambda} x*y r=8 t=12");
+            let mut p = NetSpec::new(&name, &["x", "y"], a.mul(&b));
+            (p.r, p.t, p.lambda) = (Some(8), Some(12), lambda);
+            sym(&mut p);
+            out.push(p);
+        }
+        let mut saddle = NetSpec::new(
+            "Saddle taylor n=2 N=4 r=6 lambda=3",
+            &["x", "y"],
+            a.pow(2).sub(&b.pow(2)).scale(&ratio(1, 4)),
+        );
+        saddle.structure = Structure::Taylor;
+        (saddle.n, saddle.grid, saddle.r, saddle.lambda) = (Some(2), Some(4), Some(6), 3);
+        out.push(saddle);
+        let (a, b, c) = (Poly::var(3, 0), Poly::var(3, 1), Poly::var(3, 2));
+        // x·y·z − 2x² + (y − z)²/3
+        let mix = a
+            .mul(&b)
+            .mul(&c)
+            .sub(&a.pow(2).scale(&int(2)))
+            .add(&b.sub(&c).pow(2).scale(&ratio(1, 3)));
+        let mut m = NetSpec::new("MixL2 r=8 t=12", &["x", "y", "z"], mix);
+        (m.r, m.t) = (Some(8), Some(12));
+        out.push(m);
+        out
+    }
 
     /// `cargo test --release -p qrelu-core timing -- --ignored --nocapture`
     #[test]
@@ -856,7 +1105,7 @@ mod timing {
         let sq = |e: Expr| Expr::Pow(Box::new(e), 2);
         let e = Expr::Neg(Box::new(Expr::Add(Box::new(sq(x)), Box::new(sq(y)))))
             .call(crate::interval::elementary::Elementary::Exp);
-        let mut s = crate::spec::NetSpec::new("R", &["x", "y"], e);
+        let mut s = NetSpec::new("R", &["x", "y"], e);
         s.eps = Some(ratio(1, 64));
         for d in &mut s.domain {
             d.0 = int(-1);
@@ -872,5 +1121,33 @@ mod timing {
         )
         .unwrap();
         eprintln!("{} weights: {cert} ({:?})", c.metrics.weights, t.elapsed());
+    }
+
+    /// `cargo test --release -p qrelu-core --lib timing -- --ignored --nocapture`:
+    /// each network's sup error enclosed within 1% and the bound alone
+    /// (`bound_only`), within `QRELU_CERT_SECS` (default 60) each.
+    #[test]
+    #[ignore]
+    fn tour_networks() {
+        let only = std::env::var("QRELU_CERT_ONLY").unwrap_or_default();
+        for s in nets().into_iter().filter(|s| s.name.contains(&only)) {
+            let c = crate::construct::build(&s).unwrap();
+            for bound_only in [true, false] {
+                let cert = certify_net(
+                    &c.net,
+                    &c.spec.target,
+                    &c.spec.domain,
+                    &c.error_bound,
+                    Options {
+                        bound_only,
+                        max_time: Some(budget()),
+                        ..Options::default()
+                    },
+                )
+                .unwrap();
+                let what = if bound_only { "bound" } else { "1%" };
+                eprintln!("{} ({} weights, {what}): {cert}", s.name, c.metrics.weights);
+            }
+        }
     }
 }
