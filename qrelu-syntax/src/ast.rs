@@ -24,8 +24,27 @@ pub mod kw {
 }
 
 /// Parses the whole macro input.
+///
+/// At the end of the top-level stream syn's errors point at the scope of
+/// the parse, `Span::call_site()` — the whole invocation — although the
+/// input has tokens. The input is therefore parsed inside a group whose
+/// span is its last token's, so that "found the end of the input" points
+/// at the token after which something is missing.
 pub fn parse(input: TokenStream) -> syn::Result<Input> {
-    syn::parse2(input)
+    let Some(last) = input.clone().into_iter().last().map(|t| t.span()) else {
+        // nothing to point at: the invocation itself
+        return syn::parse2(input);
+    };
+    let mut group = proc_macro2::Group::new(proc_macro2::Delimiter::Brace, input);
+    group.set_span(last);
+    syn::parse::Parser::parse2(
+        |outer: ParseStream| {
+            let content;
+            syn::braced!(content in outer);
+            content.parse::<Input>()
+        },
+        TokenStream::from(TokenTree::Group(group)),
+    )
 }
 
 /// The whole macro input: one or more net definitions.
@@ -1171,6 +1190,54 @@ mod tests {
             err(quote! { net F(x) = x where net = 6 net G(x) = x where r = 6; })
                 .starts_with(missing_semi)
         );
+    }
+
+    /// An input cut short points at its last token, not at the whole
+    /// invocation (`Span::call_site()`); found by the fuzzer
+    /// (`examples/fuzz.rs`). proc-macro2's `span-locations` (a
+    /// dev-dependency feature) gives the spans their source text here.
+    #[test]
+    fn errors_at_the_end_point_at_the_last_token() {
+        for (src, last, message) in [
+            (
+                "net F(x) = x where r =",
+                "=",
+                "expected a value after `r =`, as in `r = 6`, found the end of the input",
+            ),
+            (
+                "net F(x) = x",
+                "x",
+                "unexpected end of input, expected `where`",
+            ),
+            (
+                "pub net Square3",
+                "Square3",
+                "unexpected end of input, expected the inputs in parentheses",
+            ),
+            (
+                "net F(x) = x where r = 6, lambda",
+                "lambda",
+                "expected `=` after `lambda`",
+            ),
+            (
+                "net F(x) = x +\n  ",
+                "+",
+                "expected a number, an input name or `(`",
+            ),
+        ] {
+            let tokens: TokenStream = src.parse().unwrap();
+            let e = parse(tokens).unwrap_err();
+            assert!(e.to_string().starts_with(message), "{src}: {e}");
+            // the group's closing span: the last token here, its last
+            // byte in proc-macro2's fallback
+            let span = e.span();
+            let text = span.source_text().unwrap_or_default();
+            assert!(!text.is_empty() && last.ends_with(&text), "{src}: {text:?}");
+            assert_eq!(span.byte_range().end, src.trim_end().len(), "{src}");
+        }
+        // without tokens the invocation is all there is to point at
+        let e = parse(TokenStream::new()).unwrap_err();
+        assert_eq!(e.span().source_text(), None);
     }
 
     #[test]

@@ -49,6 +49,9 @@ impl Expr {
         let outside = |v: &Interval| match &err.kind {
             Undefined::Domain(DomainError::LogNotPositive) => !v.hi().is_positive(),
             Undefined::Domain(DomainError::SqrtNegative) => v.hi().is_negative(),
+            Undefined::Domain(DomainError::ExpTooLarge) => {
+                *v.lo() > crate::rational::int(crate::interval::elementary::EXP_LIMIT)
+            }
             Undefined::Denominator => v.lo().is_zero() && v.hi().is_zero(),
         };
         let d = x.len();

@@ -64,13 +64,24 @@ pub enum DomainError {
     LogNotPositive,
     /// `sqrt` of an interval that reaches below 0.
     SqrtNegative,
+    /// `exp` of an interval that reaches above [`EXP_LIMIT`]: its value
+    /// (beyond 2^5909) is no target a network of weights in [−1, 1]
+    /// approximates, and enclosing it costs thousands of bits.
+    ExpTooLarge,
 }
+
+/// The largest argument of `exp` enclosed: 4096.
+pub const EXP_LIMIT: i64 = 4096;
 
 impl fmt::Display for DomainError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DomainError::LogNotPositive => f.write_str("the argument of `log` is not proved > 0"),
             DomainError::SqrtNegative => f.write_str("the argument of `sqrt` is not proved ≥ 0"),
+            DomainError::ExpTooLarge => write!(
+                f,
+                "the argument of `exp` is not proved ≤ {EXP_LIMIT} (larger values are not accepted)"
+            ),
         }
     }
 }
@@ -80,7 +91,8 @@ impl std::error::Error for DomainError {}
 /// An enclosure of `f` over `x` at working precision `p`.
 ///
 /// # Errors
-/// [`DomainError`] if `x` is not inside the domain of `log` or `sqrt`.
+/// [`DomainError`] if `x` is not inside the domain of `log` or `sqrt`, or
+/// reaches above [`EXP_LIMIT`] under `exp`.
 pub fn apply(f: Elementary, x: &Interval, p: u32) -> Result<Interval, DomainError> {
     let monotone = |g: fn(&Rational, u32) -> Interval| {
         let lo = g(x.lo(), p);
@@ -92,7 +104,12 @@ pub fn apply(f: Elementary, x: &Interval, p: u32) -> Result<Interval, DomainErro
         Interval::new(lo.lo().clone(), hi.hi().clone()).unwrap_or_else(|| lo.hull(&hi))
     };
     Ok(match f {
-        Elementary::Exp => monotone(exp),
+        Elementary::Exp => {
+            if *x.hi() > int(EXP_LIMIT) {
+                return Err(DomainError::ExpTooLarge);
+            }
+            monotone(exp)
+        }
         Elementary::Log => {
             if !x.is_positive() {
                 return Err(DomainError::LogNotPositive);
@@ -175,9 +192,17 @@ fn magnitude_bits(q: &Rational) -> u32 {
 }
 
 /// `exp q`. See the module table: `exp(r)^(2^s)` with `|r| ≤ 1/2`.
+///
+/// Below −[`EXP_LIMIT`] the value is enclosed in [0, 2^−4096] at once
+/// (e^q ≤ 2^q for q ≤ 0), so a huge negative argument costs nothing;
+/// callers keep `q ≤` [`EXP_LIMIT`] (`apply` refuses larger), as the work
+/// grows with |q|.
 pub fn exp(q: &Rational, p: u32) -> Interval {
     if q.is_zero() {
         return Interval::point(Rational::one());
+    }
+    if *q < int(-EXP_LIMIT) {
+        return Interval::hull_of(Rational::zero(), pow2(-EXP_LIMIT));
     }
     // s with |q|/2^s ≤ 1/2
     let mut s = 0u32;
@@ -378,11 +403,20 @@ pub fn atan(q: &Rational, p: u32) -> Interval {
 }
 
 /// `tanh q = 1 − 2/(exp(2q) + 1)`, increasing in `exp(2q)`.
+///
+/// For |q| ≥ p + 16 the value is within 2^−(p+16) of ±1 (1 − tanh q =
+/// 2/(e^(2q) + 1) < 2e^(−2q) < 2^(1−2q)), enclosed at once: a huge argument
+/// costs nothing.
 pub fn tanh(q: &Rational, p: u32) -> Interval {
     if q.is_zero() {
         return Interval::point(Rational::zero());
     }
     let w = p + GUARD;
+    if q.abs() >= int(i64::from(w)) {
+        let near = Rational::one() - pow2(-i64::from(w));
+        let one = Interval::new(near, Rational::one()).expect("1 - 2^-w < 1");
+        return if q.is_negative() { one.neg() } else { one };
+    }
     let e = exp(&(q * int(2)), w + 2);
     let f = |v: &Rational| Rational::one() - int(2) / (v + Rational::one());
     let lo = round_down(&f(e.lo()), w);
@@ -485,9 +519,13 @@ fn trig_range(x: &Interval, p: u32, which: Trig) -> Interval {
         Trig::Cos => Rational::zero(),
     };
     let pi_p = pi(p + magnitude_bits(x.lo()).max(magnitude_bits(x.hi())) + 8);
-    // π ∈ [3, 4], so the j with π(j + offset) ∈ x lie in this range
-    let j_lo: BigInt = (x.lo() / int(3)).min(x.lo() / int(4)).floor().to_integer() - 2;
-    let j_hi: BigInt = (x.hi() / int(3)).max(x.hi() / int(4)).ceil().to_integer() + 2;
+    // π ∈ [π_lo, π_hi] with π_lo > 0, so the j with π(j + offset) ∈ x lie
+    // in this range: a handful, x being narrower than 7 (bounding π by
+    // [3, 4] instead let x near −1.3e10 — found by the fuzzer — walk a
+    // billion j)
+    let (p_lo, p_hi) = (pi_p.lo(), pi_p.hi());
+    let j_lo: BigInt = (x.lo() / p_lo).min(x.lo() / p_hi).floor().to_integer() - 2;
+    let j_hi: BigInt = (x.hi() / p_lo).max(x.hi() / p_hi).ceil().to_integer() + 2;
     let mut j = j_lo;
     while j <= j_hi {
         let at = pi_p.scale(&(Rational::from_integer(j.clone()) + &offset));

@@ -182,6 +182,10 @@ fn message(e: &Core, x: &[Interval], err: &EnclosureError, node: &str, names: &[
             format!("the argument of `sqrt` in `{node}`"),
             "the argument of `sqrt` must be ≥ 0 on the whole domain",
         ),
+        Undefined::Domain(DomainError::ExpTooLarge) => (
+            format!("the argument of `exp` in `{node}`"),
+            "the argument of `exp` must stay ≤ 4096 on the whole domain",
+        ),
         Undefined::Denominator => (
             format!("the denominator of `{node}`"),
             "a denominator must stay away from 0 on the whole domain",

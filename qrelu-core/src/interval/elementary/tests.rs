@@ -279,3 +279,47 @@ proptest! {
         prop_assert!(e.contains(&exact), "{e} misses {exact}");
     }
 }
+
+/// Found by the fuzzer: `exp(4294967296*x)`, `tanh(5^64)` and `tanh(2*x)`
+/// on `[-1, 2^128]` took hours (the argument halved and the value squared
+/// back as many times as it has bits). Huge arguments of `tanh` and very
+/// negative ones of `exp` are now enclosed at once; `exp` above
+/// [`EXP_LIMIT`] is refused.
+#[test]
+fn huge_arguments_are_enclosed_or_refused_at_once() {
+    let huge = Rational::from_integer(BigInt::from(5).pow(64u32));
+    let t = tanh(&huge, 64);
+    assert!(t.hi() <= &int(1) && t.width() <= pow2(-64), "{t:?}");
+    let t = tanh(&-huge.clone(), 64);
+    assert!(t.lo() >= &int(-1) && t.width() <= pow2(-64), "{t:?}");
+    // tanh just below the shortcut agrees with it
+    let near = tanh(&int(79), 64);
+    assert!(near.lo() > &(int(1) - pow2(-64)), "{near:?}");
+    let e = exp(&-huge.clone(), 64);
+    assert!(e.lo() == &int(0) && e.hi() <= &pow2(-EXP_LIMIT));
+    // exp(−100) ≈ 2^−144.3 is still enclosed by the series, to 2^−64
+    let e = exp(&int(-100), 64);
+    assert!(!e.lo().is_negative() && e.hi().is_positive() && e.width() <= pow2(-64));
+    let wide = Interval::hull_of(int(-1), huge);
+    assert_eq!(
+        apply(Elementary::Exp, &wide, 64),
+        Err(DomainError::ExpTooLarge)
+    );
+    assert!(apply(Elementary::Exp, &Interval::point(int(EXP_LIMIT)), 64).is_ok());
+    assert!(apply(Elementary::Tanh, &wide, 64).is_ok());
+}
+
+/// Found by the fuzzer: `sin(x + sin(x) - 3*4294967295)` — the extrema
+/// of sin over an interval near −1.3·10^10 were searched among a billion
+/// multiples of π (π bounded by [3, 4]); now among a handful.
+#[test]
+fn trig_ranges_far_from_zero_are_enclosed_at_once() {
+    let far = int(-3 * 4_294_967_295);
+    let x = Interval::hull_of(&far - int(1), &far + int(2));
+    let s = apply(Elementary::Sin, &x, 64).unwrap();
+    // the interval is 3 wide: it holds an extremum or the ends bound it
+    let ends = trig(x.lo(), 64, Trig::Sin).hull(&trig(x.hi(), 64, Trig::Sin));
+    assert!(s.encloses(&ends), "{s:?}");
+    let c = apply(Elementary::Cos, &x, 64).unwrap();
+    assert!(c.lo() >= &int(-1) && c.hi() <= &int(1));
+}
