@@ -322,3 +322,61 @@ fn targets_above_degree_1024_are_refused() {
         ))
     );
 }
+
+/// A deliberately wrong bound is caught (issue 16): the output weights of
+/// a built 2-input network are scaled by 9/8 outside the macro (free
+/// weights), and the box certificate refutes the old bound at a witness
+/// where the changed network misses the target by more — exactly — while
+/// the network as built is not refuted.
+#[test]
+fn a_network_changed_after_building_fails_its_bound() {
+    use qrelu_core::certify::{Options, certify_net};
+    use qrelu_core::{Codebook, NetSpec, Poly, build, eval};
+    let (x, y) = (Poly::var(2, 0), Poly::var(2, 1));
+    let target = x.mul(&y).add(&x.scale(&q(1, 2)));
+    let mut spec = NetSpec::new("W", &["x", "y"], target.clone());
+    spec.domain = vec![(q(-1, 1), q(1, 1)), (q(-1, 1), q(1, 1))];
+    spec.r = Some(3);
+    let c = build(&spec).unwrap();
+    let options = || Options {
+        bound_only: true,
+        max_boxes: 20_000,
+        ..Options::default()
+    };
+    let certify = |net| {
+        certify_net(
+            net,
+            &c.spec.target,
+            &c.spec.domain,
+            &c.error_bound,
+            options(),
+        )
+    };
+    let built = certify(&c.net).unwrap();
+    assert!(!built.refuted, "{built}");
+    // `requantized` visits every hidden unit's bias and edges, then the
+    // output's bias and edges: scale the last ones
+    let hidden: usize = c.net.hidden().map(|(_, _, edges)| 1 + edges.len()).sum();
+    let mut seen = 0;
+    let scaled = c
+        .net
+        .requantized(Codebook::unquantized(), |w| {
+            seen += 1;
+            if seen > hidden + 1 {
+                w * q(9, 8)
+            } else {
+                w.clone()
+            }
+        })
+        .unwrap();
+    assert_eq!(seen, hidden + 1 + c.net.output().inputs.len());
+    let cert = certify(&scaled).unwrap();
+    assert!(
+        cert.refuted && !cert.holds && cert.upper > c.error_bound,
+        "{cert}"
+    );
+    let at = &cert.witness;
+    let gap = (eval::eval(&scaled, at) - target.eval(at)).abs();
+    assert_eq!(gap, cert.lower);
+    assert!(gap > c.error_bound);
+}
