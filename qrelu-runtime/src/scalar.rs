@@ -117,6 +117,14 @@ pub trait Scalar: Clone + PartialOrd + core::fmt::Debug + Sized {
     fn pi() -> Option<Self> {
         None
     }
+
+    /// The unit roundoff of a floating-point type — 2^−24 for `f32`,
+    /// 2^−53 for `f64` — or `None` for a type whose arithmetic is exact.
+    /// The grid checks allow for it ([`crate::check::SupError::rounding`]).
+    #[inline]
+    fn unit_roundoff() -> Option<Self> {
+        None
+    }
 }
 
 /// The rectified linear unit max(0, x); the same as [`Scalar::relu`].
@@ -278,6 +286,11 @@ macro_rules! float_arithmetic {
 
 impl Scalar for f64 {
     #[inline]
+    fn unit_roundoff() -> Option<Self> {
+        Some(f64::EPSILON / 2.0)
+    }
+
+    #[inline]
     fn zero() -> Self {
         0.0
     }
@@ -335,6 +348,11 @@ impl Scalar for f64 {
 }
 
 impl Scalar for f32 {
+    #[inline]
+    fn unit_roundoff() -> Option<Self> {
+        Some(f32::EPSILON / 2.0)
+    }
+
     #[inline]
     fn zero() -> Self {
         0.0
