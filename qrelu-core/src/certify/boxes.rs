@@ -7,7 +7,7 @@
 //! `t ∈ [−1, 1]^d`, `x_i = m_i + r_i t_i`. On it every unit's value is
 //! enclosed by an **affine form with an interval remainder**,
 //! `v(t) ∈ k + Σ c_i t_i + [e_lo, e_hi]` (zonotope-style bound propagation,
-//! as DeepZ and CROWN do, here in exact rational arithmetic):
+//! as DeepZ does, here in exact rational arithmetic):
 //!
 //! - an input is `m_i + r_i t_i`, exactly;
 //! - a unit's pre-activation `z = b + Σ w·v` is the same combination of
@@ -31,6 +31,43 @@
 //! whose parameters do not fit, or a box where a value would overflow,
 //! falls back to `BigInt` forms counting `2^−`[`GRID_BITS`] — never less
 //! sound, only slower.
+//!
+//! # The backward pass (CROWN)
+//!
+//! The forward forms add each unstable ReLU's relaxation error as a
+//! constant, and those constants accumulate with depth. So, after the
+//! forward pass (in `i128`, when it fits), one **backward pass** from the
+//! output (linear bound back-substitution, as CROWN does with the forward
+//! pass's pre-activation bounds `[l, u]`) bounds the output by a linear
+//! function of the inputs, `net ≤ Σ λ_u v_u + C` with a coefficient `λ_u`
+//! per unit, the units walked in reverse topological order (start: the
+//! output's weights and bias):
+//!
+//! - `u ≤ 0` (`v = 0` on the box): the unit is dropped;
+//! - `l ≥ 0` (`v = z = b + Σ w·v_src`): `λ·b` joins `C`, `λ·w` each
+//!   source's coefficient;
+//! - unstable and `λ > 0`: for any `0 ≤ μ ≤ λ`,
+//!   `λ·relu(z) ≤ μ·z + max(−μ·l, (λ − μ)·u)` on `[l, u]` (the line of
+//!   slope `μ/λ ∈ [0, 1]` lies above `relu` at `l` and `u`, and
+//!   `relu − line` is convex); `μ = ⌊λ·s⌋` with `s` the forward slope, so
+//!   the slope is rounded but the intercept is computed exactly for the
+//!   slope actually used — the line always dominates;
+//! - unstable and `λ < 0`: `relu(z) ≥ α·z` with `α = 1` if `u > −l`, else
+//!   `0` (DeepPoly's choice), so `λ·relu(z) ≤ λ·α·z`.
+//!
+//! `λ` counts `2^−40`, `C` counts `2^−104` exactly (a product of `λ` and a
+//! bias or a bound). A product `λ·w` is rounded *up* into a ReLU source's
+//! coefficient — `v_src ≥ 0`, so a larger coefficient is still an upper
+//! bound — and *down* into an input's, where each inexact rounding (an
+//! excess below `2^−40`) adds `2^−40·max(x_i, 0)` on the box to `C`; an
+//! overflow abandons the pass (the forward result stands). The same pass
+//! on `−net` gives the lower bound. At the inputs `x_i = m_i + r_i t_i`,
+//! so `L(t) ≤ net ≤ U(t)` with `L`, `U` affine in `t`, exact rationals
+//! then rounded to forms (the rounding in their remainders), and
+//! `net − f ∈ [min (L − f)(B), max (U − f)(B)]` by the same target
+//! enclosures as below. That interval and the forward one both contain
+//! every value of `net − f` on the box, so their intersection does; the
+//! `BigInt` fallback runs the forward pass alone.
 //!
 //! The output is then `net(x) ∈ A(x) + E` with `A` affine and `E` an
 //! interval: where every unit is stable, `E = 0` and `A` *is* the network
@@ -66,12 +103,14 @@
 //! refuted. Proving it would need the exact affine pieces inside a box
 //! (what the one-input sweep of [`super::certify_1d`] does).
 //!
-//! Soundness rests on three facts: each form contains the unit's value at
+//! Soundness rests on four facts: each form contains the unit's value at
 //! every point of the box (induction over the units, by the ReLU
 //! relaxation above and the linear steps rounded outward, in either
-//! integer width; an overflow is detected, never wrapped), the target's enclosure
-//! contains `(A − f)(B)`, and the boxes in the queue always cover the
-//! domain.
+//! integer width; an overflow is detected, never wrapped), the backward
+//! pass's `L ≤ net ≤ U` holds on the box (each substitution replaces a
+//! term by one at least as large, for the upper bound, at every point of
+//! the box), the target's enclosure contains `(A − f)(B)`, and the boxes
+//! in the queue always cover the domain.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -274,6 +313,21 @@ impl Form {
         f
     }
 
+    /// The exact `k + Σ c_i t_i` of `linear`, each number rounded down
+    /// with the rest in the remainder (`|t_i| ≤ 1`).
+    fn linear(linear: &plan::Linear) -> Self {
+        let mut f = Form::constant(linear.c.len(), &linear.k);
+        for (a, q) in f.c.iter_mut().zip(&linear.c) {
+            let (c, exact) = fixed(q);
+            *a = c;
+            if !exact {
+                f.lo -= 1;
+                f.hi += 1;
+            }
+        }
+        f
+    }
+
     /// `[min, max]` of the form over the box, in units.
     fn bounds(&self) -> (BigInt, BigInt) {
         let spread: BigInt = self.c.iter().map(BigInt::abs).sum();
@@ -398,7 +452,7 @@ pub fn certify_net(
     let mut search = Search {
         net,
         plan: Plan::new(net),
-        buf: Vec::new(),
+        scratch: plan::Scratch::default(),
         target,
         queue: Queue::default(),
         lower: Rational::zero(),
@@ -554,8 +608,8 @@ struct Search<'a> {
     net: &'a Net,
     /// the network in fixed point, when its parameters fit
     plan: Option<Plan>,
-    /// scratch space of the plan's forms
-    buf: Vec<i128>,
+    /// scratch space of the plan's passes
+    scratch: plan::Scratch,
     target: &'a Target,
     queue: Queue,
     lower: Rational,
@@ -570,7 +624,7 @@ impl Search<'_> {
         let e = examine(
             self.net,
             self.plan.as_ref(),
-            &mut self.buf,
+            &mut self.scratch,
             self.target,
             &cell,
             best,
@@ -588,18 +642,24 @@ impl Search<'_> {
     }
 }
 
-/// The output's form on a box: in `i128` by the plan when it fits, else
-/// in `BigInt`s.
-fn output_form(net: &Net, plan: Option<&Plan>, buf: &mut Vec<i128>, cell: &Cell) -> Form {
+/// The output's form on a box: in `i128` by the plan when it fits (then
+/// `true`: the pre-activation bounds are in `scratch`), else in `BigInt`s.
+fn output_form(
+    net: &Net,
+    plan: Option<&Plan>,
+    scratch: &mut plan::Scratch,
+    cell: &Cell,
+) -> (Form, bool) {
     let d = cell.mid.len();
-    if let Some(f) = plan.and_then(|p| p.forms(&cell.mid, &cell.half, buf)) {
+    if let Some(f) = plan.and_then(|p| p.forms(&cell.mid, &cell.half, scratch)) {
         let [k, lo, hi] = f.widen(GRID_BITS);
-        return Form {
+        let form = Form {
             k,
             c: f.widen_c(GRID_BITS),
             lo,
             hi,
         };
+        return (form, true);
     }
     let mut forms: Vec<Form> = Vec::with_capacity(net.units().len());
     for unit in net.units() {
@@ -629,7 +689,22 @@ fn output_form(net: &Net, plan: Option<&Plan>, buf: &mut Vec<i128>, cell: &Cell)
     for e in &out.inputs {
         y.add_scaled(&Weight::new(&e.weight), &forms[e.src]);
     }
-    y
+    (y, false)
+}
+
+/// The backward pass's two linear bounds on a box, after the plan's
+/// forward pass there: `U ≥ net` and `L ≤ net` at every point, each as a
+/// form whose remainder holds the rounding to the grid (`U(t) ∈ U.k +
+/// Σ U.c_i t_i + [U.lo, U.hi]`, likewise `L`). `None` on overflow.
+fn crown_forms(plan: &Plan, scratch: &mut plan::Scratch, cell: &Cell) -> Option<[Form; 2]> {
+    let upper = plan.backward(&cell.mid, &cell.half, 1, scratch)?;
+    // −net ≤ V, so net ≥ −V
+    let below = plan.backward(&cell.mid, &cell.half, -1, scratch)?;
+    let lower = plan::Linear {
+        k: -below.k,
+        c: below.c.into_iter().map(|c| -c).collect(),
+    };
+    Some([Form::linear(&upper), Form::linear(&lower)])
 }
 
 /// The forms of the network on one box, then the error's enclosure, and
@@ -638,13 +713,19 @@ fn output_form(net: &Net, plan: Option<&Plan>, buf: &mut Vec<i128>, cell: &Cell)
 fn examine(
     net: &Net,
     plan: Option<&Plan>,
-    buf: &mut Vec<i128>,
+    scratch: &mut plan::Scratch,
     target: &Target,
     cell: &Cell,
     best: Option<&Rational>,
 ) -> Result<Examined, CoreError> {
-    let y = output_form(net, plan, buf, cell);
-    let (k, y_lo, y_hi) = (rational_of(&y.k), rational_of(&y.lo), rational_of(&y.hi));
+    let (y, fixed_point) = output_form(net, plan, scratch, cell);
+    let crown = plan
+        .filter(|_| fixed_point)
+        .and_then(|p| crown_forms(p, scratch, cell));
+    let mut forms = vec![&y];
+    if let Some([u, l]) = &crown {
+        forms.extend([u, l]);
+    }
     // the target at the centre: exact, or enclosed
     let value = match target {
         Target::Poly(p) => Interval::point(p.eval(&cell.mid)),
@@ -653,27 +734,38 @@ fn examine(
             e.range(&centre, PRECISION).map_err(|err| undefined(&err))?
         }
     };
-    let gap = match target {
-        Target::Poly(p) => poly_gap(p, &y, cell),
+    let gaps = match target {
+        Target::Poly(p) => poly_gaps(p, &forms, cell),
         Target::Expr(e) => {
             // A(x) = k + Σ (c_i/r_i)(x_i − m_i)
-            let slopes: Vec<Rational> =
-                y.c.iter()
-                    .zip(&cell.half)
-                    .map(|(c, r)| {
-                        if r.is_zero() {
-                            Rational::zero()
-                        } else {
-                            rational_of(c) / r
-                        }
-                    })
-                    .collect();
-            expr_gap(e, &k, &slopes, cell, &value)?
+            let affine: Vec<(Rational, Vec<Rational>)> = forms
+                .iter()
+                .map(|y| {
+                    let slopes =
+                        y.c.iter()
+                            .zip(&cell.half)
+                            .map(|(c, r)| {
+                                if r.is_zero() {
+                                    Rational::zero()
+                                } else {
+                                    rational_of(c) / r
+                                }
+                            })
+                            .collect();
+                    (rational_of(&y.k), slopes)
+                })
+                .collect();
+            expr_gaps(e, &affine, cell, &value)?
         }
     };
     // net − f ∈ (A − f)(B) + [lo, hi]
-    let low = gap.lo() + &y_lo;
-    let high = gap.hi() + &y_hi;
+    let mut low = gaps[0].lo() + rational_of(&y.lo);
+    let mut high = gaps[0].hi() + rational_of(&y.hi);
+    if let Some([u, l]) = &crown {
+        // net − f ≤ U − f and net − f ≥ L − f at every point: intersect
+        high = high.min(gaps[1].hi() + rational_of(&u.hi));
+        low = low.max(gaps[2].lo() + rational_of(&l.lo));
+    }
     let upper = low.abs().max(high.abs());
     // the centre in fixed point first: exactly only if it may set a record
     let cheap = best.and_then(|best| {
@@ -699,7 +791,14 @@ fn examine(
 /// `t_i = 2u_i − 1`), for the same degrees `n_i`. A variable `f` does not
 /// depend on (`n_i = 0`) adds `[−|c_i|, |c_i|]`: the variables are
 /// independent, so the sum of the ranges is exact.
+#[cfg(test)]
 fn poly_gap(p: &Poly, y: &Form, cell: &Cell) -> Interval {
+    poly_gaps(p, &[y], cell).remove(0)
+}
+
+/// [`poly_gap`] for several forms on one box, the Bernstein coefficients
+/// of `f` computed once.
+fn poly_gaps(p: &Poly, ys: &[&Form], cell: &Cell) -> Vec<Interval> {
     let d = cell.mid.len();
     let lo: Vec<Rational> = cell
         .mid
@@ -717,82 +816,94 @@ fn poly_gap(p: &Poly, y: &Form, cell: &Cell) -> Interval {
         .filter(|&&e| e > 0)
         .map(|&e| i64::from(e))
         .product();
-    let mut free = BigInt::zero();
-    let mut j = vec![0u32; d];
-    let (mut min, mut max): (Option<Rational>, Option<Rational>) = (None, None);
-    for (l, c) in y.c.iter().enumerate() {
-        if n[l] == 0 {
-            free += c.abs();
-        }
-    }
     let scale = BigInt::from(common) << GRID_BITS;
-    for bf in &b {
-        // A(j/n)·common = k·common + Σ c_l (2 j_l − n_l)·common/n_l
-        let mut a = &y.k * common;
-        for l in 0..d {
-            if n[l] > 0 {
-                let num = i64::from(2 * j[l]) - i64::from(n[l]);
-                a += &y.c[l] * (num * (common / i64::from(n[l])));
+    ys.iter()
+        .map(|y| {
+            let mut free = BigInt::zero();
+            for (l, c) in y.c.iter().enumerate() {
+                if n[l] == 0 {
+                    free += c.abs();
+                }
             }
-        }
-        let g = Rational::new(a, scale.clone()) - bf;
-        if min.as_ref().is_none_or(|m| g < *m) {
-            min = Some(g.clone());
-        }
-        if max.as_ref().is_none_or(|m| g > *m) {
-            max = Some(g);
-        }
-        // the next multi-index j ≤ n, first variable fastest (as `coefficients`)
-        for l in 0..d {
-            if j[l] < n[l] {
-                j[l] += 1;
-                break;
+            let mut j = vec![0u32; d];
+            let (mut min, mut max): (Option<Rational>, Option<Rational>) = (None, None);
+            for bf in &b {
+                // A(j/n)·common = k·common + Σ c_l (2 j_l − n_l)·common/n_l
+                let mut a = &y.k * common;
+                for l in 0..d {
+                    if n[l] > 0 {
+                        let num = i64::from(2 * j[l]) - i64::from(n[l]);
+                        a += &y.c[l] * (num * (common / i64::from(n[l])));
+                    }
+                }
+                let g = Rational::new(a, scale.clone()) - bf;
+                if min.as_ref().is_none_or(|m| g < *m) {
+                    min = Some(g.clone());
+                }
+                if max.as_ref().is_none_or(|m| g > *m) {
+                    max = Some(g);
+                }
+                // the next multi-index j ≤ n, first variable fastest (as `coefficients`)
+                for l in 0..d {
+                    if j[l] < n[l] {
+                        j[l] += 1;
+                        break;
+                    }
+                    j[l] = 0;
+                }
             }
-            j[l] = 0;
-        }
-    }
-    let free = rational_of(&free);
-    Interval::hull_of(
-        min.unwrap_or_default() - &free,
-        max.unwrap_or_default() + free,
-    )
+            let free = rational_of(&free);
+            Interval::hull_of(
+                min.unwrap_or_default() - &free,
+                max.unwrap_or_default() + free,
+            )
+        })
+        .collect()
 }
 
-/// `(A − f)(B)` for an expression `f`: the mean-value form about the
-/// centre (`at_centre` encloses `f` there), intersected with the natural
-/// range.
-fn expr_gap(
+/// `(A − f)(B)` for an expression `f` and each `A = k + Σ s_i (x_i − m_i)`
+/// of `affine`: the mean-value form about the centre (`at_centre`
+/// encloses `f` there), intersected with the natural range; the target's
+/// range and derivatives on the box computed once.
+fn expr_gaps(
     e: &Expr,
-    k: &Rational,
-    slopes: &[Rational],
+    affine: &[(Rational, Vec<Rational>)],
     cell: &Cell,
     at_centre: &Interval,
-) -> Result<Interval, CoreError> {
+) -> Result<Vec<Interval>, CoreError> {
     let boxed: Vec<Interval> = cell
         .mid
         .iter()
         .zip(&cell.half)
         .map(|(m, r)| Interval::hull_of(m - r, m + r))
         .collect();
-    let a_range = slopes
+    let range = e.range(&boxed, PRECISION).map_err(|err| undefined(&err))?;
+    let ds = e.derivatives(&boxed, 1, PRECISION).ok();
+    Ok(affine
         .iter()
-        .zip(&cell.half)
-        .fold(Interval::point(k.clone()), |acc, (s, r)| {
-            let m = (s * r).abs();
-            acc.add(&Interval::hull_of(-&m, m))
-        });
-    let natural = a_range.sub(&e.range(&boxed, PRECISION).map_err(|err| undefined(&err))?);
-    let Ok(ds) = e.derivatives(&boxed, 1, PRECISION) else {
-        return Ok(natural);
-    };
-    let mut mean = Interval::point(k.clone()).sub(at_centre);
-    for (nu, dv) in ds.iter().filter(|(nu, _)| nu.iter().sum::<u32>() == 1) {
-        let i = nu.iter().position(|&x| x == 1).unwrap_or(0);
-        let r = &cell.half[i];
-        let g = Interval::point(slopes[i].clone()).sub(dv);
-        mean = mean.add(&g.mul(&Interval::hull_of(-r, r.clone())));
-    }
-    Ok(mean.intersect(&natural).unwrap_or(natural))
+        .map(|(k, slopes)| {
+            let a_range =
+                slopes
+                    .iter()
+                    .zip(&cell.half)
+                    .fold(Interval::point(k.clone()), |acc, (s, r)| {
+                        let m = (s * r).abs();
+                        acc.add(&Interval::hull_of(-&m, m))
+                    });
+            let natural = a_range.sub(&range);
+            let Some(ds) = &ds else {
+                return natural;
+            };
+            let mut mean = Interval::point(k.clone()).sub(at_centre);
+            for (nu, dv) in ds.iter().filter(|(nu, _)| nu.iter().sum::<u32>() == 1) {
+                let i = nu.iter().position(|&x| x == 1).unwrap_or(0);
+                let r = &cell.half[i];
+                let g = Interval::point(slopes[i].clone()).sub(dv);
+                mean = mean.add(&g.mul(&Interval::hull_of(-r, r.clone())));
+            }
+            mean.intersect(&natural).unwrap_or(natural)
+        })
+        .collect())
 }
 
 fn undefined(err: &crate::expr::EnclosureError) -> CoreError {
@@ -902,7 +1013,7 @@ mod tests {
         s.lambda = 3;
         let c = build(&s).unwrap();
         let plan = Plan::new(&c.net).expect("dyadic weights fit");
-        let mut buf = Vec::new();
+        let mut buf = plan::Scratch::default();
         for (mid, half) in [
             ([ratio(1, 2), ratio(1, 2)], [ratio(1, 2), ratio(1, 2)]),
             ([ratio(3, 8), ratio(5, 8)], [ratio(1, 8), ratio(1, 16)]),
@@ -914,7 +1025,7 @@ mod tests {
                 upper: Rational::zero(),
             };
             let f = plan.forms(&cell.mid, &cell.half, &mut buf).unwrap();
-            let exact = output_form(&c.net, None, &mut buf, &cell);
+            let (exact, _) = output_form(&c.net, None, &mut buf, &cell);
             let unit = |v: i128| Rational::new(BigInt::from(v), BigInt::one() << plan::BITS);
             let n = 8i64;
             for i in -n..=n {
@@ -934,6 +1045,84 @@ mod tests {
             let slack = rational::pow2(-30);
             assert!(unit(f.hi - f.lo) <= width * ratio(101, 100) + slack);
         }
+    }
+
+    /// The backward pass's linear bounds `L ≤ net ≤ U` hold at every point
+    /// of a grid on boxes of several sizes, for dyadic and non-dyadic
+    /// codebooks (`lambda` = 3, 5), free weights and three inputs; and
+    /// they are tighter than the forward forms on a small box.
+    #[test]
+    fn backward_bounds_enclose_the_network() {
+        use crate::quantize::codebook::Quantization;
+        let (a, b) = (Poly::var(2, 0), Poly::var(2, 1));
+        let p = a.mul(&b).sub(&a.pow(2).scale(&ratio(1, 3)));
+        let two = |q, lambda| {
+            let mut s = spec(p.clone(), &["x", "y"], 3);
+            s.domain[1].0 = int(-1);
+            (s.quantization, s.lambda) = (q, lambda);
+            build(&s).unwrap().net
+        };
+        let (x, y, z) = (Poly::var(3, 0), Poly::var(3, 1), Poly::var(3, 2));
+        let cubic = x.mul(&y).mul(&z).sub(&x.pow(2).scale(&int(2)));
+        let nets = [
+            two(Quantization::Nonlinear, 2),
+            two(Quantization::Linear, 3),
+            two(Quantization::Linear, 5),
+            crate::build_unquantized(&spec(p.clone(), &["x", "y"], 3))
+                .unwrap()
+                .net,
+            build(&spec(cubic, &["x", "y", "z"], 2)).unwrap().net,
+        ];
+        let boxes: [(&[i64; 2], &[i64; 2], i64); 4] = [
+            (&[1, 1], &[1, 1], 2),
+            (&[3, 5], &[1, 1], 8),
+            (&[1, -3], &[1, 1], 16),
+            (&[7, 2], &[1, 2], 64),
+        ];
+        let mut tighter = 0;
+        for net in &nets {
+            let d = net.dim();
+            let plan = Plan::new(net).expect("the weights fit");
+            let mut scratch = plan::Scratch::default();
+            for &(m, h, den) in &boxes {
+                let cell = Cell {
+                    mid: (0..d).map(|l| ratio(m[l % 2], den)).collect(),
+                    half: (0..d).map(|l| ratio(h[l % 2], den)).collect(),
+                    upper: Rational::zero(),
+                };
+                let (y, fixed_point) = output_form(net, Some(&plan), &mut scratch, &cell);
+                assert!(fixed_point);
+                let [u, l] = crown_forms(&plan, &mut scratch, &cell).unwrap();
+                let at = |f: &Form, t: &[Rational]| {
+                    (0..d).fold(rational_of(&f.k), |acc, i| {
+                        acc + rational_of(&f.c[i]) * &t[i]
+                    })
+                };
+                let n = if d == 2 { 6i64 } else { 3 };
+                let mut t = vec![-n; d];
+                loop {
+                    let tt: Vec<Rational> = t.iter().map(|&i| ratio(i, n)).collect();
+                    let x: Vec<Rational> = (0..d)
+                        .map(|i| &cell.mid[i] + &cell.half[i] * &tt[i])
+                        .collect();
+                    let v = crate::eval::eval(net, &x);
+                    assert!(v <= at(&u, &tt) + rational_of(&u.hi), "{x:?}");
+                    assert!(at(&l, &tt) + rational_of(&l.lo) <= v, "{x:?}");
+                    let Some(i) = t.iter().position(|&ti| ti < n) else {
+                        break;
+                    };
+                    t[i] += 1;
+                    t[..i].fill(-n);
+                }
+                // the spread of U − L at the centre against the forward remainder
+                let zero = vec![Rational::zero(); d];
+                let crown = at(&u, &zero) + rational_of(&u.hi) - at(&l, &zero) - rational_of(&l.lo);
+                if crown < rational_of(&(&y.hi - &y.lo)) {
+                    tighter += 1;
+                }
+            }
+        }
+        assert!(tighter > 0);
     }
 
     /// The Bernstein enclosure of `A − f` with `A` at the Greville points

@@ -2,7 +2,9 @@
 //! parameters converted once to 64-bit fixed point ([`Plan`]), and the
 //! affine forms of [`super::boxes`] propagated in `i128` counts of
 //! `2^−`[`BITS`], with the same outward rounding as the `BigInt` forms
-//! there.
+//! there; then the backward pass ([`Plan::backward`], CROWN) from the
+//! forward pass's pre-activation bounds, to a linear bound of the output
+//! in the inputs (the rounding argument is in [`super::boxes`]).
 //!
 //! Every operation is checked: a weight or a bias that does not fit, or
 //! an intermediate value that would overflow, makes [`Plan::new`] or the
@@ -22,6 +24,34 @@ pub(super) const BITS: u64 = 64;
 
 /// The slope of a ReLU relaxation is rounded to `2^−SLOPE_BITS`.
 const SLOPE_BITS: u32 = 20;
+
+/// The backward pass's coefficients count `2^−LAMBDA_BITS` (its constant
+/// `2^−(LAMBDA_BITS + BITS)`, exactly).
+const LAMBDA_BITS: u32 = 40;
+
+/// Scratch space of [`Plan::forms`] and [`Plan::backward`], reused between
+/// boxes.
+#[derive(Clone, Debug, Default)]
+pub(super) struct Scratch {
+    /// the units' forms, stored flat
+    buf: Vec<i128>,
+    /// per unit: the bounds `[l, u]` of its pre-activation on the box
+    pre: Vec<(i128, i128)>,
+    /// per unit: its coefficient in the backward pass
+    lam: Vec<i128>,
+    /// per input unit: how many of the products added to its coefficient
+    /// were rounded down
+    inexact: Vec<u32>,
+}
+
+/// A linear bound `k + Σ c_i t_i` over `t ∈ [−1, 1]^d`, exact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) struct Linear {
+    /// the constant
+    pub k: Rational,
+    /// the coefficients of `t_i`
+    pub c: Vec<Rational>,
+}
 
 /// A weight `p/q` with `|p|, q < 2^63`, dividing by a shift when `q` is a
 /// power of two.
@@ -204,17 +234,21 @@ impl Plan {
 
     /// The output's form on the box `mid ± half` (the ReLU relaxation of
     /// [`super::boxes`], slope `⌊2^20·u/(u − l)⌋/2^20`), or `None` on
-    /// overflow. `buf` is scratch space reused between boxes.
+    /// overflow. Every unit's pre-activation bounds are left in `scratch`
+    /// for [`Plan::backward`].
     pub(super) fn forms(
         &self,
         mid: &[Rational],
         half: &[Rational],
-        buf: &mut Vec<i128>,
+        scratch: &mut Scratch,
     ) -> Option<Form> {
         let d = self.dim;
         let s = d + 3;
+        let Scratch { buf, pre, .. } = scratch;
         buf.clear();
         buf.resize(s * self.units.len(), 0);
+        pre.clear();
+        pre.resize(self.units.len(), (0, 0));
         let mut z = vec![0i128; s];
         for (u, unit) in self.units.iter().enumerate() {
             match unit {
@@ -230,7 +264,8 @@ impl Plan {
                 }
                 Ok(step) => {
                     self.affine(step, &buf[..s * u], &mut z)?;
-                    relu(&mut z)?;
+                    pre[u] = Flat(&mut z).bounds()?;
+                    relu(&mut z, pre[u])?;
                     buf[s * u..s * (u + 1)].copy_from_slice(&z);
                 }
             }
@@ -291,9 +326,116 @@ impl Plan {
     }
 }
 
-/// The ReLU relaxation of [`super::boxes`] on a flat form, in place.
-fn relu(z: &mut [i128]) -> Option<()> {
-    let (l, u) = Flat(z).bounds()?;
+impl Plan {
+    /// The backward pass (CROWN) after [`Plan::forms`] on the same box:
+    /// a linear bound `sign·net(m + r·t) ≤ k + Σ c_i t_i` on the whole box
+    /// (`sign = ±1`), or `None` on overflow (module docs of
+    /// [`super::boxes`]).
+    pub(super) fn backward(
+        &self,
+        mid: &[Rational],
+        half: &[Rational],
+        sign: i128,
+        scratch: &mut Scratch,
+    ) -> Option<Linear> {
+        let n = self.units.len();
+        let Scratch {
+            pre, lam, inexact, ..
+        } = scratch;
+        if pre.len() != n {
+            return None;
+        }
+        lam.clear();
+        lam.resize(n, 0);
+        inexact.clear();
+        inexact.resize(n, 0);
+        // the bound so far: Σ lam[u]·v_u + c, c in units of 2^−(LAMBDA_BITS + BITS)
+        let mut c = 0i128;
+        self.substitute(&self.output, sign << LAMBDA_BITS, lam, inexact, &mut c)?;
+        for u in (0..n).rev() {
+            let l = lam[u];
+            let Ok(step) = &self.units[u] else { continue };
+            let (lo, hi) = pre[u];
+            if l == 0 || hi <= 0 {
+                // v_u = 0 on the box
+                continue;
+            }
+            if lo >= 0 {
+                // v_u = z_u on the box
+                self.substitute(step, l, lam, inexact, &mut c)?;
+            } else if l > 0 {
+                // l·relu(z) ≤ μ·z + max(−μ·lo, (l − μ)·hi) for any
+                // 0 ≤ μ ≤ l: the line of slope μ/l ∈ [0, 1] above relu at
+                // lo and hi, hence on [lo, hi] (relu − line is convex)
+                let s_num = hi.checked_mul(1 << SLOPE_BITS)?.div_euclid(hi - lo);
+                let mu = l.checked_mul(s_num)? >> SLOPE_BITS;
+                let top = mu
+                    .checked_mul(lo.checked_neg()?)?
+                    .max((l - mu).checked_mul(hi)?);
+                c = add(c, top)?;
+                if mu != 0 {
+                    self.substitute(step, mu, lam, inexact, &mut c)?;
+                }
+            } else if hi > -lo {
+                // l < 0 and relu(z) ≥ z: l·relu(z) ≤ l·z (DeepPoly's α = 1)
+                self.substitute(step, l, lam, inexact, &mut c)?;
+            }
+            // else l < 0 and relu(z) ≥ 0: l·relu(z) ≤ 0 (α = 0)
+        }
+        // the inputs: x_i = m_i + r_i·t_i, exactly
+        let lam_unit = Rational::new(BigInt::from(1), BigInt::from(1) << LAMBDA_BITS);
+        let mut k = Rational::new(
+            BigInt::from(c),
+            BigInt::from(1) << (u64::from(LAMBDA_BITS) + BITS),
+        );
+        let mut coeffs = vec![Rational::zero(); self.dim];
+        for (u, unit) in self.units.iter().enumerate() {
+            let Err(i) = unit else { continue };
+            let (m, r) = (&mid[*i], &half[*i]);
+            let a = Rational::from(BigInt::from(lam[u])) * &lam_unit;
+            k += &a * m;
+            coeffs[*i] += &a * r;
+            if inexact[u] > 0 {
+                // the true coefficient is in [a, a + inexact·2^−LAMBDA_BITS):
+                // the excess times x_i is at most inexact·2^−LAMBDA_BITS·max(x_i, 0)
+                let top = (m + r).max(Rational::zero());
+                k += Rational::from(BigInt::from(inexact[u])) * &lam_unit * top;
+            }
+        }
+        Some(Linear { k, c: coeffs })
+    }
+
+    /// `coef·v = coef·(b + Σ w·v_src)` substituted into the bound: the
+    /// constant exactly (the bias's upper end when `coef > 0`), each
+    /// `coef·w` rounded up into a ReLU source's coefficient (`v_src ≥ 0`),
+    /// or down into an input's, with the rounding counted.
+    fn substitute(
+        &self,
+        step: &Step,
+        coef: i128,
+        lam: &mut [i128],
+        inexact: &mut [u32],
+        c: &mut i128,
+    ) -> Option<()> {
+        let (b, exact) = step.bias;
+        let b = if coef > 0 && !exact { add(b, 1)? } else { b };
+        *c = add(*c, coef.checked_mul(b)?)?;
+        for &(src, w) in &step.edges {
+            if self.units[src].is_ok() {
+                lam[src] = add(lam[src], w.ceil(coef)?)?;
+            } else {
+                let (f, exact) = w.floor(coef)?;
+                lam[src] = add(lam[src], f)?;
+                inexact[src] += u32::from(!exact);
+            }
+        }
+        Some(())
+    }
+}
+
+/// The ReLU relaxation of [`super::boxes`] on a flat form with bounds
+/// `[l, u]`, in place.
+fn relu(z: &mut [i128], (l, u): (i128, i128)) -> Option<()> {
     if u <= 0 {
         z.fill(0);
         return Some(());
