@@ -54,7 +54,7 @@
 //! order); `--budget-ms T` sets each certificate's time budget (default
 //! 1,000; a smaller one leaves more bounds undecided, never a wrong one).
 
-#[allow(dead_code, unused_imports)]
+#[allow(unused_imports)]
 #[path = "../tests/common/mod.rs"]
 mod json;
 
