@@ -257,9 +257,11 @@ impl<'a, W: Wiring> Lowering<'a, W> {
     fn lin(&mut self, e: &Expr) -> Result<Lin, CoreError> {
         let mut lin = self.lin_of(e)?;
         let own = e.range(&self.domain, unary::PRECISION).map_err(undefined)?;
-        if let Some(r) = lin.range.intersect(&own) {
-            lin.range = r;
-        }
+        // both enclose the node's value: disjoint ranges are a bug of the
+        // lowering (a scaled product's range once was), never kept silently
+        lin.range = lin.range.intersect(&own).ok_or_else(|| {
+            crate::construct::internal("a node's range disjoint from its enclosure")
+        })?;
         Ok(lin)
     }
 
@@ -437,8 +439,11 @@ impl<'a, W: Wiring> Lowering<'a, W> {
             let (id, k) = self.factor(a)?;
             let n = &self.nodes[id];
             let delta = bound::square_inexact(r, &n.range.mag(), &n.delta, &self.reach(id));
-            let sq = self.push(Op::Square(id), n.range.pow(2), delta, Made::Square);
-            return Ok(Lin::node(sq, range).scale(&Interval::point(rational::pow2(2 * k))));
+            let own = n.range.pow(2);
+            let sq = self.push(Op::Square(id), own.clone(), delta, Made::Square);
+            // the node is worth 2^−2k·a²: its own range scales back with it
+            // (scaling `range`, already a's, would enclose 2^2k·a² instead)
+            return Ok(scaled_back(sq, own, 2 * k, &range));
         }
         let (ia, ka) = self.factor(a)?;
         let (ib, kb) = self.factor(b)?;
@@ -450,8 +455,8 @@ impl<'a, W: Wiring> Lowering<'a, W> {
         )
         .ok_or_else(|| internal("a factor beyond 2"))?;
         let own = na.range.mul(&nb.range);
-        let id = self.push(Op::Product(ia, ib), own, delta, Made::Product);
-        Ok(Lin::node(id, range).scale(&Interval::point(rational::pow2(ka + kb))))
+        let id = self.push(Op::Product(ia, ib), own.clone(), delta, Made::Product);
+        Ok(scaled_back(id, own, ka + kb, &range))
     }
 
     fn power(&mut self, a: &Lin, k: u32) -> Result<Lin, CoreError> {
@@ -584,6 +589,18 @@ impl ExprPlan {
         )?;
         w.finish(&out)
     }
+}
+
+/// `2^k·node` for a ×′ or f_s^r node whose own range `own` encloses
+/// `2^−k` times the product, its range intersected with `exact`, an
+/// enclosure of the product itself (never scaled: it is already the
+/// product's).
+fn scaled_back(id: usize, own: Interval, k: i64, exact: &Interval) -> Lin {
+    let mut lin = Lin::node(id, own).scale(&Interval::point(rational::pow2(k)));
+    if let Some(r) = lin.range.intersect(exact) {
+        lin.range = r;
+    }
+    lin
 }
 
 /// `Σ c·signal + constant` with coefficients the wiring realises exactly

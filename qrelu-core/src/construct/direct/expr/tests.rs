@@ -276,3 +276,99 @@ fn undefined_targets_and_other_structures_are_refused() {
     s.n = Some(2);
     assert!(build(&s).is_err());
 }
+
+/// `1 + a` for the regressions below.
+fn one_plus(a: Expr) -> Expr {
+    add(c(1, 1), a)
+}
+
+/// `sqrt(1 + y²)` ∈ [1, √2] on [0, 1]: a factor of ×′ scaled by 2^−1.
+fn hyp() -> Expr {
+    one_plus(sq(x())).call(Elementary::Sqrt)
+}
+
+/// A construction's bound proved by the certificate over `[lo, hi]`, and
+/// checked exactly (net by [`crate::eval::eval`], target enclosed) on a
+/// grid of non-dyadic points and a few pseudo-random ones.
+fn bound_proved_1d(c: &Construction, e: &Expr, lo: &Rational, hi: &Rational) {
+    let cert =
+        crate::certify::certify_1d_expr(&c.net, e, lo, hi, &c.error_bound).expect("a certificate");
+    assert!(cert.holds && !cert.refuted(), "{cert}");
+    let tol = rational::pow2(-60);
+    let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+    let mut points: Vec<Rational> = (0..=60).map(|i| ratio(i, 60)).collect();
+    for _ in 0..40 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        points.push(ratio((seed % 1_000_003) as i64, 1_000_003));
+    }
+    for u in points {
+        let x = lo + (hi - lo) * u;
+        let net = crate::eval::eval(&c.net, std::slice::from_ref(&x));
+        let want = e.value(std::slice::from_ref(&x), &tol).unwrap().unwrap();
+        let err = crate::interval::Interval::point(net).sub(&want).mag();
+        assert!(err <= c.error_bound, "at {x}: {err} > {}", c.error_bound);
+    }
+}
+
+/// The square of a factor scaled into [−1, 1] by 2^−k (and a product of
+/// such factors) gave the combination the range of the product scaled by
+/// 2^2k once more — `sqrt(1 + y²)²` enclosed in [4, 8] — and a function of
+/// it was interpolated on that wrong interval: errors ~40× the bound.
+#[test]
+fn a_scaled_product_feeding_a_function_keeps_its_range() {
+    let squared = sq(hyp());
+    let times = mul(hyp(), hyp());
+    let cases: Vec<Expr> = vec![
+        div(one_plus(squared.clone()).call(Elementary::Sqrt), c(2, 1)),
+        div(one_plus(squared.clone()).call(Elementary::Log), c(2, 1)),
+        one_plus(times).call(Elementary::Sqrt).call(Elementary::Log),
+        // a factor with a positive lower end, where a scaled range overlaps
+        // the true one and the intersection cut the true range short
+        one_plus(sq(add(c(1, 2), x()))).call(Elementary::Log),
+    ];
+    let (lo, hi) = (ratio(0, 1), ratio(1, 1));
+    for e in cases {
+        let mut s = spec(e.clone(), &["y"], false);
+        s.eps = Some(ratio(1, 100));
+        let c = build(&s).unwrap();
+        assert!(c.error_bound <= ratio(1, 100));
+        strict(&c);
+        bound_proved_1d(&c, &e, &lo, &hi);
+    }
+}
+
+/// The same target in 2 and 3 inputs builds and holds at many points.
+#[test]
+fn a_scaled_square_under_log_in_more_inputs() {
+    let y = Expr::var(1);
+    let inner = one_plus(sq(one_plus(sq(y)).call(Elementary::Sqrt)));
+    let e2 = add(
+        inner.clone().call(Elementary::Sqrt).call(Elementary::Log),
+        x(),
+    );
+    let f2 = |v: &[f64]| (1.0 + (1.0 + v[1] * v[1])).sqrt().ln() + v[0];
+    let z = Expr::var(2);
+    let e3 = sub_expr(
+        inner.call(Elementary::Sqrt).call(Elementary::Log),
+        mul(x(), z),
+    );
+    let f3 = |v: &[f64]| (1.0 + (1.0 + v[1] * v[1])).sqrt().ln() - v[0] * v[2];
+    for (e, inputs, f) in [
+        (e2, &["x", "y"][..], &f2 as &dyn Fn(&[f64]) -> f64),
+        (e3, &["x", "y", "z"][..], &f3),
+    ] {
+        let mut s = spec(e, inputs, false);
+        s.eps = Some(ratio(1, 100));
+        let c = build(&s).unwrap();
+        strict(&c);
+        let m = measured(&c, f);
+        let bound = rational::to_f64(&c.error_bound);
+        assert!(m <= bound + 1e-12, "measured {m} > bound {bound}");
+    }
+}
+
+fn sub_expr(a: Expr, b: Expr) -> Expr {
+    Expr::Sub(Box::new(a), Box::new(b))
+}
