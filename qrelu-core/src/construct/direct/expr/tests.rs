@@ -372,3 +372,23 @@ fn a_scaled_square_under_log_in_more_inputs() {
 fn sub_expr(a: Expr, b: Expr) -> Expr {
     Expr::Sub(Box::new(a), Box::new(b))
 }
+
+/// Found by the campaign (seed 7, net 1743): `exp(1/max(7/4, x))` on
+/// [−1, 1] — the argument of `exp` is the constant 4/7, one degenerate
+/// piece — divided by zero while estimating; it builds and holds now.
+#[test]
+fn a_function_of_a_constant_argument_builds() {
+    let e = Expr::Div(
+        Box::new(c(1, 1)),
+        Box::new(Expr::Max(Box::new(c(7, 4)), Box::new(x()))),
+    )
+    .call(Elementary::Exp);
+    let mut s = spec(e.clone(), &["x"], true);
+    (s.r, s.t, s.lambda) = (Some(9), Some(16), 8);
+    assert!(crate::estimate_weights(&s).is_ok());
+    let built = build(&s).unwrap();
+    strict(&built);
+    let (lo, hi) = &built.spec.domain[0];
+    let cert = crate::certify::certify_1d_expr(&built.net, &e, lo, hi, &built.error_bound).unwrap();
+    assert!(cert.holds && !cert.refuted(), "{cert}");
+}

@@ -186,8 +186,14 @@ pub(crate) fn interpolate(
     }
     // realise the coefficients piece by piece (module docs)
     let m = knots.len() - 1;
+    // a function of a constant argument has one degenerate piece [c, c]:
+    // its secant is 0 (found by the campaign: exp(1/max(7/4, x)) on
+    // [-1, 1] divided by zero here)
     let secant = |j: usize| {
         let h = &knots[j + 1] - &knots[j];
+        if h.is_zero() {
+            return Rational::zero();
+        }
         (values[j + 1].mid() - values[j].mid()) / h
     };
     let slope = realise(&secant(0), Role::Slope);
