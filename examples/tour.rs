@@ -280,10 +280,11 @@ fn certified_nd<N: Network>() -> Measured {
             format!(
                 "{}{} ({} boxes, {:.1?})",
                 match (c.holds, c.refuted) {
+                    (true, _) if c.lower == c.bound => "certified, attained",
                     (true, _) => "certified",
                     (false, true) => "FAILS",
-                    // the relaxations cannot close a bound attained where
-                    // ReLUs switch (an exact network's 0 included)
+                    // a bound attained where ReLUs switch needs exact
+                    // regions (two inputs) and more than the budget here
                     _ if c.lower == c.bound => "bound attained at a witness",
                     _ => "bound undecided",
                 },

@@ -16,6 +16,7 @@
 //! [`crate::Net`] is one). The `qrelu` facade re-exports it as
 //! `qrelu::check`.
 
+mod bern;
 pub mod boxes;
 mod enclose;
 mod exact;
@@ -23,6 +24,7 @@ pub mod expr;
 mod incremental;
 mod piece;
 mod plan;
+mod region;
 mod surd;
 mod sweep;
 mod trace;

@@ -29,6 +29,9 @@ const SLOPE_BITS: u32 = 20;
 /// `2^−(LAMBDA_BITS + BITS)`, exactly).
 const LAMBDA_BITS: u32 = 40;
 
+/// The units of [`Plan::backward_fixed`]'s bounds: `2^−CROWN_BITS`.
+pub(super) const CROWN_BITS: u64 = LAMBDA_BITS as u64 + BITS;
+
 /// Scratch space of [`Plan::forms`] and [`Plan::backward`], reused between
 /// boxes.
 #[derive(Clone, Debug, Default)]
@@ -338,6 +341,70 @@ impl Plan {
         sign: i128,
         scratch: &mut Scratch,
     ) -> Option<Linear> {
+        let c = self.backward_units(sign, scratch)?;
+        let Scratch { lam, inexact, .. } = scratch;
+        // the inputs: x_i = m_i + r_i·t_i, exactly
+        let lam_unit = Rational::new(BigInt::from(1), BigInt::from(1) << LAMBDA_BITS);
+        let mut k = Rational::new(
+            BigInt::from(c),
+            BigInt::from(1) << (u64::from(LAMBDA_BITS) + BITS),
+        );
+        let mut coeffs = vec![Rational::zero(); self.dim];
+        for (u, unit) in self.units.iter().enumerate() {
+            let Err(i) = unit else { continue };
+            let (m, r) = (&mid[*i], &half[*i]);
+            let a = Rational::from(BigInt::from(lam[u])) * &lam_unit;
+            k += &a * m;
+            coeffs[*i] += &a * r;
+            if inexact[u] > 0 {
+                // the true coefficient is in [a, a + inexact·2^−LAMBDA_BITS):
+                // the excess times x_i is at most inexact·2^−LAMBDA_BITS·max(x_i, 0)
+                let top = (m + r).max(Rational::zero());
+                k += Rational::from(BigInt::from(inexact[u])) * &lam_unit * top;
+            }
+        }
+        Some(Linear { k, c: coeffs })
+    }
+
+    /// [`Plan::backward`] in integers: `sign·net(m + r·t) ≤ (k + Σ c_i
+    /// t_i)·2^−(LAMBDA_BITS + BITS)` as `(k, c)`, when the box's centre
+    /// and half-widths are multiples of `2^−BITS` (else, or on overflow,
+    /// `None`; [`Plan::backward`] then finishes in rationals).
+    pub(super) fn backward_fixed(
+        &self,
+        mid: &[Rational],
+        half: &[Rational],
+        sign: i128,
+        scratch: &mut Scratch,
+    ) -> Option<(i128, Vec<i128>)> {
+        let mut k = self.backward_units(sign, scratch)?;
+        let Scratch { lam, inexact, .. } = scratch;
+        let mut coeffs = vec![0i128; self.dim];
+        for (u, unit) in self.units.iter().enumerate() {
+            let Err(i) = unit else { continue };
+            let (m, m_exact) = fixed(&mid[*i])?;
+            let (r, r_exact) = fixed(&half[*i])?;
+            if !m_exact || !r_exact {
+                return None;
+            }
+            // lam counts 2^−LAMBDA_BITS, m and r 2^−BITS
+            k = add(k, lam[u].checked_mul(m)?)?;
+            coeffs[*i] = add(coeffs[*i], lam[u].checked_mul(r)?)?;
+            if inexact[u] > 0 {
+                // as in `backward`: the excess times x_i is at most
+                // inexact·2^−LAMBDA_BITS·max(x_i, 0)
+                let top = add(m, r)?.max(0);
+                k = add(k, i128::from(inexact[u]).checked_mul(top)?)?;
+            }
+        }
+        Some((k, coeffs))
+    }
+
+    /// The backward pass down to the inputs: each input unit's
+    /// coefficient in `scratch.lam` (counts of `2^−LAMBDA_BITS`, with
+    /// `scratch.inexact`), and the constant, in counts of
+    /// `2^−(LAMBDA_BITS + BITS)`.
+    fn backward_units(&self, sign: i128, scratch: &mut Scratch) -> Option<i128> {
         let n = self.units.len();
         let Scratch {
             pre, lam, inexact, ..
@@ -382,27 +449,7 @@ impl Plan {
             }
             // else l < 0 and relu(z) ≥ 0: l·relu(z) ≤ 0 (α = 0)
         }
-        // the inputs: x_i = m_i + r_i·t_i, exactly
-        let lam_unit = Rational::new(BigInt::from(1), BigInt::from(1) << LAMBDA_BITS);
-        let mut k = Rational::new(
-            BigInt::from(c),
-            BigInt::from(1) << (u64::from(LAMBDA_BITS) + BITS),
-        );
-        let mut coeffs = vec![Rational::zero(); self.dim];
-        for (u, unit) in self.units.iter().enumerate() {
-            let Err(i) = unit else { continue };
-            let (m, r) = (&mid[*i], &half[*i]);
-            let a = Rational::from(BigInt::from(lam[u])) * &lam_unit;
-            k += &a * m;
-            coeffs[*i] += &a * r;
-            if inexact[u] > 0 {
-                // the true coefficient is in [a, a + inexact·2^−LAMBDA_BITS):
-                // the excess times x_i is at most inexact·2^−LAMBDA_BITS·max(x_i, 0)
-                let top = (m + r).max(Rational::zero());
-                k += Rational::from(BigInt::from(inexact[u])) * &lam_unit * top;
-            }
-        }
-        Some(Linear { k, c: coeffs })
+        Some(c)
     }
 
     /// `coef·v = coef·(b + Σ w·v_src)` substituted into the bound: the
