@@ -42,7 +42,7 @@
 //! Any panic anywhere is caught and counted. The run prints
 //! `N nets, V bound violations, P panics, R refusals, E estimate misses`,
 //! the other counts, the worst cases (largest certified error relative to
-//! the bound) and writes every failure as its DSL line — paste it into
+//! the bound), the slowest nets, and writes every failure as its DSL line — paste it into
 //! `qrelu! { … }` or rerun it with `--seed S --first I --nets 1` — under
 //! `target/campaign/`. Exits with status 1 on any failure.
 //!
@@ -52,7 +52,8 @@
 //!
 //! `--jobs J` runs J workers (the report is the same: nets are tallied in
 //! order); `--budget-ms T` sets each certificate's time budget (default
-//! 1,000; a smaller one leaves more bounds undecided, never a wrong one).
+//! 1,000; a smaller one leaves more bounds undecided, never a wrong one);
+//! `--lines` prints the generated lines (`I: line`) without running them.
 
 #[allow(unused_imports)]
 #[path = "../tests/common/mod.rs"]
@@ -107,6 +108,12 @@ fn main() {
         LAST_PANIC.with(|p| *p.borrow_mut() = format!("{msg}{at}"));
     }));
 
+    if args.lines {
+        for i in args.first..args.first + args.nets {
+            println!("{i}: {}", generate(&mut Rng::new(args.seed, i)));
+        }
+        return;
+    }
     let start = Instant::now();
     let mut tally = Tally::default();
     // `jobs` workers take the nets in turn; the results are tallied in
@@ -125,8 +132,10 @@ fn main() {
                         break;
                     }
                     let line = generate(&mut Rng::new(args.seed, i));
+                    let started = Instant::now();
                     let outcome = run(&line, budget);
-                    if send.send((i, line, outcome)).is_err() {
+                    let took = started.elapsed();
+                    if send.send((i, line, outcome, took)).is_err() {
                         break;
                     }
                 }
@@ -135,12 +144,13 @@ fn main() {
         drop(send);
         let mut pending = std::collections::BTreeMap::new();
         let mut due = args.first;
-        for (i, line, outcome) in receive {
-            pending.insert(i, (line, outcome));
-            while let Some((line, outcome)) = pending.remove(&due) {
+        for (i, line, outcome, took) in receive {
+            pending.insert(i, (line, outcome, took));
+            while let Some((line, outcome, took)) = pending.remove(&due) {
                 if args.verbose {
                     println!("{due}: {line}\n   {}", outcome.describe());
                 }
+                tally.slowest.push((took.as_secs_f64(), due, line.clone()));
                 tally.add(due, &line, outcome);
                 due += 1;
                 if args.progress && (due - args.first) % 500 == 0 {
@@ -160,7 +170,7 @@ fn main() {
     }
 }
 
-const USAGE: &str = "usage: campaign [--nets N] [--seed S] [--first I] [--jobs J] [--budget-ms T] [--verbose] [--progress]";
+const USAGE: &str = "usage: campaign [--nets N] [--seed S] [--first I] [--jobs J] [--budget-ms T] [--verbose] [--progress] [--lines]";
 
 /// The command line.
 #[derive(Clone, Copy)]
@@ -173,6 +183,8 @@ struct Args {
     /// the time budget of each certificate
     budget: Duration,
     verbose: bool,
+    /// print the generated lines and stop
+    lines: bool,
     progress: bool,
 }
 
@@ -185,6 +197,7 @@ impl Args {
             jobs: 1,
             budget: MAX_TIME,
             verbose: false,
+            lines: false,
             progress: false,
         };
         while let Some(flag) = it.next() {
@@ -201,6 +214,7 @@ impl Args {
                 "--jobs" => a.jobs = value("--jobs")?,
                 "--budget-ms" => a.budget = Duration::from_millis(value("--budget-ms")?),
                 "--verbose" => a.verbose = true,
+                "--lines" => a.lines = true,
                 "--progress" => a.progress = true,
                 other => return Err(format!("unknown argument `{other}`")),
             }
@@ -616,6 +630,8 @@ struct Tally {
     weights: u64,
     largest: usize,
     refusal_kinds: std::collections::BTreeMap<String, u64>,
+    /// (seconds, index, line) of every net, for the slowest
+    slowest: Vec<(f64, u64, String)>,
 }
 
 impl Tally {
@@ -739,6 +755,11 @@ impl Tally {
         println!("worst cases (certified error / bound):");
         for (r, i, line) in self.ratios.iter().take(5) {
             println!("  {r:.4}  #{i}  {line}");
+        }
+        self.slowest.sort_by(|a, b| b.0.total_cmp(&a.0));
+        println!("slowest nets (parse to certificate):");
+        for (t, i, line) in self.slowest.iter().take(5) {
+            println!("  {t:.1}s  #{i}  {line}");
         }
         let lists = [
             ("panic", &self.panics),
