@@ -96,20 +96,23 @@ pub fn coefficients(p: &Poly) -> Vec<Rational> {
             }
         }
         out.push(b);
-        // the next multi-index i ≤ k, first variable fastest
-        let mut l = 0;
-        loop {
-            if l == d {
-                return out;
-            }
-            if i[l] < k[l] {
-                i[l] += 1;
-                break;
-            }
-            i[l] = 0;
-            l += 1;
+        if !next_multi_index(&mut i, &k) {
+            return out;
         }
     }
+}
+
+/// Steps the multi-index `i ≤ n` (componentwise) to the next one, first
+/// variable fastest (an odometer); `false` after the last, `i` back at 0.
+pub(crate) fn next_multi_index(i: &mut [u32], n: &[u32]) -> bool {
+    for (il, &nl) in i.iter_mut().zip(n) {
+        if *il < nl {
+            *il += 1;
+            return true;
+        }
+        *il = 0;
+    }
+    false
 }
 
 /// A box `Π_l [lo_l, hi_l]` and an upper bound of `|p|` on it.

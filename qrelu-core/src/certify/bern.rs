@@ -116,17 +116,8 @@ fn elevate(fu: &Poly, n: &[u32]) -> Vec<Rational> {
             stride *= own[l] as usize + 1;
         }
         out.push(base[at].clone());
-        let mut l = 0;
-        loop {
-            if l == d {
-                return out;
-            }
-            if i[l] < n[l] {
-                i[l] += 1;
-                break;
-            }
-            i[l] = 0;
-            l += 1;
+        if !crate::bernstein::next_multi_index(&mut i, n) {
+            return out;
         }
     }
 }

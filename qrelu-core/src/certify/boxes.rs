@@ -974,13 +974,7 @@ fn poly_gaps(p: &Poly, ys: &[&Form], cell: &Cell) -> Vec<Interval> {
                     max = Some(g);
                 }
                 // the next multi-index j ≤ n, first variable fastest (as `coefficients`)
-                for l in 0..d {
-                    if j[l] < n[l] {
-                        j[l] += 1;
-                        break;
-                    }
-                    j[l] = 0;
-                }
+                crate::bernstein::next_multi_index(&mut j, n);
             }
             let free = rational_of(&free);
             let q = |g: Option<BigInt>| Rational::new(g.unwrap_or_default(), denominator.clone());

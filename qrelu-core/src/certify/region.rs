@@ -231,6 +231,7 @@ fn simplex_bernstein(g: &Poly, n: u32) -> Vec<(Vec<u32>, Rational)> {
     let binom = |a: u32, b: u32| -> BigInt { fact(a) / (fact(b) * fact(a - b)) };
     let mut out = Vec::new();
     let mut alpha = vec![0u32; m];
+    let bound = vec![n; m];
     loop {
         if alpha.iter().sum::<u32>() <= n {
             let mut b = Rational::zero();
@@ -250,18 +251,8 @@ fn simplex_bernstein(g: &Poly, n: u32) -> Vec<(Vec<u32>, Rational)> {
             }
             out.push((alpha.clone(), b));
         }
-        // the next multi-index with entries ≤ n
-        let mut l = 0;
-        loop {
-            if l == m {
-                return out;
-            }
-            if alpha[l] < n {
-                alpha[l] += 1;
-                break;
-            }
-            alpha[l] = 0;
-            l += 1;
+        if !crate::bernstein::next_multi_index(&mut alpha, &bound) {
+            return out;
         }
     }
 }

@@ -272,18 +272,8 @@ impl Planner<'_> {
             let mut beta = vec![0u32; exps.len()];
             loop {
                 push(beta.clone());
-                // odometer over 0..=exps[i]
-                let mut i = 0;
-                loop {
-                    if i == exps.len() {
-                        return out;
-                    }
-                    if beta[i] < exps[i] {
-                        beta[i] += 1;
-                        break;
-                    }
-                    beta[i] = 0;
-                    i += 1;
+                if !crate::bernstein::next_multi_index(&mut beta, exps) {
+                    return out;
                 }
             }
         }
