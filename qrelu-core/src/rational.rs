@@ -9,6 +9,22 @@ use num_traits::{One, Signed, Zero};
 /// An exact, arbitrary-precision rational number.
 pub type Rational = num_rational::BigRational;
 
+/// `a` against `b` by cross-multiplication (denominators are positive):
+/// one product each, where `Ratio`'s own `cmp` walks the continued
+/// fractions of both, a long division per step — the cost that dominated
+/// interval arithmetic on long rationals.
+///
+/// ```
+/// use qrelu_core::rational::{cmp, ratio};
+/// assert_eq!(cmp(&ratio(1, 3), &ratio(2, 7)), std::cmp::Ordering::Greater);
+/// ```
+pub fn cmp(a: &Rational, b: &Rational) -> std::cmp::Ordering {
+    if a.denom() == b.denom() {
+        return a.numer().cmp(b.numer());
+    }
+    (a.numer() * b.denom()).cmp(&(b.numer() * a.denom()))
+}
+
 /// The integer `n` as a [`Rational`].
 pub fn int(n: i64) -> Rational {
     Rational::from_integer(BigInt::from(n))

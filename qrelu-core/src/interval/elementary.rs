@@ -436,17 +436,21 @@ fn trig(q: &Rational, p: u32, which: Trig) -> Interval {
     let pi_w = pi(w + 4);
     // k = round(2q/π), from π's midpoint; any k keeps the result correct,
     // this one keeps |r| ≤ π/4 + ε
-    let k_q = (q * int(2) / pi_w.mid() + ratio(1, 2)).floor().to_integer();
+    // ⌊2q/π_mid + 1/2⌋ = ⌊(4 q_n π_d + q_d π_n) / (2 q_d π_n)⌋, in integers
+    // (the rational division and its gcd cost more than the series)
+    let pm = pi_w.mid();
+    let k_q: BigInt = (q.numer() * pm.denom() * 4u32 + q.denom() * pm.numer())
+        .div_floor(&(q.denom() * pm.numer() * 2u32));
     let r = Interval::point(q.clone())
         .sub(&pi_w.scale(&(Rational::from_integer(k_q.clone()) / int(2))))
         .round_out(w + 4);
     let quadrant = k_q.mod_floor_4();
-    let (sin_r, cos_r) = (sin_small(&r, w), cos_small(&r, w));
+    // only the series the quadrant needs
     let out = match (which, quadrant) {
-        (Trig::Sin, 0) | (Trig::Cos, 3) => sin_r,
-        (Trig::Sin, 1) | (Trig::Cos, 0) => cos_r,
-        (Trig::Sin, 2) | (Trig::Cos, 1) => sin_r.neg(),
-        _ => cos_r.neg(),
+        (Trig::Sin, 0) | (Trig::Cos, 3) => sin_small(&r, w),
+        (Trig::Sin, 1) | (Trig::Cos, 0) => cos_small(&r, w),
+        (Trig::Sin, 2) | (Trig::Cos, 1) => sin_small(&r, w).neg(),
+        _ => cos_small(&r, w).neg(),
     };
     let unit = Interval::hull_of(int(-1), int(1));
     out.intersect(&unit).unwrap_or(unit).round_out(p + GUARD)
@@ -485,15 +489,17 @@ fn small_series(r: &Interval, w: u32, o: i64) -> Interval {
     let mut m = 0i64;
     let mut fact = Rational::one(); // 1/(2m+o)!, 1/0! = 1/1! = 1
     let mut term = if o == 1 { ra.clone() } else { Rational::one() }; // |r|^(2m+o)/(2m+o)!
+    // |r|² rounded up once: the terms only bound the tail
+    let ra2 = round_up(&(&ra * &ra), w + 8);
     loop {
-        if &term * int(2) <= target {
+        if crate::rational::cmp(&(&term * int(2)), &target).is_le() {
             break;
         }
         let sign = if m % 2 == 0 { 1 } else { -1 };
         coeffs.push(&fact * int(sign));
         let (a, b) = (2 * m + o + 1, 2 * m + o + 2);
         fact /= int(a * b);
-        term = round_up(&(&term * &ra * &ra / int(a * b)), w + 8);
+        term = round_up(&(&term * &ra2 / int(a * b)), w + 8);
         m += 1;
     }
     let body = horner(&y, &coeffs, &Rational::zero(), w + 4);
@@ -524,8 +530,16 @@ fn trig_range(x: &Interval, p: u32, which: Trig) -> Interval {
     // [3, 4] instead let x near −1.3e10 — found by the fuzzer — walk a
     // billion j)
     let (p_lo, p_hi) = (pi_p.lo(), pi_p.hi());
-    let j_lo: BigInt = (x.lo() / p_lo).min(x.lo() / p_hi).floor().to_integer() - 2;
-    let j_hi: BigInt = (x.hi() / p_lo).max(x.hi() / p_hi).ceil().to_integer() + 2;
+    // ⌊a/c⌋ and ⌈a/c⌉ for c > 0 in integers (no gcd, no continued
+    // fractions of long quotients)
+    let floor_div = |a: &Rational, c: &Rational| -> BigInt {
+        (a.numer() * c.denom()).div_floor(&(a.denom() * c.numer()))
+    };
+    let ceil_div = |a: &Rational, c: &Rational| -> BigInt {
+        (a.numer() * c.denom()).div_ceil(&(a.denom() * c.numer()))
+    };
+    let j_lo: BigInt = floor_div(x.lo(), p_lo).min(floor_div(x.lo(), p_hi)) - 2;
+    let j_hi: BigInt = ceil_div(x.hi(), p_lo).max(ceil_div(x.hi(), p_hi)) + 2;
     let mut j = j_lo;
     while j <= j_hi {
         let at = pi_p.scale(&(Rational::from_integer(j.clone()) + &offset));

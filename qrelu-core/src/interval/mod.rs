@@ -56,7 +56,7 @@ impl Interval {
 
     /// `[lo, hi]` with the ends in either order.
     pub fn hull_of(a: Rational, b: Rational) -> Interval {
-        if a <= b {
+        if rational::cmp(&a, &b).is_le() {
             Interval { lo: a, hi: b }
         } else {
             Interval { lo: b, hi: a }
@@ -196,9 +196,12 @@ impl Interval {
             &self.hi * &o.lo,
             &self.hi * &o.hi,
         ];
-        let lo = p.iter().min().cloned().unwrap_or_default();
-        let hi = p.iter().max().cloned().unwrap_or_default();
-        Interval { lo, hi }
+        let lo = p.iter().min_by(|a, b| rational::cmp(a, b));
+        let hi = p.iter().max_by(|a, b| rational::cmp(a, b));
+        Interval {
+            lo: lo.cloned().unwrap_or_default(),
+            hi: hi.cloned().unwrap_or_default(),
+        }
     }
 
     /// `q · self`.
