@@ -198,7 +198,9 @@ pub mod check {
     //!   error over the whole domain in `[lower, upper]` (within 1% by
     //!   default; [`certify_with`] takes a tolerance, a box budget and a
     //!   progress callback), by branch and bound over input boxes from the
-    //!   network's data;
+    //!   network's data — with two inputs ending, where a bound is attained
+    //!   where ReLUs switch, in the network's exact linear regions
+    //!   (triangles), which prove it;
     //! - [`certify_1d`] for one input: the sup error from the network's
     //!   exact linear pieces ([`certify_1d_with`] for anything that can be
     //!   evaluated in any [`Scalar`](crate::Scalar): an [`Evaluate`];

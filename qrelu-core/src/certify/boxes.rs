@@ -153,7 +153,8 @@ pub(super) const PRECISION: u32 = 96;
 pub struct Options<'a> {
     /// stop when `upper − lower ≤ tolerance·upper` (default 1/100)
     pub tolerance: Rational,
-    /// examine at most this many boxes (default 200,000)
+    /// examine at most this many boxes (with two inputs, boxes and
+    /// triangles; default 200,000)
     pub max_boxes: usize,
     /// stop after this much time (default: no limit); like the box
     /// budget, the certificate is then incomplete but still sound
