@@ -178,6 +178,23 @@ pub(crate) fn float(e: &Expr, at: [f64; 2]) -> f64 {
     }
 }
 
+/// Whether some `sqrt` in `e` has an argument whose enclosure over `bx`
+/// comes within 2^-8 of 0 (or cannot be enclosed), where `sqrt` is not
+/// Lipschitz.
+fn near_sqrt_pole(e: &Expr, bx: &[Interval]) -> bool {
+    use Expr::*;
+    match e {
+        Const(_) | Pi | Var(_) => false,
+        Call(Elementary::Sqrt, a) => {
+            a.range(bx, 96).map_or(true, |r| r.lo() < &pow2(-8)) || near_sqrt_pole(a, bx)
+        }
+        Neg(a) | Pow(a, _) | Call(_, a) | Abs(a) => near_sqrt_pole(a, bx),
+        Add(a, b) | Sub(a, b) | Mul(a, b) | Div(a, b) | Min(a, b) | Max(a, b) => {
+            near_sqrt_pole(a, bx) || near_sqrt_pole(b, bx)
+        }
+    }
+}
+
 /// A box inside `[-2, 2]²` with sides `len/64`, and a point of it.
 pub(crate) fn boxed() -> impl Strategy<Value = (Vec<Interval>, Vec<Rational>)> {
     (prop::collection::vec((-128i64..128, 0i64..64, 0i64..=8), 2),).prop_map(|(sides,)| {
@@ -215,10 +232,13 @@ proptest! {
         }
     }
 
-    /// The natural extension is first order: once a box is small enough to
-    /// be in that regime (side 2^-16, enclosure narrower than 2^-4: not
-    /// saturated at ±1 by `sin`, `cos`, `tanh`), a box of side 2^-26 at the
-    /// same corner gives at most 2^-6 of its width (first order: 2^-10).
+    /// The natural extension is first order where the expression is
+    /// Lipschitz: once a box is small enough to be in that regime (side
+    /// 2^-16, enclosure narrower than 2^-4: not saturated at ±1 by `sin`,
+    /// `cos`, `tanh`), a box of side 2^-26 at the same corner gives at most
+    /// 2^-6 of its width (first order: 2^-10). `sqrt` is not Lipschitz at 0
+    /// (`sqrt(abs(x - x))` is half order: 2^-8 then 2^-13), so boxes where
+    /// a `sqrt` argument comes within 2^-8 of 0 are left out.
     #[test]
     fn ranges_shrink_with_the_box((_, pt) in boxed(), e in expr()) {
         let side = |k: i64| -> Vec<Interval> {
@@ -227,11 +247,15 @@ proptest! {
         let (Ok(wide), Ok(narrow)) = (e.range(&side(16), 96), e.range(&side(26), 96)) else {
             return Ok(());
         };
-        if wide.width() >= pow2(-4) {
+        if wide.width() >= pow2(-4) || near_sqrt_pole(&e, &side(16)) {
             return Ok(());
         }
+        // what the box cannot shrink: the enclosure's width at the corner
+        // itself (rounding of constants such as `exp(pi^3)`)
+        let corner: Vec<Interval> = pt.iter().cloned().map(Interval::point).collect();
+        let Ok(at) = e.range(&corner, 96) else { return Ok(()); };
         prop_assert!(
-            narrow.width() <= wide.width() * pow2(-6) + pow2(-60),
+            narrow.width() <= wide.width() * pow2(-6) + at.width() + pow2(-60),
             "{}: {} then {}", show(&e), wide, narrow
         );
     }
