@@ -388,6 +388,10 @@ pub(crate) enum Stop {
     Size(u64),
 }
 
+/// Steps per axis of [`TaylorPlan::probe`]'s lattice: `9^d` points, at
+/// most 729 in three variables.
+const PROBE_STEPS: u64 = 8;
+
 /// Refuses `n = 0` and `N = 0`.
 fn check_grid(n: u32, grid: u64) -> Result<(), CoreError> {
     if n == 0 || grid == 0 {
@@ -583,6 +587,42 @@ impl TaylorPlan {
     ) -> Result<Rational, CoreError> {
         check_grid(n, grid)?;
         Ok(Points::new(source, n, grid, Beta::Rounded).at(m)?.0)
+    }
+
+    /// The first point of a coarse lattice of the grid `N` — `k` steps of
+    /// `N/k` (rounded) per axis, `k = min(N, PROBE_STEPS)` — where the
+    /// Taylor part exceeds `eps`, if any. A cheap filter before
+    /// [`within`](Self::within) scans all `(N + 1)^d` points: the Taylor
+    /// part varies slowly with the point, so a grid that fails mostly fails
+    /// on the lattice too, and a scan in build order may have to pass most
+    /// of the grid before it meets a failing point (`−yz/4` at `n = 1`
+    /// first fails at `(0, 0.6·N, 0)`: `0.36·N²` points per grid). Only
+    /// speed depends on it: a grid the lattice passes is scanned in full.
+    ///
+    /// # Errors
+    /// `n = 0` or `N = 0`.
+    pub(crate) fn probe(
+        source: &Source,
+        n: u32,
+        grid: u64,
+        eps: &Rational,
+    ) -> Result<Option<Vec<u64>>, CoreError> {
+        check_grid(n, grid)?;
+        let steps = grid.min(PROBE_STEPS);
+        let points = Points::new(source, n, grid, Beta::Rounded);
+        for k in grid_points(source.d(), steps) {
+            // round(k·N/steps), exact in integers
+            let m: Vec<u64> = k
+                .iter()
+                .map(|&k| (2 * k * grid + steps) / (2 * steps))
+                .collect();
+            // a point where the target is undefined is left to the scan,
+            // which reports it if no failing point comes first
+            if points.at(&m).is_ok_and(|(part, _)| part > *eps) {
+                return Ok(Some(m));
+            }
+        }
+        Ok(None)
     }
 
     /// The Taylor order `n`.

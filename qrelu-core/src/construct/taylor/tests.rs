@@ -632,3 +632,42 @@ fn round_to_step(c: &Rational, q: &Rational) -> Rational {
 fn poly_source(target: &crate::Poly) -> super::expansion::Source {
     super::expansion::Source::Poly(super::expansion::Expansion::new(target))
 }
+
+/// [`TaylorPlan::probe`] only skips grids the full scan would skip: its
+/// point's Taylor part exceeds `eps` (recomputed by `part_at`), and where
+/// it finds nothing the lattice really is below `eps`; across grids it
+/// agrees with the plan's worst Taylor part.
+#[test]
+fn the_probe_only_rejects_failing_grids() {
+    let x = crate::Poly::var(3, 0);
+    let y = crate::Poly::var(3, 1);
+    let z = crate::Poly::var(3, 2);
+    // −yz/4 (the campaign's slow net) and a cubic with a sign change
+    let cubic = x.mul(&y).sub(&z.pow(3)).scale(&ratio(1, 3));
+    let targets = [y.mul(&z).scale(&ratio(-1, 4)), cubic];
+    let mut rejected = 0;
+    for target in &targets {
+        let source = poly_source(target);
+        for (n, eps) in [(1, ratio(1, 20)), (2, ratio(1, 200))] {
+            for grid in 1..=12u64 {
+                let plan =
+                    TaylorPlan::planned(&source, n, grid, super::plan::Beta::Rounded).unwrap();
+                match TaylorPlan::probe(&source, n, grid, &eps).unwrap() {
+                    Some(m) => {
+                        rejected += 1;
+                        assert!(m.iter().all(|&k| k <= grid), "{m:?} outside N = {grid}");
+                        let part = TaylorPlan::part_at(&source, n, grid, &m).unwrap();
+                        assert!(part > eps, "n = {n}, N = {grid}: {part} at {m:?}");
+                        assert!(plan.taylor() > &eps, "n = {n}, N = {grid}");
+                    }
+                    None if grid <= 8 => {
+                        // the lattice is the whole grid
+                        assert!(plan.taylor() <= &eps, "n = {n}, N = {grid}");
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    assert!(rejected >= 8, "the probe rejected only {rejected} grids");
+}

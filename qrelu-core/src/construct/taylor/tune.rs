@@ -21,8 +21,9 @@
 //!   `n = deg + 1` already makes a polynomial's Taylor tail zero.
 //! - `N`: from 1 upwards. A grid whose Taylor part exceeds `eps` at some
 //!   point is skipped (the point that failed last is tried first, so most
-//!   such grids cost one evaluation; the Taylor part is not monotone in
-//!   `N`). From the first grid that passes, the search stops after
+//!   such grids cost one evaluation, then a coarse lattice of at most
+//!   `9^d` points, [`TaylorPlan::probe`], before the full scan; the Taylor
+//!   part is not monotone in `N`). From the first grid that passes, the search stops after
 //!   [`GRID_PATIENCE`] grids in a row that do not lower the smallest
 //!   estimate found for the order: past the first feasible grid the
 //!   Taylor part leaves more of `eps` to the products and coefficients,
@@ -278,6 +279,11 @@ impl Search<'_> {
                 if TaylorPlan::part_at(source, n, grid, &m)? > *self.eps {
                     continue;
                 }
+            }
+            if let Some(m) = TaylorPlan::probe(source, n, grid, self.eps)? {
+                let at = m.iter().map(|&k| Rational::new(k.into(), grid.into()));
+                hint = Some(at.collect());
+                continue;
             }
             let limit = Limit {
                 eps: self.eps,
