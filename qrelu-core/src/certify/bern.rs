@@ -1,7 +1,8 @@
 //! The Bernstein coefficients of a polynomial target on a box, carried
 //! from box to box of [`super::boxes`]: computed once on the domain, then
-//! halved with de Casteljau's algorithm at `u = 1/2` — integer additions
-//! and shifts over one common denominator, no gcd — instead of
+//! split with de Casteljau's algorithm at a dyadic `u` (`1/2`, or a cut)
+//! — integer additions, products and shifts over one common denominator,
+//! no gcd — instead of
 //! substituting the box into the polynomial again for every box.
 
 use num_bigint::BigInt;
@@ -43,12 +44,19 @@ impl Bern {
         Bern { n, num, den }
     }
 
-    /// The coefficients on the two halves of the box along `axis`.
-    pub fn halves(&self, axis: usize) -> (Bern, Bern) {
+    /// The coefficients on the two parts of the box cut along `axis` at
+    /// `u = p/2^q` (`0 < p < 2^q`): de Casteljau with the weights
+    /// `2^q − p` and `p`, over the common denominator `den·2^(q·k)` (`k`
+    /// the degree along `axis`), then reduced by the powers of two every
+    /// numerator shares with it.
+    pub fn split(&self, axis: usize, p: &BigInt, q: u32) -> (Bern, Bern) {
         let k = self.n[axis] as usize;
         if k == 0 {
             return (self.clone(), self.clone());
         }
+        let wr = p.clone();
+        let wl = (BigInt::one() << q) - p;
+        let unit = |v: &BigInt, s: usize| -> BigInt { v << (q as usize * (k - s)) };
         // the stride of `axis` in the flat layout
         let stride: usize = self.n[..axis].iter().map(|&e| e as usize + 1).product();
         let len = self.num.len();
@@ -63,37 +71,47 @@ impl Bern {
             for (j, v) in line.iter_mut().enumerate() {
                 v.clone_from(&self.num[start + j * stride]);
             }
-            // de Casteljau at 1/2, scaled by 2 per step: after step s the
-            // line holds 2^s times the s-th row; row s's first entry is
-            // the left half's s-th coefficient (times 2^s), its last the
-            // right half's (k − s)-th
-            left[start].clone_from(&line[0]);
-            right[start + k * stride].clone_from(&line[k]);
+            // de Casteljau at p/2^q, scaled by 2^q per step: after step s
+            // the line holds 2^(q·s) times the s-th row; row s's first
+            // entry is the left part's s-th coefficient, its last the
+            // right part's (k − s)-th
+            left[start] = unit(&line[0], 0);
+            right[start + k * stride] = unit(&line[k], 0);
             for s in 1..=k {
                 for j in 0..=k - s {
-                    let next = &line[j] + &line[j + 1];
+                    let next = &line[j] * &wl + &line[j + 1] * &wr;
                     line[j] = next;
                 }
-                // scale the recorded entries to the common 2^k
-                left[start + s * stride] = &line[0] << (k - s);
-                right[start + (k - s) * stride] = &line[k - s] << (k - s);
+                // scale the recorded entries to the common 2^(q·k)
+                left[start + s * stride] = unit(&line[0], s);
+                right[start + (k - s) * stride] = unit(&line[k - s], s);
             }
-            left[start] <<= k;
-            right[start + k * stride] <<= k;
         }
-        let den = &self.den << k;
+        let den = &self.den << (q as usize * k);
         (
-            Bern {
-                n: self.n.clone(),
-                num: left,
-                den: den.clone(),
-            },
-            Bern {
-                n: self.n.clone(),
-                num: right,
-                den,
-            },
+            reduced(&self.n, left, den.clone()),
+            reduced(&self.n, right, den),
         )
+    }
+}
+
+/// `num/den` with the powers of two common to every numerator and `den`
+/// divided out.
+fn reduced(n: &[u32], mut num: Vec<BigInt>, mut den: BigInt) -> Bern {
+    let shift = num
+        .iter()
+        .filter_map(BigInt::trailing_zeros)
+        .chain(den.trailing_zeros())
+        .min()
+        .unwrap_or(0);
+    if shift > 0 {
+        num.iter_mut().for_each(|v| *v >>= shift);
+        den >>= shift;
+    }
+    Bern {
+        n: n.to_vec(),
+        num,
+        den,
     }
 }
 
@@ -142,7 +160,7 @@ mod tests {
         let mut width = vec![int(2), ratio(3, 4), ratio(5, 7)];
         let mut b = Bern::new(&p, &lo, &width);
         for (step, axis) in [0, 2, 1, 0, 0, 2].into_iter().enumerate() {
-            let (l, r) = b.halves(axis);
+            let (l, r) = b.split(axis, &BigInt::one(), 1);
             width[axis] = &width[axis] / int(2);
             let mut right_lo = lo.clone();
             right_lo[axis] = &lo[axis] + &width[axis];
@@ -164,6 +182,41 @@ mod tests {
                 b = r;
             } else {
                 b = l;
+            }
+        }
+    }
+
+    /// Cutting at a dyadic `u = p/2^q` agrees with the coefficients on
+    /// each part computed directly.
+    #[test]
+    fn splits_agree_with_direct_coefficients() {
+        let (x, y) = (Poly::var(2, 0), Poly::var(2, 1));
+        let p = x
+            .pow(3)
+            .mul(&y)
+            .sub(&y.pow(2).scale(&ratio(7, 3)))
+            .add(&Poly::constant(2, ratio(1, 9)));
+        let lo = vec![ratio(-1, 3), ratio(1, 2)];
+        let width = vec![int(2), ratio(3, 4)];
+        let b = Bern::new(&p, &lo, &width);
+        for (axis, pn, q) in [(0, 3, 3), (1, 5, 4), (0, 1, 1), (1, 1023, 10), (0, 7, 40)] {
+            let (l, r) = b.split(axis, &BigInt::from(pn), q);
+            let u = ratio(pn, 1) / Rational::from_integer(BigInt::one() << q);
+            let mut lw = width.clone();
+            lw[axis] = &width[axis] * &u;
+            let mut rlo = lo.clone();
+            rlo[axis] = &lo[axis] + &lw[axis];
+            let mut rw = width.clone();
+            rw[axis] = &width[axis] - &lw[axis];
+            for (got, lo, width) in [(&l, &lo, &lw), (&r, &rlo, &rw)] {
+                let want = Bern::new(&p, lo, width);
+                for (g, w) in got.num.iter().zip(&want.num) {
+                    assert_eq!(
+                        Rational::new(g.clone(), got.den.clone()),
+                        Rational::new(w.clone(), want.den.clone()),
+                        "axis {axis} at {pn}/2^{q}"
+                    );
+                }
             }
         }
     }
