@@ -178,6 +178,9 @@ fn univariate(
                 }
             }
         }
+        Elementary::Sin | Elementary::Cos if n == 0 => {
+            u[0] = elementary::apply(f, v, p)?;
+        }
         Elementary::Sin | Elementary::Cos => {
             let mut s = vec![zero(); n + 1];
             let mut c = vec![zero(); n + 1];
@@ -348,7 +351,13 @@ impl Expr {
             }
             Expr::Call(f, e) => {
                 let arg = child(0, e)?;
-                let c = univariate(*f, &arg[0], sh.n as usize, sh.p).map_err(|d| {
+                // a constant argument (every higher coefficient exactly 0):
+                // f(V) alone, the series of f past its value is not needed
+                let constant = arg[1..]
+                    .iter()
+                    .all(|a| a.lo().is_zero() && a.hi().is_zero());
+                let order = if constant { 0 } else { sh.n as usize };
+                let c = univariate(*f, &arg[0], order, sh.p).map_err(|d| {
                     DeriveError::Undefined(EnclosureError {
                         path: path.clone(),
                         kind: Undefined::Domain(d),

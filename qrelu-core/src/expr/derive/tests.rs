@@ -104,13 +104,39 @@ fn kinks_allow_first_order_only() {
     assert_eq!(d2[3].1, Interval::point(int(0)));
 }
 
+/// Whether a kink of `e` — the argument of an `abs`, the difference of a
+/// `min` or `max` — can vanish on `seg` (or cannot be enclosed there):
+/// there a derivative of `e` may jump, and the mean value theorem does not
+/// apply to it.
+fn touches_kink(e: &Expr, seg: &[Interval]) -> bool {
+    use Expr::*;
+    let vanishes = |a: &Expr| {
+        a.range(seg, 96)
+            .map_or(true, |r| r.contains(&Rational::zero()))
+    };
+    match e {
+        Const(_) | Pi | Var(_) => false,
+        Abs(a) => vanishes(a) || touches_kink(a, seg),
+        Min(a, c) | Max(a, c) => {
+            vanishes(&Sub(a.clone(), c.clone())) || touches_kink(a, seg) || touches_kink(c, seg)
+        }
+        Neg(a) | Pow(a, _) | Call(_, a) => touches_kink(a, seg),
+        Add(a, c) | Sub(a, c) | Mul(a, c) | Div(a, c) => {
+            touches_kink(a, seg) || touches_kink(c, seg)
+        }
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(192))]
 
     /// The mean value theorem: for `h > 0` the difference quotient
     /// `(D^α f(x + h e_i) − D^α f(x))/h` equals `D^(α+e_i) f` somewhere on
     /// `[x, x + h e_i]`, so the derivative enclosure over that segment must
-    /// meet the quotient of the point enclosures.
+    /// meet the quotient of the point enclosures — where `D^α f` is
+    /// continuous on the segment: segments a kink touches are left out
+    /// (`min(x, 2x)` at 0: `D^1` jumps from 2 to 1, the quotient is 256
+    /// while `D^2 = 0` on the segment's inside).
     #[test]
     fn derivatives_obey_the_mean_value_theorem((_, pt) in boxed(), e in expr(), i in 0usize..2) {
         let n = 2;
@@ -119,6 +145,9 @@ proptest! {
         moved[i] += &h;
         let mut seg = at(&pt);
         seg[i] = Interval::new(pt[i].clone(), moved[i].clone()).unwrap();
+        if touches_kink(&e, &seg) {
+            return Ok(());
+        }
         let (Ok(d0), Ok(d1), Ok(dseg)) = (
             e.derivatives(&at(&pt), n, 96),
             e.derivatives(&at(&moved), n, 96),
