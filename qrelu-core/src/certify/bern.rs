@@ -95,6 +95,17 @@ impl Bern {
     }
 }
 
+#[cfg(test)]
+impl Bern {
+    /// The coefficients as rationals.
+    pub fn values(&self) -> Vec<Rational> {
+        self.num
+            .iter()
+            .map(|v| Rational::new(v.clone(), self.den.clone()))
+            .collect()
+    }
+}
+
 /// `num/den` with the powers of two common to every numerator and `den`
 /// divided out.
 fn reduced(n: &[u32], mut num: Vec<BigInt>, mut den: BigInt) -> Bern {
@@ -166,13 +177,7 @@ mod tests {
             right_lo[axis] = &lo[axis] + &width[axis];
             let check = |got: &Bern, lo: &[Rational]| {
                 let want = Bern::new(&p, lo, &width);
-                for (g, w) in got.num.iter().zip(&want.num) {
-                    assert_eq!(
-                        Rational::new(g.clone(), got.den.clone()),
-                        Rational::new(w.clone(), want.den.clone()),
-                        "step {step}"
-                    );
-                }
+                assert_eq!(got.values(), want.values(), "step {step}");
             };
             check(&l, &lo);
             check(&r, &right_lo);
@@ -210,13 +215,7 @@ mod tests {
             rw[axis] = &width[axis] - &lw[axis];
             for (got, lo, width) in [(&l, &lo, &lw), (&r, &rlo, &rw)] {
                 let want = Bern::new(&p, lo, width);
-                for (g, w) in got.num.iter().zip(&want.num) {
-                    assert_eq!(
-                        Rational::new(g.clone(), got.den.clone()),
-                        Rational::new(w.clone(), want.den.clone()),
-                        "axis {axis} at {pn}/2^{q}"
-                    );
-                }
+                assert_eq!(got.values(), want.values(), "axis {axis} at {pn}/2^{q}");
             }
         }
     }

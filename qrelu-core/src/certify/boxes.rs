@@ -476,6 +476,20 @@ pub(super) struct Cell {
     pub bern: Option<Bern>,
 }
 
+impl Cell {
+    /// The box's lower corner and its widths.
+    pub fn corner_and_width(&self) -> (Vec<Rational>, Vec<Rational>) {
+        let lo = self
+            .mid
+            .iter()
+            .zip(&self.half)
+            .map(|(m, r)| m - r)
+            .collect();
+        let width = self.half.iter().map(|r| r * rational::int(2)).collect();
+        (lo, width)
+    }
+}
+
 /// A region of the search: a box, or (two inputs, exact regions) a
 /// triangle with the split its examination chose.
 #[derive(Clone, Debug)]
@@ -1143,13 +1157,7 @@ fn poly_gaps(p: &Poly, ys: &[&Form], cell: &Cell) -> Vec<Interval> {
     let bern = match &cell.bern {
         Some(b) => b,
         None => {
-            let lo: Vec<Rational> = cell
-                .mid
-                .iter()
-                .zip(&cell.half)
-                .map(|(m, r)| m - r)
-                .collect();
-            let width: Vec<Rational> = cell.half.iter().map(|r| r * rational::int(2)).collect();
+            let (lo, width) = cell.corner_and_width();
             owned = Bern::new(p, &lo, &width);
             &owned
         }
@@ -1436,24 +1444,13 @@ mod tests {
             (&cell.mid[1], &cell.half[1])
         );
         for part in [&left, &right] {
-            let plo: Vec<Rational> = part
-                .mid
-                .iter()
-                .zip(&part.half)
-                .map(|(m, h)| m - h)
-                .collect();
-            let pw: Vec<Rational> = part.half.iter().map(|h| h * int(2)).collect();
+            let (plo, pw) = part.corner_and_width();
             let want = Bern::new(&target, &plo, &pw);
             let got = part
                 .bern
                 .as_ref()
                 .expect("a dyadic cut splits the coefficients");
-            for (g, w) in got.num.iter().zip(&want.num) {
-                assert_eq!(
-                    Rational::new(g.clone(), got.den.clone()),
-                    Rational::new(w.clone(), want.den.clone())
-                );
-            }
+            assert_eq!(got.values(), want.values());
         }
         // and the certificate, with cuts, holds and encloses a dense grid
         let cert = certify(&c, Options::default());
