@@ -81,8 +81,15 @@ pub fn coefficients_1d(coef: &[Rational], lo: &Rational, hi: &Rational) -> Vec<R
 /// assert_eq!(bernstein::coefficients(&xy), vec![ratio(0, 1), ratio(0, 1), ratio(0, 1), ratio(1, 1)]);
 /// ```
 pub fn coefficients(p: &Poly) -> Vec<Rational> {
+    let k: Vec<u32> = (0..p.nvars()).map(|l| p.degree_in(l)).collect();
+    coefficients_in(p, &k)
+}
+
+/// [`coefficients`] in the degrees `k`, at least `p`'s own in each
+/// variable (degree elevation: the monomial `u^j` has the coefficients
+/// `C(i, j)/C(k, j)`, `i ≤ k`).
+pub(crate) fn coefficients_in(p: &Poly, k: &[u32]) -> Vec<Rational> {
     let d = p.nvars();
-    let k: Vec<u32> = (0..d).map(|l| p.degree_in(l)).collect();
     let mut out = Vec::new();
     let mut i = vec![0u32; d];
     loop {
@@ -96,7 +103,7 @@ pub fn coefficients(p: &Poly) -> Vec<Rational> {
             }
         }
         out.push(b);
-        if !next_multi_index(&mut i, &k) {
+        if !next_multi_index(&mut i, k) {
             return out;
         }
     }

@@ -24,16 +24,15 @@ pub(super) struct Bern {
 impl Bern {
     /// The coefficients of `p` on the box `lo + width·u`, `u ∈ [0, 1]^d`.
     pub fn new(p: &Poly, lo: &[Rational], width: &[Rational]) -> Self {
-        let d = p.nvars();
+        let n: Vec<u32> = (0..p.nvars()).map(|l| p.degree_in(l)).collect();
+        Bern::with_degrees(p, lo, width, &n)
+    }
+
+    /// [`Bern::new`] in the degrees `n`, at least `p`'s own (a zero
+    /// width drops a variable of `p(lo + width·u)`; elevation fills it).
+    pub fn with_degrees(p: &Poly, lo: &[Rational], width: &[Rational], n: &[u32]) -> Self {
         let fu = p.substitute_affine(lo, width);
-        // the degrees of p itself (a zero width drops a variable of fu)
-        let n: Vec<u32> = (0..d).map(|l| p.degree_in(l)).collect();
-        let padded = if (0..d).all(|l| fu.degree_in(l) == n[l]) {
-            crate::bernstein::coefficients(&fu)
-        } else {
-            // a variable of zero width: fu does not depend on it
-            elevate(&fu, &n)
-        };
+        let padded = crate::bernstein::coefficients_in(&fu, n);
         let den = padded.iter().fold(BigInt::one(), |acc, b| {
             num_integer::Integer::lcm(&acc, b.denom())
         });
@@ -41,22 +40,32 @@ impl Bern {
             .iter()
             .map(|b| b.numer() * (&den / b.denom()))
             .collect();
-        Bern { n, num, den }
+        Bern {
+            n: n.to_vec(),
+            num,
+            den,
+        }
     }
 
     /// The coefficients on the two parts of the box cut along `axis` at
-    /// `u = p/2^q` (`0 < p < 2^q`): de Casteljau with the weights
-    /// `2^q − p` and `p`, over the common denominator `den·2^(q·k)` (`k`
-    /// the degree along `axis`), then reduced by the powers of two every
-    /// numerator shares with it.
-    pub fn split(&self, axis: usize, p: &BigInt, q: u32) -> (Bern, Bern) {
+    /// `u = p/q` (`0 < p < q`): de Casteljau with the weights `q − p` and
+    /// `p`, over the common denominator `den·q^k` (`k` the degree along
+    /// `axis`), then reduced by the powers of two every numerator shares
+    /// with it — all of the denominator when `q` is a power of two, as
+    /// for halves and cuts of dyadic boxes.
+    pub fn split(&self, axis: usize, p: &BigInt, q: &BigInt) -> (Bern, Bern) {
         let k = self.n[axis] as usize;
         if k == 0 {
             return (self.clone(), self.clone());
         }
         let wr = p.clone();
-        let wl = (BigInt::one() << q) - p;
-        let unit = |v: &BigInt, s: usize| -> BigInt { v << (q as usize * (k - s)) };
+        let wl = q - p;
+        // q^e for e ≤ k
+        let mut power = vec![BigInt::one()];
+        for e in 1..=k {
+            power.push(&power[e - 1] * q);
+        }
+        let unit = |v: &BigInt, s: usize| -> BigInt { v * &power[k - s] };
         // the stride of `axis` in the flat layout
         let stride: usize = self.n[..axis].iter().map(|&e| e as usize + 1).product();
         let len = self.num.len();
@@ -71,8 +80,8 @@ impl Bern {
             for (j, v) in line.iter_mut().enumerate() {
                 v.clone_from(&self.num[start + j * stride]);
             }
-            // de Casteljau at p/2^q, scaled by 2^q per step: after step s
-            // the line holds 2^(q·s) times the s-th row; row s's first
+            // de Casteljau at p/q, scaled by q per step: after step s
+            // the line holds q^s times the s-th row; row s's first
             // entry is the left part's s-th coefficient, its last the
             // right part's (k − s)-th
             left[start] = unit(&line[0], 0);
@@ -82,12 +91,12 @@ impl Bern {
                     let next = &line[j] * &wl + &line[j + 1] * &wr;
                     line[j] = next;
                 }
-                // scale the recorded entries to the common 2^(q·k)
+                // scale the recorded entries to the common q^k
                 left[start + s * stride] = unit(&line[0], s);
                 right[start + (k - s) * stride] = unit(&line[k - s], s);
             }
         }
-        let den = &self.den << (q as usize * k);
+        let den = &self.den * &power[k];
         (
             reduced(&self.n, left, den.clone()),
             reduced(&self.n, right, den),
@@ -126,31 +135,6 @@ fn reduced(n: &[u32], mut num: Vec<BigInt>, mut den: BigInt) -> Bern {
     }
 }
 
-/// The Bernstein coefficients of `fu` on `[0, 1]^d` for the degrees `n`
-/// (at least `fu`'s own in each variable): a coefficient of degree `n_l`
-/// in a variable where `fu` has degree `0` repeats the value.
-fn elevate(fu: &Poly, n: &[u32]) -> Vec<Rational> {
-    let d = n.len();
-    let own: Vec<u32> = (0..d).map(|l| fu.degree_in(l)).collect();
-    let base = crate::bernstein::coefficients(fu);
-    let mut out = Vec::new();
-    let mut i = vec![0u32; d];
-    loop {
-        // the index in `base`: variables where fu is constant map to 0
-        let mut at = 0usize;
-        let mut stride = 1usize;
-        for l in 0..d {
-            let il = if own[l] == 0 { 0 } else { i[l] };
-            at += il as usize * stride;
-            stride *= own[l] as usize + 1;
-        }
-        out.push(base[at].clone());
-        if !crate::bernstein::next_multi_index(&mut i, n) {
-            return out;
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,7 +155,7 @@ mod tests {
         let mut width = vec![int(2), ratio(3, 4), ratio(5, 7)];
         let mut b = Bern::new(&p, &lo, &width);
         for (step, axis) in [0, 2, 1, 0, 0, 2].into_iter().enumerate() {
-            let (l, r) = b.split(axis, &BigInt::one(), 1);
+            let (l, r) = b.split(axis, &BigInt::one(), &BigInt::from(2));
             width[axis] = &width[axis] / int(2);
             let mut right_lo = lo.clone();
             right_lo[axis] = &lo[axis] + &width[axis];
@@ -191,8 +175,8 @@ mod tests {
         }
     }
 
-    /// Cutting at a dyadic `u = p/2^q` agrees with the coefficients on
-    /// each part computed directly.
+    /// Cutting at `u = p/q`, dyadic or not, agrees with the coefficients
+    /// on each part computed directly.
     #[test]
     fn splits_agree_with_direct_coefficients() {
         let (x, y) = (Poly::var(2, 0), Poly::var(2, 1));
@@ -204,9 +188,18 @@ mod tests {
         let lo = vec![ratio(-1, 3), ratio(1, 2)];
         let width = vec![int(2), ratio(3, 4)];
         let b = Bern::new(&p, &lo, &width);
-        for (axis, pn, q) in [(0, 3, 3), (1, 5, 4), (0, 1, 1), (1, 1023, 10), (0, 7, 40)] {
-            let (l, r) = b.split(axis, &BigInt::from(pn), q);
-            let u = ratio(pn, 1) / Rational::from_integer(BigInt::one() << q);
+        let cuts = [
+            (0, 3, 8),
+            (1, 5, 16),
+            (0, 1, 2),
+            (1, 1023, 1024),
+            (0, 7, 1 << 40),
+            (1, 2, 3),
+            (0, 5, 12),
+        ];
+        for (axis, pn, q) in cuts {
+            let (l, r) = b.split(axis, &BigInt::from(pn), &BigInt::from(q));
+            let u = ratio(pn, q);
             let mut lw = width.clone();
             lw[axis] = &width[axis] * &u;
             let mut rlo = lo.clone();
@@ -215,7 +208,7 @@ mod tests {
             rw[axis] = &width[axis] - &lw[axis];
             for (got, lo, width) in [(&l, &lo, &lw), (&r, &rlo, &rw)] {
                 let want = Bern::new(&p, lo, width);
-                assert_eq!(got.values(), want.values(), "axis {axis} at {pn}/2^{q}");
+                assert_eq!(got.values(), want.values(), "axis {axis} at {pn}/{q}");
             }
         }
     }

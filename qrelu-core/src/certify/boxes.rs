@@ -96,6 +96,22 @@
 //! or time budget runs out (the certificate is then marked incomplete, with the
 //! enclosure reached so far — still sound).
 //!
+//! # Quadratic models
+//!
+//! Affine bounds of a network that approximates a curved target are off
+//! by about `h²/4` times the curvature on a box of side `h`, so in three
+//! inputs they need boxes too small to count. For polynomial targets,
+//! each box also gets a **quadratic model** of the network (module
+//! `model`): the network cut into one-dimensional pieces — a square
+//! gadget's whole sawtooth is one exact piecewise linear function of one
+//! signal — each fitted by a quadratic with a rigorous residual and
+//! composed, Taylor-model style, into `net ∈ P(t) + R` with `P`
+//! quadratic; then `net − f ∈ (P − f)(B) + R` by the Bernstein
+//! coefficients of `P − f`. Its interval is intersected with the other
+//! two. The tour's 3-variable cubic (1,204 weights): bound proved in
+//! 8,745 boxes and 2.4 s, where the affine bounds alone stood at
+//! `[1.3e-4, 2.3e-3]` after 60 s.
+//!
 //! # Cuts
 //!
 //! Bisection keeps boxes dyadic, so a unit that switches on a dyadic line
@@ -132,14 +148,15 @@
 //! 0.4 s). With three inputs the search stops at the tolerance, the bound
 //! undecided.
 //!
-//! Soundness rests on four facts (and, for triangles, those of
+//! Soundness rests on five facts (and, for triangles, those of
 //! `region`): each form contains the unit's value at
 //! every point of the box (induction over the units, by the ReLU
 //! relaxation above and the linear steps rounded outward, in either
 //! integer width; an overflow is detected, never wrapped), the backward
 //! pass's `L ≤ net ≤ U` holds on the box (each substitution replaces a
 //! term by one at least as large, for the upper bound, at every point of
-//! the box), the target's enclosure contains `(A − f)(B)`, and the boxes
+//! the box), the target's enclosure contains `(A − f)(B)`, the quadratic
+//! model contains the network on the box (module `model`), and the boxes
 //! in the queue always cover the domain.
 
 use std::cmp::Reverse;
@@ -159,6 +176,7 @@ use crate::rational::{self, Rational};
 use crate::spec::Target;
 
 use super::bern::Bern;
+use super::model::{Line1, Models};
 use super::plan::{self, Plan};
 use super::region;
 
@@ -531,11 +549,21 @@ pub fn certify_net(
     let two = rational::int(2);
     let mid: Vec<Rational> = domain.iter().map(|(lo, hi)| (lo + hi) / &two).collect();
     let half: Vec<Rational> = domain.iter().map(|(lo, hi)| (hi - lo) / &two).collect();
+    // quadratic models for polynomial targets, when the network's
+    // breakpoints are on their grid
+    let models = match target {
+        Target::Poly(_) => Models::new(net, domain),
+        Target::Expr(_) => None,
+    };
     let bern = match target {
         Target::Poly(p) => {
             let lo: Vec<Rational> = domain.iter().map(|(lo, _)| lo.clone()).collect();
             let width: Vec<Rational> = half.iter().map(|r| r * &two).collect();
-            Some(Bern::new(p, &lo, &width))
+            Some(match models {
+                // the models' quadratics need degree two in every variable
+                Some(_) => Bern::with_degrees(p, &lo, &width, &model_degrees(p)),
+                None => Bern::new(p, &lo, &width),
+            })
         }
         Target::Expr(_) => None,
     };
@@ -550,6 +578,7 @@ pub fn certify_net(
         plan: Plan::new(net),
         scratch: plan::Scratch::default(),
         target,
+        models,
         queue: Queue::default(),
         lower: Rational::zero(),
         witness: root.mid.clone(),
@@ -632,105 +661,9 @@ pub fn certify_net(
     })
 }
 
-/// A unit's value on the domain as a function of one input: piecewise
-/// linear through `(x_j, y_j)` (`x` increasing, the domain's ends first
-/// and last; `axis = None`: the constant `y_0`).
-#[derive(Clone)]
-struct Line1 {
-    axis: Option<usize>,
-    x: Vec<Rational>,
-    y: Vec<Rational>,
-}
-
 /// [`axis_kinks`] follows a unit while its value has at most this many
 /// pieces.
 const KINK_PIECES: usize = 64;
-
-impl Line1 {
-    /// The value at `t`, `x_0 ≤ t ≤ x_last`.
-    fn at(&self, t: &Rational) -> Rational {
-        let j = self
-            .x
-            .partition_point(|x| x <= t)
-            .clamp(1, self.x.len() - 1);
-        let (x0, x1) = (&self.x[j - 1], &self.x[j]);
-        if x1 == x0 {
-            return self.y[j].clone();
-        }
-        &self.y[j - 1] + (&self.y[j] - &self.y[j - 1]) * (t - x0) / (x1 - x0)
-    }
-
-    /// `self + w·other` on the union of their breakpoints (`None`: two
-    /// different inputs).
-    fn add_scaled(&self, w: &Rational, other: &Line1) -> Option<Line1> {
-        let axis = match (self.axis, other.axis) {
-            (Some(a), Some(b)) if a != b => return None,
-            (a, b) => a.or(b),
-        };
-        if other.axis.is_none() {
-            let y = self.y.iter().map(|y| y + w * &other.y[0]).collect();
-            return Some(Line1 {
-                axis,
-                x: self.x.clone(),
-                y,
-            });
-        }
-        if self.axis.is_none() {
-            let y = other.y.iter().map(|y| &self.y[0] + w * y).collect();
-            return Some(Line1 {
-                axis,
-                x: other.x.clone(),
-                y,
-            });
-        }
-        let mut x: Vec<Rational> = self.x.iter().chain(&other.x).cloned().collect();
-        x.sort();
-        x.dedup();
-        let y = x.iter().map(|t| self.at(t) + w * other.at(t)).collect();
-        Some(Line1 { axis, x, y })
-    }
-
-    /// `relu(self)`, and the points where `self` changes sign.
-    fn relu(&self) -> (Line1, Vec<Rational>) {
-        if self.axis.is_none() {
-            let y = vec![self.y[0].clone().max(Rational::zero())];
-            return (
-                Line1 {
-                    axis: None,
-                    x: self.x.clone(),
-                    y,
-                },
-                Vec::new(),
-            );
-        }
-        let mut x = vec![self.x[0].clone()];
-        let mut y = vec![self.y[0].clone().max(Rational::zero())];
-        let mut crossings = Vec::new();
-        for j in 1..self.x.len() {
-            let (y0, y1) = (&self.y[j - 1], &self.y[j]);
-            if (y0.is_negative() && y1.is_positive()) || (y0.is_positive() && y1.is_negative()) {
-                let (x0, x1) = (&self.x[j - 1], &self.x[j]);
-                let t = x0 + (x1 - x0) * y0 / (y0 - y1);
-                crossings.push(t.clone());
-                x.push(t);
-                y.push(Rational::zero());
-            } else if y1.is_zero() && j + 1 < self.y.len() && self.y[j + 1].signum() != y0.signum()
-            {
-                crossings.push(self.x[j].clone());
-            }
-            x.push(self.x[j].clone());
-            y.push(y1.clone().max(Rational::zero()));
-        }
-        (
-            Line1 {
-                axis: self.axis,
-                x,
-                y,
-            },
-            crossings,
-        )
-    }
-}
 
 /// The points where cuts go: per input `i`, sorted, every `x_i = c`
 /// where a unit whose pre-activation depends on `x_i` alone changes sign.
@@ -748,19 +681,11 @@ fn axis_kinks(net: &Net, domain: &[(Rational, Rational)]) -> Vec<Vec<Rational>> 
         let value = match &unit.kind {
             UnitKind::Input { index } => {
                 let (lo, hi) = &domain[*index];
-                Some(Line1 {
-                    axis: Some(*index),
-                    x: vec![lo.clone(), hi.clone()],
-                    y: vec![lo.clone(), hi.clone()],
-                })
+                Some(Line1::identity(*index, lo, hi))
             }
             UnitKind::Relu { bias, inputs } => {
                 // the pre-activation, while it depends on one input
-                let mut z = Some(Line1 {
-                    axis: None,
-                    x: Vec::new(),
-                    y: vec![bias.clone()],
-                });
+                let mut z = Some(Line1::constant(bias.clone()));
                 for e in inputs {
                     z = match (z, &values[e.src]) {
                         (Some(z), Some(v)) => z.add_scaled(&e.weight, v),
@@ -769,7 +694,7 @@ fn axis_kinks(net: &Net, domain: &[(Rational, Rational)]) -> Vec<Vec<Rational>> 
                 }
                 z.filter(|z| z.x.len() <= KINK_PIECES + 1).map(|z| {
                     let (v, crossings) = z.relu();
-                    if let Some(i) = z.axis {
+                    if let Some(i) = z.key {
                         kinks[i].extend(crossings);
                     }
                     v
@@ -788,8 +713,9 @@ fn axis_kinks(net: &Net, domain: &[(Rational, Rational)]) -> Vec<Vec<Rational>> 
 }
 
 /// Cuts are rounded to multiples of `2^−CUT_BITS`, so boxes stay dyadic
-/// (their fixed-point forms exact, their Bernstein coefficients split in
-/// integers); a unit then switches at most `2^−CUT_BITS` inside a box.
+/// (their fixed-point forms exact; the Bernstein coefficients are split
+/// at the cut's fraction `p/q` of the side, in integers); a unit then
+/// switches at most `2^−CUT_BITS` inside a box.
 const CUT_BITS: u32 = 40;
 
 /// The two boxes a box is split into: at a kink of [`axis_kinks`] inside
@@ -827,16 +753,14 @@ fn split_box(cell: &Cell, kinks: &[Vec<Rational>]) -> [Cell; 2] {
     });
     let lo = &cell.mid[axis] - &cell.half[axis];
     let hi = &cell.mid[axis] + &cell.half[axis];
-    // the cut as a fraction p/2^q of the side, for the Bernstein split
+    // the cut as a fraction p/q of the side, for the Bernstein split
     let u = (&at - &lo) / (&hi - &lo);
-    let dyadic = rational::is_dyadic(&u);
-    let (left, right) = match (&cell.bern, dyadic) {
-        (Some(b), true) => {
-            let q = u32::try_from(u.denom().bits() - 1).unwrap_or(u32::MAX);
-            let (l, r) = b.split(axis, u.numer(), q);
+    let (left, right) = match &cell.bern {
+        Some(b) => {
+            let (l, r) = b.split(axis, u.numer(), u.denom());
             (Some(l), Some(r))
         }
-        _ => (None, None),
+        None => (None, None),
     };
     let part = |a: &Rational, b: &Rational, bern: Option<Bern>| {
         let mut mid = cell.mid.clone();
@@ -940,6 +864,8 @@ struct Search<'a> {
     /// scratch space of the plan's passes
     scratch: plan::Scratch,
     target: &'a Target,
+    /// the network's one-dimensional parts, for quadratic models
+    models: Option<Models>,
     queue: Queue,
     lower: Rational,
     witness: Vec<Rational>,
@@ -953,6 +879,7 @@ impl Search<'_> {
         let e = examine(
             self.net,
             self.plan.as_ref(),
+            self.models.as_ref(),
             &mut self.scratch,
             self.target,
             &cell,
@@ -1066,6 +993,7 @@ fn crown_forms(plan: &Plan, scratch: &mut plan::Scratch, cell: &Cell) -> Option<
 fn examine(
     net: &Net,
     plan: Option<&Plan>,
+    models: Option<&Models>,
     scratch: &mut plan::Scratch,
     target: &Target,
     cell: &Cell,
@@ -1119,6 +1047,24 @@ fn examine(
         high = high.min(gaps[1].hi() + rational_of(&u.hi));
         low = low.max(gaps[2].lo() + rational_of(&l.lo));
     }
+    if let (Some(models), Target::Poly(p)) = (models, target)
+        && let Some(m) = models.output(&cell.mid, &cell.half)
+    {
+        // net − f ∈ (P − f)(B) + R
+        let owned;
+        let bern = match &cell.bern {
+            Some(b) if b.n.iter().all(|&n| n >= 2) => b,
+            _ => {
+                let (corner, width) = cell.corner_and_width();
+                owned = Bern::with_degrees(p, &corner, &width, &model_degrees(p));
+                &owned
+            }
+        };
+        if let Some(e) = m.error_range(bern) {
+            high = high.min(e.hi().clone());
+            low = low.max(e.lo().clone());
+        }
+    }
     let upper = low.abs().max(high.abs());
     // the centre in fixed point first: exactly only if it may set a record
     let cheap = best.and_then(|best| {
@@ -1135,6 +1081,12 @@ fn examine(
         }
     };
     Ok(Examined { upper, lower })
+}
+
+/// The degrees of the Bernstein coefficients of a polynomial target when
+/// quadratic models are compared with it: its own, at least two.
+fn model_degrees(p: &Poly) -> Vec<u32> {
+    (0..p.nvars()).map(|l| p.degree_in(l).max(2)).collect()
 }
 
 /// `(A − f)(B)` for a polynomial `f`, `A = k + Σ c_i t_i` the output's
@@ -1446,10 +1398,7 @@ mod tests {
         for part in [&left, &right] {
             let (plo, pw) = part.corner_and_width();
             let want = Bern::new(&target, &plo, &pw);
-            let got = part
-                .bern
-                .as_ref()
-                .expect("a dyadic cut splits the coefficients");
+            let got = part.bern.as_ref().expect("a cut splits the coefficients");
             assert_eq!(got.values(), want.values());
         }
         // and the certificate, with cuts, holds and encloses a dense grid

@@ -22,6 +22,7 @@ mod enclose;
 mod exact;
 pub mod expr;
 mod incremental;
+mod model;
 mod piece;
 mod plan;
 mod region;
