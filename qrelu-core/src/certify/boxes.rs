@@ -519,9 +519,10 @@ enum Node {
 /// The error's enclosure on a box and the lower bound at its centre.
 struct Examined {
     upper: Rational,
-    /// `None` when the centre cannot beat the best lower bound (so it was
-    /// not evaluated exactly)
-    lower: Option<Rational>,
+    /// the exact error at a point of the box, and the point; `None` when
+    /// no candidate (the centre, and the quadratic model's peak) could
+    /// beat the best lower bound (so none was evaluated exactly)
+    lower: Option<(Rational, Vec<Rational>)>,
 }
 
 /// Certifies `sup_{x ∈ domain} |net(x) − target(x)|` against `bound`
@@ -579,6 +580,7 @@ pub fn certify_net(
         scratch: plan::Scratch::default(),
         target,
         models,
+        peaks: !options.bound_only,
         queue: Queue::default(),
         lower: Rational::zero(),
         witness: root.mid.clone(),
@@ -866,6 +868,9 @@ struct Search<'a> {
     target: &'a Target,
     /// the network's one-dimensional parts, for quadratic models
     models: Option<Models>,
+    /// whether the models' peaks are candidates for the lower bound
+    /// (not when only the bound is asked: they cost a second evaluation)
+    peaks: bool,
     queue: Queue,
     lower: Rational,
     witness: Vec<Rational>,
@@ -876,20 +881,24 @@ impl Search<'_> {
     /// Examines a box and queues it.
     fn push(&mut self, mut cell: Cell) -> Result<(), CoreError> {
         let best = (self.boxes > 0).then_some(&self.lower);
+        let how = Enclosures {
+            plan: self.plan.as_ref(),
+            models: self.models.as_ref(),
+            peaks: self.peaks,
+        };
         let e = examine(
             self.net,
-            self.plan.as_ref(),
-            self.models.as_ref(),
+            how,
             &mut self.scratch,
             self.target,
             &cell,
             best,
         )?;
-        if let Some(lower) = e.lower
+        if let Some((lower, at)) = e.lower
             && (lower > self.lower || self.boxes == 0)
         {
             self.lower = lower;
-            self.witness.clone_from(&cell.mid);
+            self.witness = at;
         }
         self.boxes += 1;
         cell.upper = e.upper.clone();
@@ -987,18 +996,34 @@ fn crown_forms(plan: &Plan, scratch: &mut plan::Scratch, cell: &Cell) -> Option<
     Some([Form::linear(&upper), Form::linear(&lower)])
 }
 
+/// What [`examine`] encloses the network with, besides the `BigInt`
+/// forms.
+#[derive(Clone, Copy)]
+struct Enclosures<'a> {
+    /// the forms and the backward pass in `i128`
+    plan: Option<&'a Plan>,
+    /// quadratic models (polynomial targets)
+    models: Option<&'a Models>,
+    /// whether a model's peak is a second candidate for the lower bound
+    peaks: bool,
+}
+
 /// The forms of the network on one box, then the error's enclosure, and
 /// the exact error at the centre unless a cheap enclosure of it shows it
 /// cannot exceed `best`.
 fn examine(
     net: &Net,
-    plan: Option<&Plan>,
-    models: Option<&Models>,
+    how: Enclosures<'_>,
     scratch: &mut plan::Scratch,
     target: &Target,
     cell: &Cell,
     best: Option<&Rational>,
 ) -> Result<Examined, CoreError> {
+    let Enclosures {
+        plan,
+        models,
+        peaks,
+    } = how;
     let (y, fixed_point) = output_form(net, plan, scratch, cell);
     let crown = plan
         .filter(|_| fixed_point)
@@ -1047,6 +1072,8 @@ fn examine(
         high = high.min(gaps[1].hi() + rational_of(&u.hi));
         low = low.max(gaps[2].lo() + rational_of(&l.lo));
     }
+    // a second candidate for the lower bound: where the model's error peaks
+    let mut peak: Option<(Vec<Rational>, &Poly)> = None;
     if let (Some(models), Target::Poly(p)) = (models, target)
         && let Some(m) = models.output(&cell.mid, &cell.half)
     {
@@ -1060,26 +1087,38 @@ fn examine(
                 &owned
             }
         };
-        if let Some(e) = m.error_range(bern) {
+        if let Some((e, u)) = m.error_range(bern) {
             high = high.min(e.hi().clone());
             low = low.max(e.lo().clone());
+            let (corner, width) = cell.corner_and_width();
+            let x = corner.iter().zip(&width).zip(&u).map(|((c, w), u)| c + w * u).collect();
+            peak = peaks.then_some((x, p));
         }
     }
     let upper = low.abs().max(high.abs());
-    // the centre in fixed point first: exactly only if it may set a record
-    let cheap = best.and_then(|best| {
-        let (lo, hi) = plan?.point(&cell.mid)?;
-        let unit = |v: i128| Rational::new(BigInt::from(v), BigInt::one() << plan::BITS);
-        let error = Interval::hull_of(unit(lo), unit(hi)).sub(&value);
-        (error.mag() <= *best).then_some(())
-    });
-    let lower = match cheap {
-        Some(()) => None,
-        None => {
-            let at = crate::eval::eval(net, &cell.mid);
-            Some(Interval::point(at).sub(&value).mig())
+    // each candidate in fixed point first: exactly only if it may set a record
+    let mut lower: Option<(Rational, Vec<Rational>)> = None;
+    let candidates = std::iter::once((cell.mid.clone(), value))
+        .chain(peak.map(|(x, p)| {
+            let v = Interval::point(p.eval(&x));
+            (x, v)
+        }));
+    for (x, value) in candidates {
+        let record = lower.as_ref().map(|(l, _)| l).or(best);
+        let cheap = record.and_then(|record| {
+            let (lo, hi) = plan?.point(&x)?;
+            let unit = |v: i128| Rational::new(BigInt::from(v), BigInt::one() << plan::BITS);
+            let error = Interval::hull_of(unit(lo), unit(hi)).sub(&value);
+            (error.mag() <= *record).then_some(())
+        });
+        if cheap.is_none() {
+            let at = crate::eval::eval(net, &x);
+            let e = Interval::point(at).sub(&value).mig();
+            if lower.as_ref().is_none_or(|(l, _)| e > *l) {
+                lower = Some((e, x));
+            }
         }
-    };
+    }
     Ok(Examined { upper, lower })
 }
 

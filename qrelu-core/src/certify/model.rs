@@ -869,7 +869,10 @@ impl Model {
     /// `P` is quadratic in, one in every other it depends on; else
     /// `None`): those of `P` in the same degrees, by linearity from
     /// those of `t_i = 2u_i − 1`, `t_i²` and `t_i t_j`.
-    pub fn error_range(&self, bern: &super::bern::Bern) -> Option<Interval> {
+    ///
+    /// Also the point `u = j/n` of the coefficient largest in magnitude,
+    /// where the error is likely large: a candidate for the lower bound.
+    pub fn error_range(&self, bern: &super::bern::Bern) -> Option<(Interval, Vec<Rational>)> {
         let d = self.dim();
         let n = &bern.n;
         for (i, &ni) in n.iter().enumerate().take(d) {
@@ -914,6 +917,7 @@ impl Model {
         let scale = BigInt::one() << FIX;
         let mut j = vec![0u32; d];
         let mut out: Option<Iv> = None;
+        let (mut peak, mut at) = (-1i128, j.clone());
         for num in &bern.num {
             let mut v = Iv::point(self.p[0]);
             for i in 0..d {
@@ -933,10 +937,26 @@ impl Model {
                 hi: if r.is_zero() { lo } else { lo.checked_add(1)? },
             };
             let e = v.sub(f)?;
+            let size = e.lo.checked_abs()?.max(e.hi.checked_abs()?);
+            if size > peak {
+                peak = size;
+                at.clone_from(&j);
+            }
             out = Some(out.map_or(e, |o| o.hull(e)));
             crate::bernstein::next_multi_index(&mut j, n);
         }
-        Some(out?.add(self.rem)?.to_interval())
+        let u = at
+            .iter()
+            .zip(n)
+            .map(|(&j, &n)| {
+                if n == 0 {
+                    Rational::zero()
+                } else {
+                    Rational::new(BigInt::from(j), BigInt::from(n))
+                }
+            })
+            .collect();
+        Some((out?.add(self.rem)?.to_interval(), u))
     }
 }
 
@@ -1073,7 +1093,7 @@ mod tests {
             let width: Vec<Rational> = half.iter().map(|h| h * int(2)).collect();
             let model = m.output(&mid, &half).expect("no overflow");
             let bern = Bern::with_degrees(&f, &corner, &width, &vec![2; d]);
-            let error = model.error_range(&bern).expect("degrees two");
+            let (error, _) = model.error_range(&bern).expect("degrees two");
             for _ in 0..20 {
                 let t: Vec<Rational> = (0..d).map(|_| ratio(next(257) as i64 - 128, 128)).collect();
                 let x: Vec<Rational> = (0..d).map(|i| &mid[i] + &half[i] * &t[i]).collect();
@@ -1224,7 +1244,7 @@ mod tests {
             let out = m.output(&mid, &half).unwrap();
             let corner: Vec<Rational> = mid.iter().zip(&half).map(|(m, r)| m - r).collect();
             let bern = Bern::with_degrees(&f, &corner, &vec![h.clone(); 3], &[2, 2, 2]);
-            let e = out.error_range(&bern).unwrap();
+            let (e, _) = out.error_range(&bern).unwrap();
             let f64of = |q: &Rational| num_traits::ToPrimitive::to_f64(q).unwrap();
             eprintln!(
                 "side 1/{}: error in [{:.3e}, {:.3e}], {:?}",
