@@ -1,6 +1,7 @@
 //! Speed of the box certificate (`qrelu_core::certify::certify_net`,
 //! issue 16): the sup error of two 2-D networks enclosed within 1%, and the
-//! bound alone proved (`bound_only`) — boxes and time against size. The
+//! bound alone proved (`bound_only`) — boxes and time against size; and
+//! the bound of the tour's 3-variable cubic (its quadratic models). The
 //! bound of x·y is attained where ReLUs switch: its certificate ends in
 //! exact regions (triangles cut along the units' lines).
 //!
@@ -15,8 +16,10 @@ use qrelu_core::interval::elementary::Elementary;
 use qrelu_core::rational::{int, ratio};
 use qrelu_core::{Construction, NetSpec, Poly, build};
 
-/// x·y on [0, 1]², r = 4, and exp(−(x² + y²)) on [−1, 1]², eps = 1/16.
-fn nets() -> Vec<(&'static str, Construction)> {
+/// x·y on [0, 1]², r = 4, exp(−(x² + y²)) on [−1, 1]², eps = 1/16, and
+/// the cubic x·y·z − 2x² + (y − z)²/3 on [0, 1]³, r = 8, t = 12 (the last:
+/// the bound alone).
+fn nets() -> Vec<(&'static str, Construction, bool)> {
     let (a, b) = (Poly::var(2, 0), Poly::var(2, 1));
     let mut product = NetSpec::new("Product", &["x", "y"], a.mul(&b));
     product.r = Some(4);
@@ -31,20 +34,33 @@ fn nets() -> Vec<(&'static str, Construction)> {
     for d in &mut radial.domain {
         d.0 = int(-1);
     }
+    let (x, y, z) = (Poly::var(3, 0), Poly::var(3, 1), Poly::var(3, 2));
+    let cubic = x
+        .mul(&y)
+        .mul(&z)
+        .sub(&x.pow(2).scale(&int(2)))
+        .add(&y.sub(&z).pow(2).scale(&ratio(1, 3)));
+    let mut mix = NetSpec::new("Mix", &["x", "y", "z"], cubic);
+    (mix.r, mix.t) = (Some(8), Some(12));
     vec![
-        ("x*y r=4", build(&product).expect("a network")),
+        ("x*y r=4", build(&product).expect("a network"), false),
         (
             "exp(-(x^2+y^2)) eps=1/16",
             build(&radial).expect("a network"),
+            false,
         ),
+        ("cubic r=8 t=12", build(&mix).expect("a network"), true),
     ]
 }
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("certify");
     group.sample_size(10);
-    for (name, net) in nets() {
+    for (name, net, only_bound) in nets() {
         for bound_only in [false, true] {
+            if only_bound && !bound_only {
+                continue;
+            }
             let run = || {
                 certify_net(
                     &net.net,

@@ -312,13 +312,17 @@ fn start_long() -> [LongJob; 2] {
 /// The rows of section 10, waiting for the threads of [`start_long`].
 fn long_table([first, second]: [LongJob; 2]) {
     let results = |job: LongJob| {
-        job.join()
-            .unwrap_or_else(|_| vec![("-".to_owned(), "the certificate thread failed".to_owned()); 2])
+        job.join().unwrap_or_else(|_| {
+            vec![("-".to_owned(), "the certificate thread failed".to_owned()); 2]
+        })
     };
     let (first, second) = (results(first), results(second));
     header();
     let mut rows = first.into_iter().chain(second);
-    let mut next = || rows.next().unwrap_or_else(|| ("-".to_owned(), "missing".to_owned()));
+    let mut next = || {
+        rows.next()
+            .unwrap_or_else(|| ("-".to_owned(), "missing".to_owned()))
+    };
     print_measured::<ProductL2>(next());
     print_measured::<MixL2>(next());
     print_measured::<Saddle>(next());

@@ -886,14 +886,7 @@ impl Search<'_> {
             models: self.models.as_ref(),
             peaks: self.peaks,
         };
-        let e = examine(
-            self.net,
-            how,
-            &mut self.scratch,
-            self.target,
-            &cell,
-            best,
-        )?;
+        let e = examine(self.net, how, &mut self.scratch, self.target, &cell, best)?;
         if let Some((lower, at)) = e.lower
             && (lower > self.lower || self.boxes == 0)
         {
@@ -1091,18 +1084,22 @@ fn examine(
             high = high.min(e.hi().clone());
             low = low.max(e.lo().clone());
             let (corner, width) = cell.corner_and_width();
-            let x = corner.iter().zip(&width).zip(&u).map(|((c, w), u)| c + w * u).collect();
+            let x = corner
+                .iter()
+                .zip(&width)
+                .zip(&u)
+                .map(|((c, w), u)| c + w * u)
+                .collect();
             peak = peaks.then_some((x, p));
         }
     }
     let upper = low.abs().max(high.abs());
     // each candidate in fixed point first: exactly only if it may set a record
     let mut lower: Option<(Rational, Vec<Rational>)> = None;
-    let candidates = std::iter::once((cell.mid.clone(), value))
-        .chain(peak.map(|(x, p)| {
-            let v = Interval::point(p.eval(&x));
-            (x, v)
-        }));
+    let candidates = std::iter::once((cell.mid.clone(), value)).chain(peak.map(|(x, p)| {
+        let v = Interval::point(p.eval(&x));
+        (x, v)
+    }));
     for (x, value) in candidates {
         let record = lower.as_ref().map(|(l, _)| l).or(best);
         let cheap = record.and_then(|record| {
