@@ -87,7 +87,7 @@ const MAX_PIECES: usize = 4096;
 
 /// [`Models::new`] declines a network whose units' functions would hold
 /// more pieces than this in all (memory: two rationals a piece).
-const TOTAL_PIECES: usize = 1 << 21;
+const TOTAL_PIECES: usize = 1 << 20;
 
 /// A function of one key signal: piecewise linear through `(x_j, y_j)`
 /// (`x` increasing; `key = None`: the constant `y_0`). [`super::boxes`]
@@ -1092,7 +1092,8 @@ mod tests {
             }
             let width: Vec<Rational> = half.iter().map(|h| h * int(2)).collect();
             let model = m.output(&mid, &half).expect("no overflow");
-            let bern = Bern::with_degrees(&f, &corner, &width, &vec![2; d]);
+            let degrees: Vec<u32> = (0..d).map(|i| f.degree_in(i).max(2)).collect();
+            let bern = Bern::with_degrees(&f, &corner, &width, &degrees);
             let (error, _) = model.error_range(&bern).expect("degrees two");
             for _ in 0..20 {
                 let t: Vec<Rational> = (0..d).map(|_| ratio(next(257) as i64 - 128, 128)).collect();
@@ -1107,6 +1108,64 @@ mod tests {
                     "seed {seed}: error {e} not in {error:?}"
                 );
             }
+        }
+    }
+
+    /// Cases of [`models_enclose_random_networks`]: `QRELU_MODEL_CASES`
+    /// or 16.
+    fn cases() -> u32 {
+        std::env::var("QRELU_MODEL_CASES")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(16)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(cases()))]
+
+        /// Random polynomials in two or three inputs, direct (λ = 2, r
+        /// 2..=5) or Theorem 1 networks (two inputs), on `[0, 1]` or
+        /// `[−1, 1]` per input: the models enclose the network at random points of
+        /// random boxes, and their error ranges enclose `net − f`.
+        #[test]
+        fn models_enclose_random_networks(
+            d in 2usize..=3,
+            terms in proptest::collection::vec((-4i64..=4, 0u32..=2, 0u32..=2, 0u32..=1), 1..=5),
+            signs in proptest::collection::vec(any::<bool>(), 3),
+            r in 2u32..=5,
+            taylor in any::<bool>(),
+            seed in any::<u64>(),
+        ) {
+            let taylor = taylor && d == 2;
+            let f = terms.iter().fold(Poly::zero(d), |acc, &(c, a, b, e)| {
+                let mut m = Poly::constant(d, ratio(c, 4));
+                for (i, k) in [a, b, e].into_iter().enumerate().take(d) {
+                    m = m.mul(&Poly::var(d, i).pow(k));
+                }
+                acc.add(&m)
+            });
+            prop_assume!(!f.is_zero());
+            let names = ["x", "y", "z"];
+            // Theorem 1 takes derivatives bounded by 1 (eq. 1)
+            let f = if taylor { f.scale(&ratio(1, 16)) } else { f };
+            let mut s = NetSpec::new("F", &names[..d], f);
+            s.r = Some(r);
+            if taylor {
+                s.structure = crate::spec::Structure::Taylor;
+                (s.n, s.grid, s.r) = (Some(1), Some(2), Some(3));
+            }
+            // the domains the constructions take: [0, 1], or [−1, 1] (direct)
+            for (dom, &negative) in s.domain.iter_mut().zip(&signs) {
+                if negative && !taylor {
+                    dom.0 = int(-1);
+                }
+            }
+            // a target Theorem 1 refuses (derivatives above 1) is skipped
+            let Ok(c) = crate::construct::build(&s) else {
+                return Ok(());
+            };
+            prop_assume!(Models::new(&c.net, &c.spec.domain).is_some());
+            encloses(&c, &[seed, seed ^ 1, seed ^ 2]);
         }
     }
 
