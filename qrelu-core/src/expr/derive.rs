@@ -396,11 +396,19 @@ impl Expr {
 
 /// `|v|` as a series: `±v` where `v` keeps a sign on the box; otherwise the
 /// first-order (Lipschitz) enclosure, and an error for higher orders.
+///
+/// At a point where `v` is exactly 0 but some derivative is not, `|v|`
+/// bends there whatever the sign test says (`max(x², 1)` at `x = 1`: the
+/// left branch is constant, the right one `x²`), so that point is a kink
+/// too — taking `v`'s own series there made a Taylor network follow the
+/// wrong branch (campaign seed 31, net 1287).
 fn abs_series(sh: &Shape, v: Series, path: &Path) -> Result<Series, DeriveError> {
-    if v[0].lo() >= &Rational::zero() {
+    let exactly_zero = |c: &Interval| c.lo().is_zero() && c.hi().is_zero();
+    let kink = exactly_zero(&v[0]) && !v[1..].iter().all(exactly_zero);
+    if !kink && v[0].lo() >= &Rational::zero() {
         return Ok(v);
     }
-    if v[0].hi() <= &Rational::zero() {
+    if !kink && v[0].hi() <= &Rational::zero() {
         return Ok(sh.scale(&v, &int(-1)));
     }
     if sh.n >= 2 {

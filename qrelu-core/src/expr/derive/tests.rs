@@ -104,6 +104,38 @@ fn kinks_allow_first_order_only() {
     assert_eq!(d2[3].1, Interval::point(int(0)));
 }
 
+/// Found by the campaign (seed 31, net 1287): `max(x·x, 1)` at the point
+/// `x = 1`, where `x² − 1` is exactly 0, took the branch `x²` (derivative
+/// 2) although on `[0, 1]` the function is the constant 1. A point where
+/// a kink's argument vanishes with a nonzero derivative is a kink: first
+/// order encloses both branches, higher orders are refused; where the
+/// argument vanishes to every order (`abs(x − x)`) nothing bends.
+#[test]
+fn a_kink_at_a_point_is_a_kink() {
+    let x = Expr::var(0);
+    let e = Expr::Max(
+        b(Expr::Mul(b(x.clone()), b(x.clone()))),
+        b(Expr::constant(int(1))),
+    );
+    let one = at(&[int(1)]);
+    let d1 = e.derivatives(&one, 1, 64).unwrap();
+    assert!(
+        d1[1].1.contains(&int(0)) && d1[1].1.contains(&int(2)),
+        "{:?}",
+        d1[1].1
+    );
+    assert_eq!(
+        e.derivatives(&one, 2, 64),
+        Err(DeriveError::NotSmooth { path: vec![] })
+    );
+    // left of the tie the function is constant, to every order
+    let left = e.derivatives(&at(&[ratio(1, 2)]), 2, 64).unwrap();
+    assert_eq!(left[1].1, Interval::point(int(0)));
+    let flat = Expr::Abs(b(Expr::Sub(b(x.clone()), b(x))));
+    let d2 = flat.derivatives(&one, 2, 64).unwrap();
+    assert!(d2.iter().all(|(_, c)| *c == Interval::point(int(0))));
+}
+
 /// Whether a kink of `e` — the argument of an `abs`, the difference of a
 /// `min` or `max` — can vanish on `seg` (or cannot be enclosed there):
 /// there a derivative of `e` may jump, and the mean value theorem does not

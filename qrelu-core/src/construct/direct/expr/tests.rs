@@ -392,3 +392,33 @@ fn a_function_of_a_constant_argument_builds() {
     let cert = crate::certify::certify_1d_expr(&built.net, &e, lo, hi, &built.error_bound).unwrap();
     assert!(cert.holds && !cert.refuted(), "{cert}");
 }
+
+/// Found by the campaign (seed 31, net 1287): `max(x·x, 1)/8` under
+/// Theorem 1 (N = 4, n = 2) violated its bound 50× — the Taylor
+/// coefficients at x = 1 followed the branch `x²/8` of a function that is
+/// constant on [0, 1] (`Expr::derivatives` now sees a kink there). The
+/// exact 1-D certificate holds.
+#[test]
+fn a_kink_on_a_grid_point_keeps_its_bound() {
+    let e = Expr::Div(
+        Box::new(Expr::Max(
+            Box::new(Expr::Mul(Box::new(x()), Box::new(x()))),
+            Box::new(c(1, 1)),
+        )),
+        Box::new(c(8, 1)),
+    );
+    let mut s = spec(e.clone(), &["x"], false);
+    s.structure = crate::spec::Structure::Taylor;
+    (s.grid, s.n, s.t, s.r, s.lambda) = (Some(4), Some(2), Some(16), Some(4), 2);
+    match build(&s) {
+        Ok(built) => {
+            strict(&built);
+            let (lo, hi) = &built.spec.domain[0];
+            let cert = crate::certify::certify_1d_expr(&built.net, &e, lo, hi, &built.error_bound)
+                .unwrap();
+            assert!(cert.holds && !cert.refuted(), "{cert}");
+        }
+        // refusing a target that is not smooth at a grid point is sound too
+        Err(e) => assert!(e.to_string().contains("smooth"), "{e}"),
+    }
+}
