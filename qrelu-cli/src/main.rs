@@ -1,0 +1,2 @@
+//! The `qrelu` command-line tool. Under construction.
+fn main() {}

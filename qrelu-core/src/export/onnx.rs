@@ -1,0 +1,1 @@
+//! ONNX and QONNX models of a network (SPEC §11). Under construction.

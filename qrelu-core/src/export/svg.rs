@@ -1,0 +1,1 @@
+//! Pictures of a network against its target (SVG). Under construction.
