@@ -10,11 +10,15 @@
 //! [`expand::expand_net`] (emit the items). On any error the expansion
 //! holds the errors and a stub of the expected items
 //! ([`expand::expand_stub`]), so that one mistake reads as one error.
+//!
+//! [`source`] runs the same steps on text (the `qrelu` command-line tool):
+//! the same messages, each with the byte range of the tokens it points at.
 #![warn(missing_docs)]
 
 pub mod ast;
 pub mod expand;
 pub mod lower;
+pub mod source;
 pub mod valid;
 
 use proc_macro2::TokenStream;
