@@ -16,6 +16,12 @@
 //!    sigmoid, abs/min/max, a quotient, and two in two inputs — with the
 //!    size of the same networks with free weights.
 //!
+//! Section 10 certifies two- and three-input networks on longer budgets,
+//! and section 11 draws two pictures with `qrelu_core::export::svg` (what
+//! `qrelu build --svg` writes): `Bell` (exp(−x²)) beside its target with
+//! the error beneath, and the error of `Radial` (exp(−(x² + y²))) as a heat
+//! map, in `target/plots/bell.svg` and `target/plots/radial.svg`.
+//!
 //! For each network it prints the size the compiler reports in `INFO`, the
 //! a-priori bound and the certified error: for one input the exact maximum
 //! of |net − target| over every linear piece of the generated code; for
@@ -29,6 +35,7 @@ use num_traits::Signed;
 use qrelu::check::certify_1d;
 use qrelu::{Exact, Network};
 use qrelu_core::certify::certify_1d_expr;
+use qrelu_core::export::svg;
 use qrelu_core::gadget::weight;
 use qrelu_core::rational::{self, pow2, ratio};
 use qrelu_core::{Codebook, Poly, bound, eval, metrics};
@@ -978,9 +985,79 @@ fn main() {
     long_table(long);
 
     println!(
-        "\nthis tour writes no pictures; the studies do: `cargo run --release --example theorem1` \
-         writes\ntarget/plots/theorem1.svg, `cargo run --release --example bits` writes \
+        "\n11. pictures (qrelu_core::export::svg, what `qrelu build --svg` draws): the target \
+         and the network,\nthe error |net - f| beneath with the bound and the largest sampled \
+         error; for two inputs a heat map\nof the error (a sampled maximum is only a lower end of \
+         the sup: compare Radial's with table 10)\n"
+    );
+    picture::<Bell>("bell");
+    picture::<Radial>("radial");
+    println!(
+        "\nthe studies draw more: `cargo run --release --example theorem1` writes\n\
+         target/plots/theorem1.svg, `cargo run --release --example bits` writes \
          target/plots/bits.svg and\n`cargo run --release --example lipschitz` writes \
          target/plots/lipschitz.svg (copies of all three are in docs/)."
     );
+}
+
+/// Where the tour writes its pictures (as the studies do).
+const PLOT_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/target/plots");
+
+/// Draws `N` against its target, from the generated code in `f64`, to
+/// `PLOT_DIR/<file>.svg` and says where (or why not).
+fn picture<N: Network>(file: &str) {
+    let info = N::INFO;
+    let domain: Vec<(f64, f64)> = info
+        .domain
+        .iter()
+        .map(|(lo, hi)| (lo.to_f64(), hi.to_f64()))
+        .collect();
+    let on: Vec<String> = info
+        .inputs
+        .iter()
+        .zip(info.domain)
+        .map(|(x, (lo, hi))| format!("{x} in [{}, {}]", lo.text(), hi.text()))
+        .collect();
+    let title = format!(
+        "{}: {} on {}, λ = {}, {} weights",
+        info.name,
+        info.target_text(),
+        on.join(", "),
+        info.lambda,
+        info.weights
+    );
+    let picture = svg::Picture {
+        title: &title,
+        inputs: info.inputs,
+        domain: &domain,
+        bound: info.error_bound.to_f64(),
+    };
+    // the inputs are the network's own, so a dimension error cannot occur;
+    // NaN would be reported by `draw` as a value that is not finite
+    let net = |x: &[f64]| N::eval_at::<f64>(x).unwrap_or(f64::NAN);
+    let target = |x: &[f64]| N::target_at::<f64>(x).unwrap_or(f64::NAN);
+    let path = format!("{PLOT_DIR}/{file}.svg");
+    let sampling = svg::Sampling::default();
+    let written = svg::draw_sampled(&picture, &sampling, &net, &target)
+        .and_then(|doc| Ok((doc, svg::worst(&picture, &sampling, &net, &target)?)))
+        .map_err(|e| e.to_string())
+        .and_then(|(doc, worst)| {
+            std::fs::create_dir_all(PLOT_DIR)
+                .and_then(|()| std::fs::write(&path, doc))
+                .map_err(|e| e.to_string())?;
+            Ok(worst)
+        });
+    match written {
+        Ok(worst) => {
+            let at: Vec<String> = worst.at.iter().map(|v| format!("{v}")).collect();
+            println!(
+                "{:<8} bound {:.3e}, largest sampled error {:.3e} at ({}): {path}",
+                info.name,
+                picture.bound,
+                worst.error,
+                at.join(", ")
+            );
+        }
+        Err(e) => println!("{:<8} not drawn: {e}", info.name),
+    }
 }
