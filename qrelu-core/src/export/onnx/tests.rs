@@ -294,14 +294,10 @@ fn run<T: Float>(model: &ModelProto, x: Vec<T>, n: usize) -> BTreeMap<String, Te
                     data: Data::Bool(v.iter().map(|b| !b).collect()),
                 }
             }
-            ("", "Mul" | "Add") => {
+            ("", "Mul") => {
                 let (a, b) = (get(0), get(1));
-                let f = if op == "Mul" {
-                    |p: T, q: T| p * q
-                } else {
-                    |p: T, q: T| p + q
-                };
-                let (shape, v) = broadcast((&a.shape, a.floats()), (&b.shape, b.floats()), f);
+                let (shape, v) =
+                    broadcast((&a.shape, a.floats()), (&b.shape, b.floats()), |p, q| p * q);
                 Tensor {
                     shape,
                     data: Data::Float(v),
@@ -858,8 +854,9 @@ fn quant_nodes_carry_the_codebook() {
     assert_eq!(bits, Some(4.0));
 }
 
-/// A constant unit (no edges) and an output without edges: the zero
-/// column keeps the batch's shape and adds +0.
+/// Constant units (no edges) and an output without edges: the column of
+/// ones has the batch's shape and stays 1 at ±∞ and NaN, so constants
+/// stay constant.
 #[test]
 fn constant_units_have_the_batch_shape() {
     use crate::net::{LinearForm, NetBuilder};
