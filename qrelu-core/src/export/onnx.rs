@@ -58,8 +58,13 @@
 //! does not matter.
 //!
 //! Nothing grows with the square of the network: each weight costs one
-//! index and one float (4 + 8 bytes in float64, 4 + 4 in float32), each
-//! unit the same for its bias, each group five nodes, each layer one
+//! index (4 bytes) and one value, each unit the same for its bias. Values
+//! are stored in the narrowest float type that holds all of a group's
+//! exactly — binary16 (2 bytes: ±1/2, 0 and the powers 2^−k, k ≤ 24, of
+//! the nonlinear codebooks, multiples of 1/4 …), float32 or the model's
+//! type — and widened by an exact `Cast`: 6 bytes per weight for most
+//! codebooks, 8 or 12 when a value needs more bits (linear λ = 4's ±1/6).
+//! Each group is five nodes (six with the `Cast`), each layer one
 //! `Concat`. `value_info` gives every intermediate tensor's type and
 //! shape, so tools that run one node at a time (the qonnx executor) need
 //! no shape inference. Run time: `Concat` copies `V` once per layer, so a
@@ -533,34 +538,81 @@ impl Graph<'_> {
         dims: &[usize],
         values: impl Iterator<Item = &'r Rational>,
     ) {
-        let raw: Vec<u8> = match self.precision {
-            Precision::F64 => values
-                .flat_map(|q| <f64 as Scalar>::from_exact(q).to_le_bytes())
-                .collect(),
+        // the values in the model's precision, held in f64 (exactly)
+        let values: Vec<f64> = match self.precision {
+            Precision::F64 => values.map(<f64 as Scalar>::from_exact).collect(),
             Precision::F32 => values
-                .flat_map(|q| <f32 as Scalar>::from_exact(q).to_le_bytes())
+                .map(|q| f64::from(<f32 as Scalar>::from_exact(q)))
                 .collect(),
         };
         let shape: Vec<i64> = dims.iter().map(|&n| n as i64).collect();
-        if self.quant.is_none() {
-            self.initializer(name, self.elem, shape, raw);
+        if self.quant.is_some() {
+            // QONNX: float32 weights behind a Quant node
+            let raw = values
+                .iter()
+                .flat_map(|&v| (v as f32).to_le_bytes())
+                .collect();
+            let float = format!("{name}.float");
+            self.initializer(&float, self.elem, shape, raw);
+            self.node(
+                "Quant",
+                &[&float, "quant.scale", "quant.zeropt", "quant.bitwidth"],
+                name,
+                vec![
+                    attr_int("signed", 1),
+                    attr_int("narrow", 1),
+                    attr_string("rounding_mode", "ROUND"),
+                ],
+            );
+            if let Some(node) = self.nodes.last_mut() {
+                node.domain = Some(QONNX_DOMAIN.to_owned());
+            }
+            let dims = dims.iter().map(|&n| dim_value(n)).collect();
+            self.values.push(value_info(name, self.elem, dims));
             return;
         }
-        let float = format!("{name}.float");
-        self.initializer(&float, self.elem, shape, raw);
-        self.node(
-            "Quant",
-            &[&float, "quant.scale", "quant.zeropt", "quant.bitwidth"],
-            name,
-            vec![
-                attr_int("signed", 1),
-                attr_int("narrow", 1),
-                attr_string("rounding_mode", "ROUND"),
-            ],
-        );
-        if let Some(node) = self.nodes.last_mut() {
-            node.domain = Some(QONNX_DOMAIN.to_owned());
+        // the narrowest float type holding every value exactly, widened by
+        // an exact Cast
+        let half: Option<Vec<u16>> = values.iter().map(|&v| f16_bits(v)).collect();
+        let single = values.iter().all(|&v| f64::from(v as f32) == v);
+        let (elem, raw) = match half {
+            Some(h) => (
+                proto::FLOAT16,
+                h.iter().flat_map(|b| b.to_le_bytes()).collect(),
+            ),
+            None if single && self.elem == proto::DOUBLE => (
+                proto::FLOAT,
+                values
+                    .iter()
+                    .flat_map(|&v| (v as f32).to_le_bytes())
+                    .collect(),
+            ),
+            None => match self.precision {
+                Precision::F64 => (
+                    proto::DOUBLE,
+                    values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+                ),
+                Precision::F32 => (
+                    proto::FLOAT,
+                    values
+                        .iter()
+                        .flat_map(|&v| (v as f32).to_le_bytes())
+                        .collect(),
+                ),
+            },
+        };
+        if elem == self.elem {
+            self.initializer(name, elem, shape, raw);
+            return;
         }
+        let stored = format!("{name}.stored");
+        self.initializer(&stored, elem, shape, raw);
+        self.node(
+            "Cast",
+            &[&stored],
+            name,
+            vec![attr_int("to", i64::from(self.elem))],
+        );
         let dims = dims.iter().map(|&n| dim_value(n)).collect();
         self.values.push(value_info(name, self.elem, dims));
     }
@@ -788,6 +840,42 @@ fn model(
         metadata_props,
         ..Default::default()
     }
+}
+
+/// The binary16 bits of `v` when `v` is exactly a binary16 value (±0, a
+/// normal or a subnormal), else `None`.
+fn f16_bits(v: f64) -> Option<u16> {
+    let sign: u16 = if v.is_sign_negative() { 0x8000 } else { 0 };
+    if v == 0.0 {
+        return Some(sign);
+    }
+    let bits = v.abs().to_bits();
+    let biased = ((bits >> 52) & 0x7ff) as i32;
+    if biased == 0 || biased == 0x7ff {
+        // f64 subnormals are far below binary16; ±∞ and NaN are no weights
+        return None;
+    }
+    // |v| = m·2^e with m odd
+    let significand = (bits & ((1 << 52) - 1)) | (1 << 52);
+    let zeros = significand.trailing_zeros();
+    let (m, e) = (significand >> zeros, biased - 1075 + zeros as i32);
+    let len = 64 - m.leading_zeros() as i32;
+    // the leading bit's exponent: |v| ∈ [2^p, 2^(p+1))
+    let p = e + len - 1;
+    if len > 11 || p > 15 {
+        return None;
+    }
+    if p >= -14 {
+        // normal: |v| = s·2^(p−10), s ∈ [1024, 2048), exponent field p + 15
+        let s = (m << (11 - len)) as u16;
+        return Some(sign | (((p + 15) as u16) << 10) | (s & 0x3ff));
+    }
+    // subnormal: |v| = f·2^−24, f < 1024
+    if e < -24 {
+        return None;
+    }
+    let f = m << (e + 24);
+    (f < 1024).then_some(sign | f as u16)
 }
 
 fn entry(key: &str, value: &str) -> StringStringEntryProto {

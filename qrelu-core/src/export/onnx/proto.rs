@@ -16,6 +16,8 @@ pub const INT32: i32 = 6;
 pub const INT64: i32 = 7;
 /// `TensorProto.DataType.BOOL`.
 pub const BOOL: i32 = 9;
+/// `TensorProto.DataType.FLOAT16`.
+pub const FLOAT16: i32 = 10;
 /// `TensorProto.DataType.DOUBLE`.
 pub const DOUBLE: i32 = 11;
 

@@ -96,6 +96,8 @@ impl Float for f32 {
 #[derive(Clone, Debug)]
 enum Data<T> {
     Float(Vec<T>),
+    /// a narrower float type's values (exact in f64), for a `Cast`
+    Stored(Vec<f64>),
     Int(Vec<i64>),
     Bool(Vec<bool>),
 }
@@ -127,6 +129,16 @@ fn decode<T: Float>(t: &TensorProto) -> Tensor<T> {
         .expect("tensors are stored in raw_data");
     let data = match t.data_type {
         Some(e) if e == T::ELEM => Data::Float(T::from_le(raw)),
+        Some(proto::FLOAT16) => Data::Stored(
+            raw.chunks(2)
+                .map(|c| f16_value(u16::from_le_bytes(c.try_into().unwrap())))
+                .collect(),
+        ),
+        Some(proto::FLOAT) => Data::Stored(
+            raw.chunks(4)
+                .map(|c| f64::from(f32::from_le_bytes(c.try_into().unwrap())))
+                .collect(),
+        ),
         Some(proto::INT32) => Data::Int(
             raw.chunks(4)
                 .map(|c| i64::from(i32::from_le_bytes(c.try_into().unwrap())))
@@ -141,11 +153,25 @@ fn decode<T: Float>(t: &TensorProto) -> Tensor<T> {
     };
     let len = match &data {
         Data::Float(v) => v.len(),
+        Data::Stored(v) => v.len(),
         Data::Int(v) => v.len(),
         Data::Bool(v) => v.len(),
     };
     assert_eq!(len, shape.iter().product::<usize>(), "{:?}", t.name);
     Tensor { shape, data }
+}
+
+/// The value of binary16 bits.
+fn f16_value(bits: u16) -> f64 {
+    let sign = if bits & 0x8000 != 0 { -1.0 } else { 1.0 };
+    let exponent = i32::from((bits >> 10) & 0x1f);
+    let fraction = f64::from(bits & 0x3ff);
+    assert!(exponent != 0x1f, "no infinities or NaN among weights");
+    if exponent == 0 {
+        sign * fraction * 2f64.powi(-24)
+    } else {
+        sign * (1024.0 + fraction) * 2f64.powi(exponent - 25)
+    }
 }
 
 fn attr<'n>(node: &'n NodeProto, name: &str) -> Option<&'n proto::AttributeProto> {
@@ -346,10 +372,19 @@ fn run<T: Float>(model: &ModelProto, x: Vec<T>, n: usize) -> BTreeMap<String, Te
             ("", "Cast") => {
                 assert_eq!(attr_i(node, "to"), i64::from(T::ELEM));
                 let a = get(0);
-                let Data::Bool(v) = &a.data else {
-                    panic!("only bool is cast")
+                let v = match &a.data {
+                    Data::Bool(v) => v.iter().map(|&b| T::int(i64::from(b))).collect(),
+                    // a widening: exact
+                    Data::Stored(v) => v
+                        .iter()
+                        .map(|&x| {
+                            let y = T::from_f64(x);
+                            assert_eq!(y.to_f64(), x, "a Cast that rounds");
+                            y
+                        })
+                        .collect(),
+                    other => panic!("unexpected Cast of {other:?}"),
                 };
-                let v = v.iter().map(|&b| T::int(i64::from(b))).collect();
                 Tensor {
                     shape: a.shape.clone(),
                     data: Data::Float(v),
@@ -514,6 +549,17 @@ fn agrees<T: Float>(net: &Net, model: &ModelProto, x: &[f64]) {
     }
 }
 
+/// Where [`check_construction`] requires the float64 model to equal exact
+/// evaluation on the lattice.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Exactness {
+    /// everywhere (few-bit weights and points: no intermediate needs more
+    /// than 53 bits)
+    Lattice,
+    /// where the float64 evaluator is exact (weights of many bits)
+    WhereF64Is,
+}
+
 fn dyadic_net(net: &Net) -> bool {
     let dy = |q: &Rational| rational::is_dyadic(q);
     net.units().iter().all(|u| match &u.kind {
@@ -527,8 +573,8 @@ fn dyadic_net(net: &Net) -> bool {
 /// f32 and (where the codebook allows) QONNX models agree with the
 /// evaluator bit for bit at random points and on the lattice, and the f64
 /// model equals exact evaluation on the lattice when the weights are
-/// dyadic.
-fn check_construction(c: &Construction, seed: u64) {
+/// dyadic (everywhere, or where the f64 evaluator is: `exactness`).
+fn check_construction(c: &Construction, seed: u64, exactness: Exactness) {
     let net = &c.net;
     let d = net.dim();
     let options = Options {
@@ -554,8 +600,15 @@ fn check_construction(c: &Construction, seed: u64) {
     agrees::<f64>(net, &f64_model, &flat);
     if dyadic_net(net) {
         let y = run::<f64>(&f64_model, flat.clone(), grid.len());
+        let evaluator = Evaluator::<f64>::new(net);
         for (p, got) in grid.iter().zip(y["y"].floats()) {
             let exact = eval::eval(net, p);
+            let x: Vec<f64> = p.iter().map(rational::to_f64).collect();
+            if exactness == Exactness::WhereF64Is
+                && evaluator.at(&x).to_exact() != Some(exact.clone())
+            {
+                continue;
+            }
             assert_eq!(
                 got.to_exact(),
                 Some(exact.clone()),
@@ -643,10 +696,13 @@ fn check_quant_nodes(net: &Net, model: &ModelProto) {
             let back = q * scale;
             assert_eq!(back.to_bits(), v.to_bits(), "{v} is not q·scale");
             // a finite codebook by its float32 values; a uniform grid
-            // (no list) by its exact values
+            // (no list) by the float32 value of q·η, q·η on the grid
             let on_grid = || {
-                back.to_exact()
-                    .is_some_and(|e| e.is_zero() || net.codebook().contains(&e))
+                net.codebook().grid().is_some_and(|(eta, _)| {
+                    let exact = eta * int(q as i64);
+                    (exact.is_zero() || net.codebook().contains(&exact))
+                        && <f32 as Scalar>::from_exact(&exact).to_bits() == back.to_bits()
+                })
             };
             assert!(
                 allowed.contains(&back.to_bits())
@@ -671,7 +727,9 @@ fn codebook(kind: usize) -> (Quantization, u32, Option<u32>) {
         1 => (Quantization::Nonlinear, 3, Some(8)),
         2 => (Quantization::Linear, 3, None),
         3 => (Quantization::Linear, 4, None),
-        _ => (Quantization::Linear, 5, None),
+        4 => (Quantization::Linear, 5, None),
+        // 2^−6 and 2^−36: float32 storage, not binary16
+        _ => (Quantization::Nonlinear, 4, Some(128)),
     }
 }
 
@@ -708,7 +766,7 @@ proptest! {
         terms in proptest::collection::vec((-4i64..=4, 0u32..=2, 0u32..=2, 0u32..=1), 1..=4),
         signs in proptest::collection::vec(any::<bool>(), 3),
         r in 1u32..=4,
-        kind in 0usize..5,
+        kind in 0usize..6,
         structure in 0usize..3,
         seed in any::<u64>(),
     ) {
@@ -749,7 +807,7 @@ proptest! {
             Err(_) if structure != Structure::Direct => return Ok(()),
             Err(e) => panic!("{e}"),
         };
-        check_construction(&c, seed);
+        check_construction(&c, seed, Exactness::Lattice);
     }
 }
 
@@ -769,7 +827,7 @@ fn exports_elementary_targets() {
             (s.quantization, s.lambda, s.t) = (quantization, lambda, t);
             s.eps = Some(ratio(1, 64));
             let c = build(&s).unwrap_or_else(|e| panic!("target {i}, codebook {kind}: {e}"));
-            check_construction(&c, i as u64);
+            check_construction(&c, i as u64, Exactness::Lattice);
         }
     }
 }
@@ -902,6 +960,94 @@ fn constant_units_have_the_batch_shape() {
     agrees::<f64>(&net, &model, &[0.0, 0.5, 1.0]);
 }
 
+/// Each group's values in the narrowest exact type: λ = 4 with t = 128
+/// has 2^−36 (float32, not binary16), ±1/6 needs the model's own type.
+#[test]
+fn values_are_stored_narrow_and_widened_exactly() {
+    let stored = |c: &Construction, precision| {
+        let options = Options {
+            precision,
+            ..Options::default()
+        };
+        let model = decode_model(&to_onnx(&c.net, &options).unwrap());
+        let mut types: Vec<i32> = model
+            .graph
+            .unwrap()
+            .initializer
+            .iter()
+            .filter(|t| {
+                let n = t.name.as_deref().unwrap();
+                n.ends_with(".w") || n.ends_with(".stored")
+            })
+            .filter_map(|t| t.data_type)
+            .collect();
+        types.sort_unstable();
+        types.dedup();
+        types
+    };
+    let mut s = NetSpec::new("Third", &["x"], Poly::var(1, 0).pow(2).scale(&ratio(1, 3)));
+    (s.r, s.lambda, s.t) = (Some(2), 4, Some(128));
+    let c = build(&s).unwrap();
+    assert!(c.net.codebook().contains(&rational::pow2(-36)));
+    assert_eq!(
+        stored(&c, Precision::F64),
+        vec![proto::FLOAT, proto::FLOAT16]
+    );
+    assert_eq!(
+        stored(&c, Precision::F32),
+        vec![proto::FLOAT, proto::FLOAT16]
+    );
+    check_construction(&c, 3, Exactness::WhereF64Is);
+    // a third of every parameter, on the grid of step 1/6: float64 and
+    // float32 storage (and a Quant scale of 1/6)
+    let grid = Codebook::uniform(ratio(1, 6), int(1)).unwrap();
+    let mut c = square(2, Quantization::Nonlinear);
+    c.net = c.net.requantized(grid, |w| w / int(3)).unwrap();
+    assert_eq!(stored(&c, Precision::F64), vec![proto::DOUBLE]);
+    assert_eq!(stored(&c, Precision::F32), vec![proto::FLOAT]);
+    check_construction(&c, 4, Exactness::WhereF64Is);
+}
+
+#[test]
+fn binary16_holds_exactly_what_it_can() {
+    use super::f16_bits;
+    let cases = [
+        (0.0, Some(0)),
+        (0.5, Some(0x3800)),
+        (-0.25, Some(0xb400)),
+        (1.0 / 8.0 + 1.0 / 1024.0, Some(0x3008)),
+        (65504.0, Some(0x7bff)),
+        (2f64.powi(15), Some(0x7800)),
+        (2f64.powi(-14), Some(0x0400)),
+        (2f64.powi(-16), Some(0x0100)),
+        (2f64.powi(-24), Some(0x0001)),
+        (3.0 * 2f64.powi(-24), Some(0x0003)),
+        (2f64.powi(16), None),
+        (2f64.powi(-25), None),
+        (3.0 * 2f64.powi(-25), None),
+        (1.0 / 6.0, None),
+        (1.0 + 2f64.powi(-11), None),
+        (f64::INFINITY, None),
+        (f64::NAN, None),
+    ];
+    for (v, bits) in cases {
+        assert_eq!(f16_bits(v), bits, "{v:e}");
+        if let Some(b) = bits {
+            assert_eq!(f16_value(b), v);
+        }
+    }
+    // every binary16 value but ±∞ and NaN round-trips
+    for b in (0..=u16::MAX).filter(|b| (b >> 10) & 0x1f != 0x1f) {
+        let v = f16_value(b);
+        let expect = if v == 0.0 {
+            v.is_sign_negative().then_some(0x8000).or(Some(0))
+        } else {
+            Some(b)
+        };
+        assert_eq!(f16_bits(v), expect, "{b:#06x}");
+    }
+}
+
 #[test]
 fn a_batch_of_zero_is_refused() {
     let c = square(2, Quantization::Nonlinear);
@@ -913,7 +1059,7 @@ fn a_batch_of_zero_is_refused() {
     assert_eq!(e.message(), "the batch size must be at least 1, found 0");
 }
 
-/// Size: a constant per weight (index + float) and per unit (its bias),
+/// Size: a constant per weight (index + value) and per unit (its bias),
 /// a constant per group.
 #[test]
 fn size_is_linear_in_the_weights() {
@@ -923,7 +1069,8 @@ fn size_is_linear_in_the_weights() {
     let weights = c.metrics.weights;
     // the hidden units and the output
     let affines = c.net.units().len() - c.net.dim() + 1;
-    for (precision, per_weight) in [(Precision::F64, 12), (Precision::F32, 8)] {
+    // ±1/2 and 0 in binary16: 4 + 2 bytes
+    for (precision, per_weight) in [(Precision::F64, 6), (Precision::F32, 6)] {
         let options = Options {
             precision,
             ..Options::default()
@@ -939,10 +1086,11 @@ fn size_is_linear_in_the_weights() {
                 .map(|t| t.raw_data.as_ref().map_or(0, Vec::len))
                 .sum()
         };
-        let groups = payload(&|n| n.ends_with(".i") || n.ends_with(".w"));
+        let per_group = |n: &str| n.ends_with(".i") || n.ends_with(".w") || n.ends_with(".stored");
+        let groups = payload(&per_group);
         assert_eq!(groups, per_weight * (weights + affines));
         // the shared scalars: one index, the axis, one slot per degree
-        assert!(payload(&|n| !(n.ends_with(".i") || n.ends_with(".w"))) <= 8 * 16);
+        assert!(payload(&|n| !per_group(n)) <= 8 * 16);
         let nodes = graph.node.len();
         assert!(
             bytes.len() < groups + 200 * nodes,
