@@ -310,3 +310,26 @@ fn help_lists_the_commands_and_exit_codes() {
         assert!(stdout(&o).contains(flag), "{}", stdout(&o));
     }
 }
+
+/// `tests/vendored/nets.rs` (compiled and checked against the macro by the
+/// facade's `tests/vendored.rs`) is what the tool writes today;
+/// `QRELU_BLESS=1` rewrites it.
+#[test]
+fn vendored_code_is_current() {
+    let committed = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vendored/nets.rs");
+    let dir = scratch("vendored");
+    let fresh = dir.join("nets.rs");
+    let text = "/// x² with four tent blocks, vendored.\npub net VSquare(x) = x^2 where r = 4;\n\
+                /// x·y on [-1, 1]², vendored.\npub net VProduct(x in [-1, 1], y in [-1, 1]) = x*y where r = 3;";
+    let o = qrelu(&["build", text, "--rust", fresh.to_str().unwrap(), "-q"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fresh = std::fs::read_to_string(fresh).unwrap();
+    if std::env::var_os("QRELU_BLESS").is_some() {
+        std::fs::write(committed, &fresh).unwrap();
+    }
+    let old = std::fs::read_to_string(committed).unwrap_or_default();
+    assert!(
+        old == fresh,
+        "tests/vendored/nets.rs is not what `qrelu build --rust` writes today: rerun with QRELU_BLESS=1"
+    );
+}
