@@ -46,6 +46,21 @@ pub fn domain_text(c: &Compiled) -> String {
         .join(", ")
 }
 
+/// The exact fixed-point format (`qrelu_core::fixed`): integer width and
+/// input fractional bits, or why there is none.
+pub fn fixed_text(c: &Compiled) -> String {
+    match qrelu_core::fixed::plan(&c.construction.net, &c.construction.spec.domain) {
+        Ok(p) => format!(
+            "exact in integers: i{} with inputs X/2^{} (every value within {} bits), output Y/2^{}",
+            p.format.width,
+            p.format.frac_bits,
+            p.format.needed_bits,
+            p.format.frac_bits + p.format.output_exponent
+        ),
+        Err(e) => format!("no exact fixed-point form: {e}"),
+    }
+}
+
 /// A short decimal for an exact value.
 pub fn sci(q: &rational::Rational) -> String {
     format!("{:.3e}", rational::to_f64(q))
@@ -112,6 +127,7 @@ pub fn table(nets: &[Compiled]) -> String {
             sci(&c.construction.error_bound),
             rational::display(&c.construction.error_bound),
         );
+        let _ = writeln!(out, "  {}", fixed_text(c));
         let _ = writeln!(
             out,
             "  {:<8} {:>9} {:>7} {:>8} {:>6} {:>6}",

@@ -44,6 +44,7 @@ pub mod error;
 pub mod eval;
 pub mod export;
 pub mod expr;
+pub mod fixed;
 pub mod gadget;
 pub mod interval;
 pub mod metrics;
