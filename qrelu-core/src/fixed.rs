@@ -343,7 +343,7 @@ pub fn plan(net: &Net, domain: &[(Rational, Rational)]) -> Result<FixedPlan, Fix
     })
 }
 
-/// What [`FixedPlan::eval`] found wrong with an input.
+/// What [`FixedPlan::eval_bits`] found wrong with an input.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum InputError {
     /// not one integer per input

@@ -8,8 +8,10 @@
 //! Approximability of Quantized ReLU Neural Networks*; [`gadget`],
 //! [`construct`] — one pipeline, [`build`]), a-priori bounds ([`bound`],
 //! [`bernstein`]), the reference evaluator generic over every number type
-//! ([`eval`]), metrics ([`metrics`]), certificates ([`certify`]) and the
-//! `qrelu-net/1` exporter ([`export`]). For targets beyond polynomials,
+//! ([`eval`]), metrics ([`metrics`]), certificates ([`certify`]), exact
+//! fixed-point plans ([`fixed`]) and the exporters ([`export`]: the
+//! `qrelu-net/1` JSON; ONNX and QONNX with the feature `onnx`, SVG pictures
+//! with the feature `svg`). For targets beyond polynomials,
 //! [`expr`] holds the expression tree with rigorous enclosures of its
 //! values, ranges and derivatives, over the interval arithmetic and
 //! elementary functions of [`interval`]; `structure = direct` lowers such
