@@ -51,11 +51,8 @@ pub fn domain_text(c: &Compiled) -> String {
 pub fn fixed_text(c: &Compiled) -> String {
     match qrelu_core::fixed::plan(&c.construction.net, &c.construction.spec.domain) {
         Ok(p) => format!(
-            "exact in integers: i{} with inputs X/2^{} (every value within {} bits), output Y/2^{}",
-            p.format.width,
-            p.format.frac_bits,
-            p.format.needed_bits,
-            p.format.frac_bits + p.format.output_exponent
+            "eval_fixed: i{} with inputs X/2^{}, values and output Y/2^{} (every value within {} bits)",
+            p.format.width, p.format.frac_bits, p.format.scale, p.format.needed_bits
         ),
         Err(e) => format!("no exact fixed-point form: {e}"),
     }

@@ -27,10 +27,20 @@
 //! domain: every unit's value lies in `[lo_u, hi_u]` (forward propagation,
 //! ReLU clamping at 0), so every partial sum of unit `u`, in any order, is
 //! at most `P_u = |b| + Σ_j |w_j|·max(|lo_{src_j}|, |hi_{src_j}|)` in
-//! magnitude, and each shifted source at most `P_u` too. In units that is
-//! `P_u·2^(F + e_u) < 2^(F + e_u + L_u)` with `L_u` the least integer with
-//! `P_u < 2^L_u`, so a signed integer of `W` bits holds every intermediate
-//! value of the network when `F + max_u (e_u + L_u) ≤ W − 1`. [`plan`]
+//! magnitude, and each weighted source at most `P_u` too. Let `L_u` be the
+//! least integer with `P_u < 2^L_u` (for an input, with its largest
+//! magnitude on the domain).
+//!
+//! **One scale.** Generated code (`eval_fixed`, the runtime's `Fixed`)
+//! keeps every value at one scale `S = F + E` with `E = max_u e_u`: a value
+//! `v` is the integer `v·2^S`, which is exact because `S ≥ F + e_u`, and a
+//! weight `m·2^−k` applied to a source is `(V >> k)·m`, an exact shift
+//! because `V` is a multiple of `2^(S − F − e_src)` and `e_u ≥ e_src + k`.
+//! Every intermediate value is then below `2^(S + L)` with `L = max_u L_u`,
+//! so a signed integer of `W` bits holds them all when
+//! `F + E + L ≤ W − 1`. On the tour's networks `E + L` exceeds the per-unit
+//! `max_u (e_u + L_u)` by at most 2 bits, so one scale costs almost
+//! nothing and lets every network share one generic evaluator. [`plan`]
 //! picks the narrowest of 32, 64 and 128 bits that leaves at least
 //! [`MIN_FRAC_BITS`] fractional bits for the inputs, and then the most
 //! fractional bits that width allows ([`FixedFormat`]).
@@ -66,7 +76,11 @@ pub struct FixedFormat {
     /// the bits the widest intermediate value needs at this `F`, sign
     /// included (`≤ width`)
     pub needed_bits: u32,
-    /// the output is `Y·2^−(frac_bits + output_exponent)`
+    /// `S = F + E`: generated code holds every value `v` as the integer
+    /// `v·2^S` (module docs), the output included
+    pub scale: u32,
+    /// with per-unit exponents ([`FixedPlan::eval_bits`]) the output is
+    /// `Y·2^−(frac_bits + output_exponent)`
     pub output_exponent: u32,
     /// per input, the integers `X` of the format inside its domain
     /// (`⌈lo·2^F⌉ ..= ⌊hi·2^F⌋`)
@@ -144,8 +158,10 @@ pub struct FixedPlan {
     pub units: Vec<Option<FixedUnit>>,
     /// the output unit
     pub output: FixedUnit,
-    /// `max_u (e_u + L_u)` (module docs): `needed_bits = F + this + 1`
+    /// `E + L` (module docs): `needed_bits = F + this + 1`
     pub magnitude_bits: i64,
+    /// `E = max_u e_u`, the output's exponent included
+    pub max_exponent: u32,
 }
 
 /// A weight or bias as `m·2^−k`: `(m, k)`.
@@ -199,7 +215,9 @@ pub fn plan(net: &Net, domain: &[(Rational, Rational)]) -> Result<FixedPlan, Fix
     let n = net.units().len();
     let mut exponent = vec![0i64; n];
     let mut range: Vec<Interval> = Vec::with_capacity(n);
+    // L = max_u L_u, and E = max_u e_u
     let mut magnitude = i64::MIN / 4;
+    let mut max_exponent = 0i64;
     // (m, k) of the bias and edges of a unit, its exponent and its
     // partial-sum bound P
     let affine = |bias: &Rational,
@@ -249,7 +267,8 @@ pub fn plan(net: &Net, domain: &[(Rational, Rational)]) -> Result<FixedPlan, Fix
                     sum,
                 } = affine(bias, inputs, &exponent, &range)?;
                 exponent[u] = e;
-                magnitude = magnitude.max(e + log2_above(&p));
+                max_exponent = max_exponent.max(e);
+                magnitude = magnitude.max(log2_above(&p));
                 let zero = Rational::zero();
                 let lo = if *sum.lo() > zero {
                     sum.lo().clone()
@@ -273,7 +292,8 @@ pub fn plan(net: &Net, domain: &[(Rational, Rational)]) -> Result<FixedPlan, Fix
         bound: out_p,
         ..
     } = affine(&out.bias, &out.inputs, &exponent, &range)?;
-    magnitude = magnitude.max(out_e + log2_above(&out_p));
+    max_exponent = max_exponent.max(out_e);
+    magnitude = magnitude.max(log2_above(&out_p)) + max_exponent;
     // exponents are ≥ 0 by construction (max with 0)
     let chosen = WIDTHS.iter().find_map(|&w| {
         let f = i64::from(w) - 1 - magnitude;
@@ -334,12 +354,14 @@ pub fn plan(net: &Net, domain: &[(Rational, Rational)]) -> Result<FixedPlan, Fix
             frac_bits: frac,
             width,
             needed_bits: u32::try_from(i64::from(frac) + magnitude + 1).unwrap_or(u32::MAX),
+            scale: frac + u32::try_from(max_exponent).unwrap_or(0),
             output_exponent: u32::try_from(out_e).unwrap_or(0),
             inputs,
         },
         units: planned_units,
         output: fixed_unit(&out_parts, out_e, &out.inputs),
         magnitude_bits: magnitude,
+        max_exponent: u32::try_from(max_exponent).unwrap_or(0),
     })
 }
 
@@ -410,6 +432,84 @@ impl FixedPlan {
         for unit in &self.units {
             let v = match unit {
                 None => inputs.next().cloned().unwrap_or_default(),
+                Some(unit) => {
+                    let acc = affine(unit, &values, &mut note);
+                    if acc.is_negative() {
+                        BigInt::zero()
+                    } else {
+                        acc
+                    }
+                }
+            };
+            note(&v);
+            values.push(v);
+        }
+        let y = affine(&self.output, &values, &mut note);
+        Ok((y, widest))
+    }
+
+    /// Evaluates as generated code does (module docs, *One scale*): every
+    /// value `v` as the integer `v·2^S`, a weight `m·2^−k` applied as an
+    /// arithmetic right shift by `k` then a multiplication by `m`. Takes
+    /// the format's integers `x` (input `i` is `x[i]·2^−F`); returns the
+    /// output `Y` (the output is `Y·2^−S`) and the widest intermediate
+    /// value met, in bits (sign included).
+    ///
+    /// The shifts round toward −∞ like `>>` on the integer types; the
+    /// tests check that the result is nevertheless exact, which it is when
+    /// every shift drops only zero bits.
+    ///
+    /// # Errors
+    /// [`InputError`] for a wrong number of inputs or one outside the
+    /// domain.
+    pub fn eval_scaled(&self, x: &[BigInt]) -> Result<(BigInt, u32), InputError> {
+        let format = &self.format;
+        if x.len() != format.inputs.len() {
+            return Err(InputError::Dimension {
+                expected: format.inputs.len(),
+                found: x.len(),
+            });
+        }
+        for (i, (v, (lo, hi))) in x.iter().zip(&format.inputs).enumerate() {
+            if v < lo || v > hi {
+                return Err(InputError::Outside { input: i });
+            }
+        }
+        let big_e = i64::from(self.max_exponent);
+        let s = i64::from(format.scale);
+        let shift = |v: &BigInt, by: i64| {
+            if by >= 0 {
+                v >> usize::try_from(by).unwrap_or(usize::MAX)
+            } else {
+                v << usize::try_from(-by).unwrap_or(usize::MAX)
+            }
+        };
+        let mut widest = 0u32;
+        let mut note = |v: &BigInt| widest = widest.max(v.bits() as u32 + 1);
+        let exponent_of = |u: &Option<FixedUnit>| u.as_ref().map_or(0, |u| i64::from(u.exponent));
+        let affine = |unit: &FixedUnit, values: &[BigInt], note: &mut dyn FnMut(&BigInt)| {
+            let e = i64::from(unit.exponent);
+            // the bias m_b·2^−k_b with k_b = e − bias.1, at scale S
+            let k_b = e - i64::from(unit.bias.1);
+            let mut acc = shift(&unit.bias.0, k_b - s);
+            note(&acc);
+            for t in &unit.terms {
+                // the weight is m·2^−k with k = e − e_src − shift
+                let k = e - exponent_of(&self.units[t.src]) - i64::from(t.shift);
+                let shifted = shift(&values[t.src], k);
+                note(&shifted);
+                let term = &t.m * shifted;
+                note(&term);
+                acc += term;
+                note(&acc);
+            }
+            acc
+        };
+        let mut values: Vec<BigInt> = Vec::with_capacity(self.units.len());
+        let mut inputs = x.iter();
+        for unit in &self.units {
+            let v = match unit {
+                None => shift(inputs.next().unwrap_or(&BigInt::zero()), -big_e),
                 Some(unit) => {
                     let acc = affine(unit, &values, &mut note);
                     if acc.is_negative() {
@@ -499,8 +599,27 @@ mod tests {
                 "at {x:?}"
             );
             assert!(bits <= plan.format.width, "{bits} bits at {x:?}");
+            check_scaled(&plan, &x, f, &eval::eval(&c.net, &exact_x));
         }
         plan
+    }
+
+    /// The one-scale evaluation of generated code at the integers `x` of
+    /// `f` fractional bits: exact, and inside the width.
+    fn check_scaled(plan: &FixedPlan, x: &[BigInt], f: u32, exact: &Rational) {
+        let full: Vec<BigInt> = x.iter().map(|v| v << (plan.format.frac_bits - f)).collect();
+        let (y, bits) = plan.eval_scaled(&full).unwrap();
+        assert_eq!(
+            Rational::new(y, BigInt::one() << plan.format.scale),
+            *exact,
+            "one scale, at {x:?}"
+        );
+        assert!(bits <= plan.format.width, "one scale: {bits} bits at {x:?}");
+        assert!(
+            bits <= plan.format.needed_bits,
+            "{bits} > {:?}",
+            plan.format
+        );
     }
 
     fn num_iter(a: BigInt, b: BigInt) -> Vec<BigInt> {
@@ -588,8 +707,10 @@ mod tests {
                     .iter()
                     .map(|v| Rational::from_integer(v.clone()) * &scale)
                     .collect();
-                assert_eq!(plan.output_value(&y, f), eval::eval(&c.net, &exact_x));
+                let exact = eval::eval(&c.net, &exact_x);
+                assert_eq!(plan.output_value(&y, f), exact);
                 assert!(bits <= plan.format.width, "{bits} > {:?}", plan.format);
+                check_scaled(&plan, &x, f, &exact);
             }
         }
     }

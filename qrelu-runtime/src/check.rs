@@ -44,6 +44,16 @@ pub enum CheckError {
         /// The value given.
         value: f64,
     },
+    /// An input of `eval_fixed` lies outside the network's fixed-point
+    /// format: outside its domain, or (for `eval_fixed_at`) not
+    /// representable in the format's integer type
+    /// ([`FixedInfo::inputs`](crate::FixedInfo::inputs)).
+    OutOfFormat {
+        /// The index of the input.
+        input: usize,
+        /// The integer given.
+        value: i128,
+    },
     /// The check has no point to look at: too few grid points per axis (see
     /// each grid), no points given, or an inverted domain.
     EmptyGrid,
@@ -84,6 +94,10 @@ impl fmt::Display for CheckError {
             CheckError::OutOfDomain { input, value } => {
                 write!(f, "input {input} is outside its domain: {value}")
             }
+            CheckError::OutOfFormat { input, value } => write!(
+                f,
+                "input {input} is outside the network's fixed-point format: {value}"
+            ),
             CheckError::EmptyGrid => f.write_str("the check has no points to evaluate"),
             CheckError::NotOneDimensional { dim } => write!(
                 f,

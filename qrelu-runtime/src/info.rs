@@ -356,6 +356,61 @@ pub struct NetInfo {
     /// B_abs, B_s, B_h, B_×′ and the output), in that order, each present
     /// part once; see [`PartInfo`].
     pub parts: &'static [PartInfo],
+    /// The exact fixed-point format of the network's `eval_fixed`
+    /// ([`crate::fixed`]), or `None` when a weight is not dyadic or 128
+    /// bits cannot hold its values (then there is no `eval_fixed`).
+    pub fixed: Option<FixedInfo>,
+}
+
+/// The format of a network's exact integer evaluation (`eval_fixed`): input
+/// `i` is the integer `X_i` standing for `X_i·2^−frac_bits`, the output is
+/// the integer `Y` standing for `Y·2^−scale`, and every intermediate value
+/// fits a signed integer of `width` bits (`qrelu_core::fixed` derives it
+/// by exact interval arithmetic over the domain).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FixedInfo {
+    /// The integer type: 32, 64 or 128 (`i32`, `i64`, `i128`).
+    pub width: u32,
+    /// `F`, the fractional bits of every input.
+    pub frac_bits: u32,
+    /// `S ≥ F`, the fractional bits of every value and of the output.
+    pub scale: u32,
+    /// The bits the widest intermediate value needs, sign included
+    /// (at most `width`).
+    pub needed_bits: u32,
+    /// Per input, the integers `lo ..= hi` of the format inside its domain
+    /// (`⌈lo·2^F⌉`, `⌊hi·2^F⌋`); `eval_fixed` refuses the others.
+    pub inputs: &'static [(i128, i128)],
+}
+
+impl FixedInfo {
+    /// The exact number `X·2^−frac_bits` an input integer stands for.
+    pub fn input_value(&self, x: i128) -> Exact {
+        scaled(x, self.frac_bits)
+    }
+
+    /// The exact number `Y·2^−scale` an output integer stands for.
+    pub fn output_value(&self, y: i128) -> Exact {
+        scaled(y, self.scale)
+    }
+
+    /// The integer of the format for the exact value `q`, if `q` is one of
+    /// the format's numbers (a multiple of `2^−frac_bits`) and lies in
+    /// input `input`'s range.
+    pub fn input_of(&self, input: usize, q: &Exact) -> Option<i128> {
+        let (lo, hi) = *self.inputs.get(input)?;
+        let x = q * Exact::from_integer(BigInt::from(1u8) << self.frac_bits);
+        if !x.is_integer() {
+            return None;
+        }
+        let x = i128::try_from(x.to_integer()).ok()?;
+        (lo..=hi).contains(&x).then_some(x)
+    }
+}
+
+/// `n·2^−bits`, exactly.
+fn scaled(n: i128, bits: u32) -> Exact {
+    Exact::new(BigInt::from(n), BigInt::from(1u8) << bits)
 }
 
 impl NetInfo {

@@ -46,13 +46,15 @@
 extern crate alloc;
 
 pub mod check;
+pub mod fixed;
 pub mod info;
 pub mod network;
 pub mod scalar;
 pub mod target;
 
 pub use check::{CheckError, SupError, eval_checked, sup_error, sup_error_offset, sup_error_on};
-pub use info::{BlockInfo, ConstRational, NetInfo, PartInfo, TargetTerm};
+pub use fixed::Fixed;
+pub use info::{BlockInfo, ConstRational, FixedInfo, NetInfo, PartInfo, TargetTerm};
 pub use network::Network;
 pub use scalar::{Scalar, relu};
 pub use target::{Elementary, TargetOp};
@@ -69,8 +71,8 @@ pub type Exact = num_rational::BigRational;
 #[doc(hidden)]
 pub mod __private {
     pub use crate::{
-        BlockInfo, CheckError, ConstRational, Elementary, Exact, NetInfo, Network, PartInfo,
-        Scalar, TargetOp, TargetTerm, relu,
+        BlockInfo, CheckError, ConstRational, Elementary, Exact, Fixed, FixedInfo, NetInfo,
+        Network, PartInfo, Scalar, TargetOp, TargetTerm, relu,
     };
 
     /// The `NetInfo` of the stub items the macro emits after a compile error:
@@ -102,6 +104,7 @@ pub mod __private {
         error_bound: ConstRational::new("0"),
         blocks: &[],
         parts: &[],
+        fixed: None,
     };
 
     /// Splits an input slice into exactly `N` owned inputs, or reports the

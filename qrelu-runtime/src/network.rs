@@ -66,4 +66,22 @@ pub trait Network {
     ///
     /// [`CheckError::Dimension`] if `x.len()` is not the number of inputs.
     fn target_at<T: Scalar>(x: &[T]) -> Result<T, CheckError>;
+
+    /// The network's exact output in fixed point at the format's integers
+    /// `x` (input `i` is `x[i]·2^−F`; the output `Y` is `Y·2^−S`; the
+    /// format is [`NetInfo::fixed`]): what the generated `eval_fixed`
+    /// computes, with the integers widened to `i128`.
+    ///
+    /// # Errors
+    ///
+    /// [`CheckError::Dimension`] for a wrong number of inputs,
+    /// [`CheckError::OutOfFormat`] for an input outside the format, and
+    /// [`CheckError::Unsupported`] when the network has no fixed-point
+    /// format (the default, for hand-written networks).
+    fn eval_fixed_at(x: &[i128]) -> Result<i128, CheckError> {
+        let _ = x;
+        Err(CheckError::Unsupported(
+            "this network has no exact fixed-point evaluation",
+        ))
+    }
 }

@@ -196,7 +196,7 @@ fn dyadic_exact(m: i64, e: i32) -> Exact {
 }
 
 /// `q` rounded to the nearest `f64`, ties to even.
-fn exact_to_f64(q: &Exact) -> f64 {
+pub(crate) fn exact_to_f64(q: &Exact) -> f64 {
     // num-rational rounds correctly (and returns `None` only for NaN, which
     // a rational never is).
     ToPrimitive::to_f64(q).unwrap_or(f64::NAN)

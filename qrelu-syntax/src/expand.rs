@@ -36,13 +36,15 @@ mod scope;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use num_bigint::BigInt;
 use num_traits::{One, ToPrimitive, Zero};
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Ident, Literal, TokenStream};
 use qrelu_core::expr::Expr;
+use qrelu_core::fixed::{self, FixedPlan};
 use qrelu_core::net::{Edge, Net, Output, UnitId, UnitKind};
 use qrelu_core::rational::{self, Rational};
 use qrelu_core::{Construction, Poly};
-use quote::quote;
+use quote::{format_ident, quote};
 use syn::ext::IdentExt;
 
 use attrs::Attrs;
@@ -861,7 +863,8 @@ fn target_body(target: &Poly, inputs: &[Ident], taken: &Scope) -> TokenStream {
     quote!(#(#stmts)* #sum)
 }
 
-fn info(item: &Item, c: &Construction) -> TokenStream {
+fn info(item: &Item, c: &Construction, plan: Option<&FixedPlan>) -> TokenStream {
+    let fixed = fixed_info(plan);
     // `r#type` is the net `type`
     let name = item.name.unraw().to_string();
     let inputs: Vec<String> = item.inputs.iter().map(|i| i.unraw().to_string()).collect();
@@ -949,13 +952,143 @@ fn info(item: &Item, c: &Construction) -> TokenStream {
             error_bound: #bound,
             blocks: &[#(#blocks),*],
             parts: &[#(#parts),*],
+            fixed: #fixed,
+        }
+    }
+}
+
+/// `INFO.fixed`: the format of `eval_fixed`, when there is one.
+fn fixed_info(plan: Option<&FixedPlan>) -> TokenStream {
+    let Some(plan) = plan else {
+        return quote!(::core::option::Option::None);
+    };
+    let f = &plan.format;
+    let (width, frac, scale, needed) = (f.width, f.frac_bits, f.scale, f.needed_bits);
+    let inputs = f.inputs.iter().map(|(lo, hi)| {
+        let (lo, hi) = (int_literal(lo), int_literal(hi));
+        quote!((#lo, #hi))
+    });
+    quote! {
+        ::core::option::Option::Some(::qrelu::FixedInfo {
+            width: #width,
+            frac_bits: #frac,
+            scale: #scale,
+            needed_bits: #needed,
+            inputs: &[#(#inputs),*],
+        })
+    }
+}
+
+/// An integer literal without a suffix (the plan keeps every bound inside
+/// the chosen width, at most `i128`).
+fn int_literal(n: &BigInt) -> Literal {
+    Literal::i128_unsuffixed(i128::try_from(n).unwrap_or(0))
+}
+
+/// The plan of `eval_fixed`: an exact fixed-point format whose integer type
+/// holds every value (`qrelu_core::fixed`), or `None`.
+fn fixed_plan(c: &Construction) -> Option<FixedPlan> {
+    fixed::plan(&c.net, &c.spec.domain)
+        .ok()
+        .filter(|p| p.format.width <= 128 && p.format.needed_bits <= p.format.width)
+}
+
+/// `eval_fixed` and its doc, when the network has a fixed-point format.
+fn fixed_fn(item: &Item, plan: &FixedPlan) -> TokenStream {
+    let f = &plan.format;
+    let vis = item.vis;
+    let name = item.name;
+    let inputs = &item.inputs;
+    let int = format_ident!("i{}", f.width);
+    let (scale, big_e) = (f.scale, plan.max_exponent);
+    let checks = inputs
+        .iter()
+        .zip(&f.inputs)
+        .enumerate()
+        .map(|(i, (x, (lo, hi)))| {
+            let (lo, hi) = (int_literal(lo), int_literal(hi));
+            quote! {
+                if !(#lo..=#hi).contains(&#x) {
+                    return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
+                        input: #i,
+                        value: ::core::convert::From::from(#x),
+                    });
+                }
+            }
+        });
+    let ranges: Vec<String> = inputs
+        .iter()
+        .zip(&f.inputs)
+        .map(|(x, (lo, hi))| format!("`{}` in `{lo}..={hi}`", x.unraw()))
+        .collect();
+    let doc = format!(
+        "Evaluates the network exactly with integer adds and shifts only (no floating \
+         point): each input is the integer `X` standing for `X·2^-{}` ({}); the result \
+         is the integer `Y` standing for the output `Y·2^-{scale}`. Every intermediate \
+         value fits `{int}` ({} bits needed), by exact range analysis over the domain; \
+         the format is `INFO.fixed`.\n\n# Errors\n\n`CheckError::OutOfFormat` for an \
+         input outside its range.",
+        f.frac_bits,
+        ranges.join(", "),
+        f.needed_bits,
+    );
+    quote! {
+        #[doc = #doc]
+        #[inline]
+        #[deny(clippy::float_arithmetic)]
+        #vis fn eval_fixed(#(#inputs: #int),*) -> ::core::result::Result<#int, ::qrelu::CheckError> {
+            #(#checks)*
+            ::core::result::Result::Ok(
+                #name::eval::<::qrelu::Fixed<#int, #scale>>(
+                    #(::qrelu::Fixed::<#int, #scale>::from_raw(#inputs << #big_e)),*
+                )
+                .raw(),
+            )
+        }
+    }
+}
+
+/// `Network::eval_fixed_at`, through `eval_fixed`.
+fn fixed_at_fn(item: &Item, plan: &FixedPlan, x: &Ident) -> TokenStream {
+    let name = item.name;
+    let n = item.inputs.len();
+    let int = format_ident!("i{}", plan.format.width);
+    let args = (0..n).map(|i| {
+        quote! {
+            match <#int as ::core::convert::TryFrom<i128>>::try_from(#x[#i]) {
+                ::core::result::Result::Ok(v) => v,
+                ::core::result::Result::Err(_) => {
+                    return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
+                        input: #i,
+                        value: #x[#i],
+                    })
+                }
+            }
+        }
+    });
+    quote! {
+        #[allow(unreachable_patterns)]
+        fn eval_fixed_at(#x: &[i128]) -> ::core::result::Result<i128, ::qrelu::CheckError> {
+            if #x.len() != #n {
+                return ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n, found: #x.len() });
+            }
+            #name::eval_fixed(#(#args),*).map(::core::convert::From::from)
         }
     }
 }
 
 /// The associated items of the inherent impl, which the private block and
 /// chunk functions must not shadow (nor the trait's, for readers).
-const ASSOCIATED: &[&str] = &["INFO", "JSON", "eval", "target", "eval_at", "target_at"];
+const ASSOCIATED: &[&str] = &[
+    "INFO",
+    "JSON",
+    "eval",
+    "eval_fixed",
+    "target",
+    "eval_at",
+    "target_at",
+    "eval_fixed_at",
+];
 
 /// The generated items for one network.
 pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
@@ -992,7 +1125,10 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     let idx2 = 0..n_inputs;
     // the slice parameter of `eval_at` and `target_at`
     let x = item.taken.clone().fresh("x");
-    let info = info(item, c);
+    let plan = fixed_plan(c);
+    let info = info(item, c, plan.as_ref());
+    let fixed_fn = plan.as_ref().map(|p| fixed_fn(item, p));
+    let fixed_at_fn = plan.as_ref().map(|p| fixed_at_fn(item, p, &x));
     let json = qrelu_core::export::json::to_json(c);
     let poly = c.spec.target.poly();
     let input_names: Vec<String> = inputs.iter().map(|i| i.unraw().to_string()).collect();
@@ -1069,6 +1205,8 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
                 #out_expr
             }
 
+            #fixed_fn
+
             #target_fn
 
             #(#shape_fns)*
@@ -1093,6 +1231,8 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
                 }
                 #target_call
             }
+
+            #fixed_at_fn
         }
     }
 }
@@ -1129,6 +1269,8 @@ pub fn expand_stub(
             #vis const JSON: &'static str = "";
             /// Stub: the invocation has errors.
             #vis fn eval<T: ::qrelu::Scalar>(#(#args),*) -> T { ::core::unreachable!() }
+            /// Stub: the invocation has errors.
+            #vis fn eval_fixed<T>(#(#args),*) -> ::core::result::Result<T, ::qrelu::CheckError> { ::core::unreachable!() }
             /// Stub: the invocation has errors.
             #vis fn target<T: ::qrelu::Scalar>(#(#args),*) -> T { ::core::unreachable!() }
         }

@@ -109,6 +109,13 @@ impl VSquare {
                 depth: 1usize,
             },
         ],
+        fixed: ::core::option::Option::Some(::qrelu::FixedInfo {
+            width: 32u32,
+            frac_bits: 21u32,
+            scale: 29u32,
+            needed_bits: 32u32,
+            inputs: &[(0, 2097152)],
+        }),
     };
     /// The network in the `qrelu-net/1` JSON format.
     pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"VSquare\", \"inputs\": [\"x\"],\n \"domain\": [[\"0\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 1, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c2\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c3\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[5, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[7, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[9, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k6\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[10, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k7\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[1, \"-1/2\"], [2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"], [14, \"-1/2\"], [15, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[10, \"1/2\"], [16, \"-1/2\"], [17, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 4, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[10, \"-1/2\"], [16, \"1/2\"], [17, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 4, \"role\": \"b\", \"part\": \"B_mul\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [12, \"1/2\"], [13, \"1/2\"], [5, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"], [7, \"-1/2\"], [16, \"1/2\"], [17, \"1/2\"], [9, \"-1/2\"], [18, \"1/2\"], [19, \"1/2\"], [11, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [2]}],\n \"target_expr\": \"x^2\",\n \"error_bound\": \"1/1024\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 4, \"t\": 10}\n";
@@ -171,6 +178,27 @@ impl VSquare {
             .fma(&half, &tent4_b)
             .fma(&neg_half, &const1_k7)
     }
+    /**Evaluates the network exactly with integer adds and shifts only (no floating point): each input is the integer `X` standing for `X·2^-21` (`x` in `0..=2097152`); the result is the integer `Y` standing for the output `Y·2^-29`. Every intermediate value fits `i32` (32 bits needed), by exact range analysis over the domain; the format is `INFO.fixed`.
+
+# Errors
+
+`CheckError::OutOfFormat` for an input outside its range.*/
+    #[inline]
+    #[deny(clippy::float_arithmetic)]
+    pub fn eval_fixed(x: i32) -> ::core::result::Result<i32, ::qrelu::CheckError> {
+        if !(0..=2097152).contains(&x) {
+            return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
+                input: 0usize,
+                value: ::core::convert::From::from(x),
+            });
+        }
+        ::core::result::Result::Ok(
+            VSquare::eval::<
+                ::qrelu::Fixed<i32, 29u32>,
+            >(::qrelu::Fixed::<i32, 29u32>::from_raw(x << 8u32))
+                .raw(),
+        )
+    }
     ///The exact target `x^2`.
     pub fn target<T: ::qrelu::Scalar>(x: T) -> T {
         let x_pow2: T = x.times(&x);
@@ -211,6 +239,27 @@ impl ::qrelu::Network for VSquare {
             });
         }
         ::core::result::Result::Ok(VSquare::target(x[0usize].clone()))
+    }
+    #[allow(unreachable_patterns)]
+    fn eval_fixed_at(x: &[i128]) -> ::core::result::Result<i128, ::qrelu::CheckError> {
+        if x.len() != 1usize {
+            return ::core::result::Result::Err(::qrelu::CheckError::Dimension {
+                expected: 1usize,
+                found: x.len(),
+            });
+        }
+        VSquare::eval_fixed(
+                match <i32 as ::core::convert::TryFrom<i128>>::try_from(x[0usize]) {
+                    ::core::result::Result::Ok(v) => v,
+                    ::core::result::Result::Err(_) => {
+                        return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
+                            input: 0usize,
+                            value: x[0usize],
+                        });
+                    }
+                },
+            )
+            .map(::core::convert::From::from)
     }
 }
 /// x·y on [-1, 1]², vendored.
@@ -327,6 +376,13 @@ impl VProduct {
                 depth: 1usize,
             },
         ],
+        fixed: ::core::option::Option::Some(::qrelu::FixedInfo {
+            width: 32u32,
+            frac_bits: 19u32,
+            scale: 27u32,
+            needed_bits: 32u32,
+            inputs: &[(-524288, 524288), (-524288, 524288)],
+        }),
     };
     /// The network in the `qrelu-net/1` JSON format.
     pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"VProduct\", \"inputs\": [\"x\", \"y\"],\n \"domain\": [[\"-1\", \"1\"], [\"-1\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"input\", \"name\": \"y\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"], [0, \"1/2\"]], \"block\": \"abs\", \"instance\": 1, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"], [0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"-1/2\"], [0, \"-1/2\"]], \"block\": \"abs\", \"instance\": 3, \"role\": \"n\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"-1/2\"], [0, \"-1/2\"]], \"block\": \"abs\", \"instance\": 4, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"]], \"block\": \"abs\", \"instance\": 5, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"]], \"block\": \"abs\", \"instance\": 6, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"-1/2\"]], \"block\": \"abs\", \"instance\": 7, \"role\": \"n\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"-1/2\"]], \"block\": \"abs\", \"instance\": 8, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 9, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 10, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"-1/2\"]], \"block\": \"abs\", \"instance\": 11, \"role\": \"n\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"-1/2\"]], \"block\": \"abs\", \"instance\": 12, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[14, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[16, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [5, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"], [5, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"1/2\"], [19, \"-1/2\"], [20, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"-1/2\"], [19, \"1/2\"], [20, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"1/2\"], [21, \"-1/2\"], [22, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"-1/2\"], [21, \"1/2\"], [22, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[6, \"1/2\"], [7, \"1/2\"], [8, \"1/2\"], [9, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 4, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[6, \"-1/2\"], [7, \"-1/2\"], [8, \"-1/2\"], [9, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 4, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"1/2\"], [25, \"-1/2\"], [26, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 5, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"-1/2\"], [25, \"1/2\"], [26, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 5, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"1/2\"], [27, \"-1/2\"], [28, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 6, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"-1/2\"], [27, \"1/2\"], [28, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 6, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[10, \"1/2\"], [11, \"1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 7, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[10, \"-1/2\"], [11, \"-1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 7, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"1/2\"], [31, \"-1/2\"], [32, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 8, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"-1/2\"], [31, \"1/2\"], [32, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 8, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"1/2\"], [33, \"-1/2\"], [34, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 9, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"-1/2\"], [33, \"1/2\"], [34, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 9, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [5, \"1/2\"], [19, \"1/2\"], [20, \"1/2\"], [21, \"1/2\"], [22, \"1/2\"], [23, \"1/2\"], [24, \"1/2\"], [6, \"-1/2\"], [7, \"-1/2\"], [8, \"-1/2\"], [9, \"-1/2\"], [25, \"-1/2\"], [26, \"-1/2\"], [27, \"-1/2\"], [28, \"-1/2\"], [29, \"-1/2\"], [30, \"-1/2\"], [10, \"-1/2\"], [11, \"-1/2\"], [12, \"-1/2\"], [13, \"-1/2\"], [31, \"-1/2\"], [32, \"-1/2\"], [14, \"1/2\"], [33, \"-1/2\"], [34, \"-1/2\"], [16, \"1/2\"], [35, \"-1/2\"], [36, \"-1/2\"], [18, \"1/2\"]], \"block\": \"abs\", \"instance\": 13, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [5, \"1/2\"], [19, \"1/2\"], [20, \"1/2\"], [21, \"1/2\"], [22, \"1/2\"], [23, \"1/2\"], [24, \"1/2\"], [6, \"-1/2\"], [7, \"-1/2\"], [8, \"-1/2\"], [9, \"-1/2\"], [25, \"-1/2\"], [26, \"-1/2\"], [27, \"-1/2\"], [28, \"-1/2\"], [29, \"-1/2\"], [30, \"-1/2\"], [10, \"-1/2\"], [11, \"-1/2\"], [12, \"-1/2\"], [13, \"-1/2\"], [31, \"-1/2\"], [32, \"-1/2\"], [14, \"1/2\"], [33, \"-1/2\"], [34, \"-1/2\"], [16, \"1/2\"], [35, \"-1/2\"], [36, \"-1/2\"], [18, \"1/2\"]], \"block\": \"abs\", \"instance\": 14, \"role\": \"c1\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[37, \"1/2\"], [38, \"1/2\"]], \"block\": \"abs\", \"instance\": 14, \"role\": \"c2\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[37, \"1/2\"], [38, \"1/2\"]], \"block\": \"abs\", \"instance\": 14, \"role\": \"c3\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"], [5, \"-1/2\"], [19, \"-1/2\"], [20, \"-1/2\"], [21, \"-1/2\"], [22, \"-1/2\"], [23, \"-1/2\"], [24, \"-1/2\"], [6, \"1/2\"], [7, \"1/2\"], [8, \"1/2\"], [9, \"1/2\"], [25, \"1/2\"], [26, \"1/2\"], [27, \"1/2\"], [28, \"1/2\"], [29, \"1/2\"], [30, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [12, \"1/2\"], [13, \"1/2\"], [31, \"1/2\"], [32, \"1/2\"], [14, \"-1/2\"], [33, \"1/2\"], [34, \"1/2\"], [16, \"-1/2\"], [35, \"1/2\"], [36, \"1/2\"], [18, \"-1/2\"]], \"block\": \"abs\", \"instance\": 15, \"role\": \"n\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"], [5, \"-1/2\"], [19, \"-1/2\"], [20, \"-1/2\"], [21, \"-1/2\"], [22, \"-1/2\"], [23, \"-1/2\"], [24, \"-1/2\"], [6, \"1/2\"], [7, \"1/2\"], [8, \"1/2\"], [9, \"1/2\"], [25, \"1/2\"], [26, \"1/2\"], [27, \"1/2\"], [28, \"1/2\"], [29, \"1/2\"], [30, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [12, \"1/2\"], [13, \"1/2\"], [31, \"1/2\"], [32, \"1/2\"], [14, \"-1/2\"], [33, \"1/2\"], [34, \"1/2\"], [16, \"-1/2\"], [35, \"1/2\"], [36, \"1/2\"], [18, \"-1/2\"]], \"block\": \"abs\", \"instance\": 16, \"role\": \"c1\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[41, \"1/2\"], [42, \"1/2\"]], \"block\": \"abs\", \"instance\": 16, \"role\": \"c2\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[41, \"1/2\"], [42, \"1/2\"]], \"block\": \"abs\", \"instance\": 16, \"role\": \"c3\", \"part\": \"B_w\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[37, \"1/2\"], [38, \"1/2\"], [39, \"1/2\"], [40, \"1/2\"], [41, \"-1/2\"], [42, \"-1/2\"], [43, \"-1/2\"], [44, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [1, 1]}],\n \"target_expr\": \"x*y\",\n \"error_bound\": \"1/64\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 3, \"t\": 8}\n";
@@ -552,6 +608,39 @@ impl VProduct {
             .fma(&neg_half, &abs16_c2)
             .fma(&neg_half, &abs16_c3)
     }
+    /**Evaluates the network exactly with integer adds and shifts only (no floating point): each input is the integer `X` standing for `X·2^-19` (`x` in `-524288..=524288`, `y` in `-524288..=524288`); the result is the integer `Y` standing for the output `Y·2^-27`. Every intermediate value fits `i32` (32 bits needed), by exact range analysis over the domain; the format is `INFO.fixed`.
+
+# Errors
+
+`CheckError::OutOfFormat` for an input outside its range.*/
+    #[inline]
+    #[deny(clippy::float_arithmetic)]
+    pub fn eval_fixed(
+        x: i32,
+        y: i32,
+    ) -> ::core::result::Result<i32, ::qrelu::CheckError> {
+        if !(-524288..=524288).contains(&x) {
+            return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
+                input: 0usize,
+                value: ::core::convert::From::from(x),
+            });
+        }
+        if !(-524288..=524288).contains(&y) {
+            return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
+                input: 1usize,
+                value: ::core::convert::From::from(y),
+            });
+        }
+        ::core::result::Result::Ok(
+            VProduct::eval::<
+                ::qrelu::Fixed<i32, 27u32>,
+            >(
+                    ::qrelu::Fixed::<i32, 27u32>::from_raw(x << 8u32),
+                    ::qrelu::Fixed::<i32, 27u32>::from_raw(y << 8u32),
+                )
+                .raw(),
+        )
+    }
     ///The exact target `x*y`.
     pub fn target<T: ::qrelu::Scalar>(x: T, y: T) -> T {
         x.clone().times(&y)
@@ -645,5 +734,35 @@ impl ::qrelu::Network for VProduct {
         ::core::result::Result::Ok(
             VProduct::target(x[0usize].clone(), x[1usize].clone()),
         )
+    }
+    #[allow(unreachable_patterns)]
+    fn eval_fixed_at(x: &[i128]) -> ::core::result::Result<i128, ::qrelu::CheckError> {
+        if x.len() != 2usize {
+            return ::core::result::Result::Err(::qrelu::CheckError::Dimension {
+                expected: 2usize,
+                found: x.len(),
+            });
+        }
+        VProduct::eval_fixed(
+                match <i32 as ::core::convert::TryFrom<i128>>::try_from(x[0usize]) {
+                    ::core::result::Result::Ok(v) => v,
+                    ::core::result::Result::Err(_) => {
+                        return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
+                            input: 0usize,
+                            value: x[0usize],
+                        });
+                    }
+                },
+                match <i32 as ::core::convert::TryFrom<i128>>::try_from(x[1usize]) {
+                    ::core::result::Result::Ok(v) => v,
+                    ::core::result::Result::Err(_) => {
+                        return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
+                            input: 1usize,
+                            value: x[1usize],
+                        });
+                    }
+                },
+            )
+            .map(::core::convert::From::from)
     }
 }

@@ -101,6 +101,13 @@ impl Square {
                 depth: 1usize,
             },
         ],
+        fixed: ::core::option::Option::Some(::qrelu::FixedInfo {
+            width: 32u32,
+            frac_bits: 23u32,
+            scale: 29u32,
+            needed_bits: 32u32,
+            inputs: &[(0, 8388608)],
+        }),
     };
     /// The network in the `qrelu-net/1` JSON format.
     pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"Square\", \"inputs\": [\"x\"],\n \"domain\": [[\"0\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 1, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c2\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c3\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[5, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[7, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[1, \"-1/2\"], [2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"], [10, \"-1/2\"], [11, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"-1/2\"], [10, \"1/2\"], [11, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\", \"part\": \"B_mul\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [5, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"], [7, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"], [9, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [2]}],\n \"target_expr\": \"x^2\",\n \"error_bound\": \"1/256\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 3, \"t\": 8}\n";
@@ -153,6 +160,27 @@ impl Square {
             .fma(&half, &tent3_b)
             .fma(&neg_half, &const1_k5)
     }
+    /**Evaluates the network exactly with integer adds and shifts only (no floating point): each input is the integer `X` standing for `X·2^-23` (`x` in `0..=8388608`); the result is the integer `Y` standing for the output `Y·2^-29`. Every intermediate value fits `i32` (32 bits needed), by exact range analysis over the domain; the format is `INFO.fixed`.
+
+# Errors
+
+`CheckError::OutOfFormat` for an input outside its range.*/
+    #[inline]
+    #[deny(clippy::float_arithmetic)]
+    pub fn eval_fixed(x: i32) -> ::core::result::Result<i32, ::qrelu::CheckError> {
+        if !(0..=8388608).contains(&x) {
+            return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
+                input: 0usize,
+                value: ::core::convert::From::from(x),
+            });
+        }
+        ::core::result::Result::Ok(
+            Square::eval::<
+                ::qrelu::Fixed<i32, 29u32>,
+            >(::qrelu::Fixed::<i32, 29u32>::from_raw(x << 6u32))
+                .raw(),
+        )
+    }
     ///The exact target `x^2`.
     pub fn target<T: ::qrelu::Scalar>(x: T) -> T {
         let x_pow2: T = x.times(&x);
@@ -193,5 +221,26 @@ impl ::qrelu::Network for Square {
             });
         }
         ::core::result::Result::Ok(Square::target(x[0usize].clone()))
+    }
+    #[allow(unreachable_patterns)]
+    fn eval_fixed_at(x: &[i128]) -> ::core::result::Result<i128, ::qrelu::CheckError> {
+        if x.len() != 1usize {
+            return ::core::result::Result::Err(::qrelu::CheckError::Dimension {
+                expected: 1usize,
+                found: x.len(),
+            });
+        }
+        Square::eval_fixed(
+                match <i32 as ::core::convert::TryFrom<i128>>::try_from(x[0usize]) {
+                    ::core::result::Result::Ok(v) => v,
+                    ::core::result::Result::Err(_) => {
+                        return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
+                            input: 0usize,
+                            value: x[0usize],
+                        });
+                    }
+                },
+            )
+            .map(::core::convert::From::from)
     }
 }
