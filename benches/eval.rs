@@ -3,7 +3,8 @@
 //! (`Mix`, about 1,200 weights), an edge-list
 //! interpreter (`qrelu_core::eval::eval_f64`, which converts exact weights on
 //! the fly), and a CSR interpreter with pre-converted `f64` weights — single
-//! points and batches of 1024.
+//! points and batches of 1024 — and the exact integer `eval_fixed` (`fixed/`)
+//! at the same points in the network's fixed-point format.
 //!
 //! Run with `cargo bench --bench eval`.
 
@@ -83,10 +84,22 @@ fn net(r: u32) -> Net {
 
 fn bench(c: &mut Criterion) {
     let points: Vec<f64> = (0..1024).map(|k| (k as f64 + 0.5) / 1024.0).collect();
-    for (r, generated) in [
-        (12u32, Square12::eval::<f64> as fn(f64) -> f64),
-        (24, Square24::eval::<f64>),
+    // 0.3 in each network's input format: ⌊0.3·2^F⌋
+    let fixed_point = |f: u32| (3i128 << f) / 10;
+    let fixed12 =
+        |x: i128| Square12::eval_fixed(i64::try_from(x).unwrap_or(0)).map_or(0, i128::from);
+    let fixed24 = |x: i128| Square24::eval_fixed(x).unwrap_or(0);
+    for (r, generated, fixed, info) in [
+        (
+            12u32,
+            Square12::eval::<f64> as fn(f64) -> f64,
+            &fixed12 as &dyn Fn(i128) -> i128,
+            Square12::INFO,
+        ),
+        (24, Square24::eval::<f64>, &fixed24, Square24::INFO),
     ] {
+        let format = info.fixed.expect("f_s^r has a fixed-point format");
+        let x_fixed = fixed_point(format.frac_bits);
         let ir = net(r);
         let csr = Csr::new(&ir);
         let mut values = Vec::with_capacity(ir.units().len());
@@ -103,6 +116,7 @@ fn bench(c: &mut Criterion) {
         g.bench_function("edge-list/single", |b| {
             b.iter(|| qrelu_core::eval::eval_f64(&ir, &[black_box(0.3)]))
         });
+        g.bench_function("fixed/single", |b| b.iter(|| fixed(black_box(x_fixed))));
         g.bench_function("generated/batch1024", |b| {
             b.iter(|| points.iter().map(|&x| generated(black_box(x))).sum::<f64>())
         });
@@ -150,6 +164,14 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("edge-list/single", |b| {
         b.iter(|| qrelu_core::eval::eval_f64(&ir, &[black_box(0.3), 0.6, 0.1]))
+    });
+    let f = Mix::INFO
+        .fixed
+        .expect("Mix has a fixed-point format")
+        .frac_bits;
+    let at = |q: i64| i64::try_from(fixed_point(f) * i128::from(q) / 3).unwrap_or(0);
+    g.bench_function("fixed/single", |b| {
+        b.iter(|| Mix::eval_fixed(black_box(at(3)), black_box(at(6)), black_box(at(1))))
     });
     g.bench_function("generated/batch1024", |b| {
         b.iter(|| {

@@ -69,14 +69,14 @@ macro_rules! fixed_impl {
     ($int:ty) => {
         impl<const S: u32> Fixed<$int, S> {
             /// The value `raw·2^−S`.
-            #[inline]
+            #[inline(always)]
             pub const fn from_raw(raw: $int) -> Self {
                 Fixed { raw, shift: S }
             }
 
             /// The integer `v·2^S` of this number `v` (exact: every
             /// `Fixed` is a multiple of `2^−S`).
-            #[inline]
+            #[inline(always)]
             pub const fn raw(&self) -> $int {
                 self.raw << (S - self.shift)
             }
@@ -87,6 +87,15 @@ macro_rules! fixed_impl {
                 let half = Exact::new(BigInt::one(), BigInt::from(2u8));
                 let n = (scaled + half).floor().to_integer();
                 Self::from_raw(Self::wrap(&n))
+            }
+
+            /// `⌊a·b·2^S⌋` for two values, exactly then toward −∞ (never on
+            /// a network's path: out of line).
+            #[cold]
+            #[inline(never)]
+            fn product_of_values(a: &Self, b: &Self) -> Self {
+                let p = BigInt::from(a.raw) * BigInt::from(b.raw);
+                Self::from_raw(Self::wrap(&(p >> S)))
             }
 
             /// `n` reduced into the type's range (two's complement).
@@ -101,12 +110,12 @@ macro_rules! fixed_impl {
         }
 
         impl<const S: u32> Scalar for Fixed<$int, S> {
-            #[inline]
+            #[inline(always)]
             fn zero() -> Self {
                 Self::from_raw(0)
             }
 
-            #[inline]
+            #[inline(always)]
             fn dyadic(m: i64, e: i32) -> Self {
                 // `m` is a codebook mantissa: small, so the cast keeps it.
                 let m = m as $int;
@@ -147,22 +156,20 @@ macro_rules! fixed_impl {
                 crate::scalar::exact_to_f64(&self.to_exact().unwrap_or_else(<Exact as Zero>::zero))
             }
 
-            #[inline]
+            #[inline(always)]
             fn plus(&self, rhs: &Self) -> Self {
                 Self::from_raw(self.raw() + rhs.raw())
             }
 
-            #[inline]
+            #[inline(always)]
             fn minus(&self, rhs: &Self) -> Self {
                 Self::from_raw(self.raw() - rhs.raw())
             }
 
-            #[inline]
+            #[inline(always)]
             fn times(&self, rhs: &Self) -> Self {
                 if self.shift == S && rhs.shift == S {
-                    // two values: exactly, then toward −∞
-                    let p = BigInt::from(self.raw) * BigInt::from(rhs.raw);
-                    return Self::from_raw(Self::wrap(&(p >> S)));
+                    return Self::product_of_values(self, rhs);
                 }
                 // the constant is the operand with fewer fractional bits
                 let (c, v) = if self.shift <= rhs.shift {
@@ -173,7 +180,7 @@ macro_rules! fixed_impl {
                 Self::from_raw((v.raw() >> c.shift) * c.raw)
             }
 
-            #[inline]
+            #[inline(always)]
             fn negated(&self) -> Self {
                 Fixed {
                     raw: -self.raw,
@@ -181,9 +188,14 @@ macro_rules! fixed_impl {
                 }
             }
 
-            #[inline]
+            #[inline(always)]
             fn relu(&self) -> Self {
                 Self::from_raw(self.raw().max(0))
+            }
+
+            #[inline(always)]
+            fn fma(&self, w: &Self, x: &Self) -> Self {
+                self.plus(&w.times(x))
             }
         }
     };
