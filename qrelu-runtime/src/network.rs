@@ -70,7 +70,9 @@ pub trait Network {
     /// The network's exact output in fixed point at the format's integers
     /// `x` (input `i` is `x[i]·2^−F`; the output `Y` is `Y·2^−S`; the
     /// format is [`NetInfo::fixed`]): what the generated `eval_fixed`
-    /// computes, with the integers widened to `i128`.
+    /// computes, with the integers widened to `i128` (any integer type
+    /// that widens to it is accepted). Generic, like `eval`, so that it is
+    /// compiled only where it is called.
     ///
     /// # Errors
     ///
@@ -78,7 +80,7 @@ pub trait Network {
     /// [`CheckError::OutOfFormat`] for an input outside the format, and
     /// [`CheckError::Unsupported`] when the network has no fixed-point
     /// format (the default, for hand-written networks).
-    fn eval_fixed_at(x: &[i128]) -> Result<i128, CheckError> {
+    fn eval_fixed_at<X: Copy + Into<i128>>(x: &[X]) -> Result<i128, CheckError> {
         let _ = x;
         Err(CheckError::Unsupported(
             "this network has no exact fixed-point evaluation",

@@ -1036,7 +1036,8 @@ fn fixed_fn(item: &Item, plan: &FixedPlan) -> TokenStream {
         #[doc = #doc]
         #[inline]
         #[deny(clippy::float_arithmetic)]
-        #vis fn eval_fixed(#(#inputs: #int),*) -> ::core::result::Result<#int, ::qrelu::CheckError> {
+        #vis fn eval_fixed(#(#inputs: impl ::core::convert::Into<#int>),*) -> ::core::result::Result<#int, ::qrelu::CheckError> {
+            #(let #inputs: #int = ::core::convert::Into::into(#inputs);)*
             #(#checks)*
             ::core::result::Result::Ok(
                 #name::eval::<::qrelu::Fixed<#int, #scale>>(
@@ -1055,12 +1056,12 @@ fn fixed_at_fn(item: &Item, plan: &FixedPlan, x: &Ident) -> TokenStream {
     let int = format_ident!("i{}", plan.format.width);
     let args = (0..n).map(|i| {
         quote! {
-            match <#int as ::core::convert::TryFrom<i128>>::try_from(#x[#i]) {
+            match <#int as ::core::convert::TryFrom<i128>>::try_from(::core::convert::Into::into(#x[#i])) {
                 ::core::result::Result::Ok(v) => v,
                 ::core::result::Result::Err(_) => {
                     return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
                         input: #i,
-                        value: #x[#i],
+                        value: ::core::convert::Into::into(#x[#i]),
                     })
                 }
             }
@@ -1068,7 +1069,7 @@ fn fixed_at_fn(item: &Item, plan: &FixedPlan, x: &Ident) -> TokenStream {
     });
     quote! {
         #[allow(unreachable_patterns)]
-        fn eval_fixed_at(#x: &[i128]) -> ::core::result::Result<i128, ::qrelu::CheckError> {
+        fn eval_fixed_at<X: ::core::marker::Copy + ::core::convert::Into<i128>>(#x: &[X]) -> ::core::result::Result<i128, ::qrelu::CheckError> {
             if #x.len() != #n {
                 return ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n, found: #x.len() });
             }

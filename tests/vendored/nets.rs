@@ -185,7 +185,10 @@ impl VSquare {
 `CheckError::OutOfFormat` for an input outside its range.*/
     #[inline]
     #[deny(clippy::float_arithmetic)]
-    pub fn eval_fixed(x: i32) -> ::core::result::Result<i32, ::qrelu::CheckError> {
+    pub fn eval_fixed(
+        x: impl ::core::convert::Into<i32>,
+    ) -> ::core::result::Result<i32, ::qrelu::CheckError> {
+        let x: i32 = ::core::convert::Into::into(x);
         if !(0..=2097152).contains(&x) {
             return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
                 input: 0usize,
@@ -241,7 +244,9 @@ impl ::qrelu::Network for VSquare {
         ::core::result::Result::Ok(VSquare::target(x[0usize].clone()))
     }
     #[allow(unreachable_patterns)]
-    fn eval_fixed_at(x: &[i128]) -> ::core::result::Result<i128, ::qrelu::CheckError> {
+    fn eval_fixed_at<X: ::core::marker::Copy + ::core::convert::Into<i128>>(
+        x: &[X],
+    ) -> ::core::result::Result<i128, ::qrelu::CheckError> {
         if x.len() != 1usize {
             return ::core::result::Result::Err(::qrelu::CheckError::Dimension {
                 expected: 1usize,
@@ -249,12 +254,14 @@ impl ::qrelu::Network for VSquare {
             });
         }
         VSquare::eval_fixed(
-                match <i32 as ::core::convert::TryFrom<i128>>::try_from(x[0usize]) {
+                match <i32 as ::core::convert::TryFrom<
+                    i128,
+                >>::try_from(::core::convert::Into::into(x[0usize])) {
                     ::core::result::Result::Ok(v) => v,
                     ::core::result::Result::Err(_) => {
                         return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
                             input: 0usize,
-                            value: x[0usize],
+                            value: ::core::convert::Into::into(x[0usize]),
                         });
                     }
                 },
@@ -616,9 +623,11 @@ impl VProduct {
     #[inline]
     #[deny(clippy::float_arithmetic)]
     pub fn eval_fixed(
-        x: i32,
-        y: i32,
+        x: impl ::core::convert::Into<i32>,
+        y: impl ::core::convert::Into<i32>,
     ) -> ::core::result::Result<i32, ::qrelu::CheckError> {
+        let x: i32 = ::core::convert::Into::into(x);
+        let y: i32 = ::core::convert::Into::into(y);
         if !(-524288..=524288).contains(&x) {
             return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
                 input: 0usize,
@@ -736,7 +745,9 @@ impl ::qrelu::Network for VProduct {
         )
     }
     #[allow(unreachable_patterns)]
-    fn eval_fixed_at(x: &[i128]) -> ::core::result::Result<i128, ::qrelu::CheckError> {
+    fn eval_fixed_at<X: ::core::marker::Copy + ::core::convert::Into<i128>>(
+        x: &[X],
+    ) -> ::core::result::Result<i128, ::qrelu::CheckError> {
         if x.len() != 2usize {
             return ::core::result::Result::Err(::qrelu::CheckError::Dimension {
                 expected: 2usize,
@@ -744,21 +755,25 @@ impl ::qrelu::Network for VProduct {
             });
         }
         VProduct::eval_fixed(
-                match <i32 as ::core::convert::TryFrom<i128>>::try_from(x[0usize]) {
+                match <i32 as ::core::convert::TryFrom<
+                    i128,
+                >>::try_from(::core::convert::Into::into(x[0usize])) {
                     ::core::result::Result::Ok(v) => v,
                     ::core::result::Result::Err(_) => {
                         return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
                             input: 0usize,
-                            value: x[0usize],
+                            value: ::core::convert::Into::into(x[0usize]),
                         });
                     }
                 },
-                match <i32 as ::core::convert::TryFrom<i128>>::try_from(x[1usize]) {
+                match <i32 as ::core::convert::TryFrom<
+                    i128,
+                >>::try_from(::core::convert::Into::into(x[1usize])) {
                     ::core::result::Result::Ok(v) => v,
                     ::core::result::Result::Err(_) => {
                         return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
                             input: 1usize,
-                            value: x[1usize],
+                            value: ::core::convert::Into::into(x[1usize]),
                         });
                     }
                 },

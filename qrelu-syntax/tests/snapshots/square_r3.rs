@@ -167,7 +167,10 @@ impl Square {
 `CheckError::OutOfFormat` for an input outside its range.*/
     #[inline]
     #[deny(clippy::float_arithmetic)]
-    pub fn eval_fixed(x: i32) -> ::core::result::Result<i32, ::qrelu::CheckError> {
+    pub fn eval_fixed(
+        x: impl ::core::convert::Into<i32>,
+    ) -> ::core::result::Result<i32, ::qrelu::CheckError> {
+        let x: i32 = ::core::convert::Into::into(x);
         if !(0..=8388608).contains(&x) {
             return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
                 input: 0usize,
@@ -223,7 +226,9 @@ impl ::qrelu::Network for Square {
         ::core::result::Result::Ok(Square::target(x[0usize].clone()))
     }
     #[allow(unreachable_patterns)]
-    fn eval_fixed_at(x: &[i128]) -> ::core::result::Result<i128, ::qrelu::CheckError> {
+    fn eval_fixed_at<X: ::core::marker::Copy + ::core::convert::Into<i128>>(
+        x: &[X],
+    ) -> ::core::result::Result<i128, ::qrelu::CheckError> {
         if x.len() != 1usize {
             return ::core::result::Result::Err(::qrelu::CheckError::Dimension {
                 expected: 1usize,
@@ -231,12 +236,14 @@ impl ::qrelu::Network for Square {
             });
         }
         Square::eval_fixed(
-                match <i32 as ::core::convert::TryFrom<i128>>::try_from(x[0usize]) {
+                match <i32 as ::core::convert::TryFrom<
+                    i128,
+                >>::try_from(::core::convert::Into::into(x[0usize])) {
                     ::core::result::Result::Ok(v) => v,
                     ::core::result::Result::Err(_) => {
                         return ::core::result::Result::Err(::qrelu::CheckError::OutOfFormat {
                             input: 0usize,
-                            value: x[0usize],
+                            value: ::core::convert::Into::into(x[0usize]),
                         });
                     }
                 },
