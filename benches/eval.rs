@@ -89,14 +89,22 @@ fn bench(c: &mut Criterion) {
     let fixed12 =
         |x: i128| Square12::eval_fixed(i64::try_from(x).unwrap_or(0)).map_or(0, i128::from);
     let fixed24 = |x: i128| Square24::eval_fixed(x).unwrap_or(0);
-    for (r, generated, fixed, info) in [
+    type Batch = fn(&[&[f64]], &mut [f64]) -> Result<(), qrelu::CheckError>;
+    for (r, generated, fixed, info, eval_batch) in [
         (
             12u32,
             Square12::eval::<f64> as fn(f64) -> f64,
             &fixed12 as &dyn Fn(i128) -> i128,
             Square12::INFO,
+            Square12::eval_batch::<f64> as Batch,
         ),
-        (24, Square24::eval::<f64>, &fixed24, Square24::INFO),
+        (
+            24,
+            Square24::eval::<f64>,
+            &fixed24,
+            Square24::INFO,
+            Square24::eval_batch::<f64>,
+        ),
     ] {
         let format = info.fixed.expect("f_s^r has a fixed-point format");
         let x_fixed = fixed_point(format.frac_bits);
@@ -128,6 +136,13 @@ fn bench(c: &mut Criterion) {
                     .sum::<f64>()
             })
         });
+        let mut out = vec![0.0; points.len()];
+        batch(&mut g, &mut out, |n, out| {
+            eval_batch(&[black_box(&points[..n])], out)
+        });
+        for (x, y) in points.iter().zip(&out) {
+            assert_eq!(generated(*x), *y, "batch is bit-identical");
+        }
         g.finish();
     }
 
@@ -189,7 +204,35 @@ fn bench(c: &mut Criterion) {
                 .sum::<f64>()
         })
     });
+    let columns: Vec<Vec<f64>> = (0..3)
+        .map(|i| triples.iter().map(|t| t[i]).collect())
+        .collect();
+    let mut out = vec![0.0; triples.len()];
+    batch(&mut g, &mut out, |n, out| {
+        Mix::eval_batch(
+            &[&columns[0][..n], &columns[1][..n], &columns[2][..n]],
+            black_box(out),
+        )
+    });
+    for (t, y) in triples.iter().zip(&out) {
+        assert_eq!(Mix::eval(t[0], t[1], t[2]), *y, "batch is bit-identical");
+    }
     g.finish();
+}
+
+/// `batch/<n>` for n = 8, 64, 1024 (criterion reports the time per batch;
+/// divide by n for the time per point).
+fn batch(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    out: &mut [f64],
+    eval: impl Fn(usize, &mut [f64]) -> Result<(), qrelu::CheckError>,
+) {
+    for n in [8, 64, 1024] {
+        g.bench_function(format!("batch/{n}"), |b| {
+            b.iter(|| eval(n, &mut out[..n]).expect("shapes match"))
+        });
+    }
+    eval(out.len(), out).expect("shapes match");
 }
 
 criterion_group!(benches, bench);

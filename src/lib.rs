@@ -187,8 +187,8 @@
 
 pub use qrelu_macros::qrelu;
 pub use qrelu_runtime::{
-    BlockInfo, CheckError, ConstRational, Elementary, Exact, Fixed, FixedInfo, NetInfo, Network,
-    PartInfo, Scalar, TargetOp, TargetTerm, relu,
+    BlockInfo, CheckError, ConstRational, Elementary, Exact, Fixed, FixedInfo, Lanes, NetInfo,
+    Network, PartInfo, Scalar, TargetOp, TargetTerm, relu,
 };
 
 pub mod check {

@@ -54,6 +54,16 @@ pub enum CheckError {
         /// The integer given.
         value: i128,
     },
+    /// A column of a batch ([`Network::eval_batch`](crate::Network::eval_batch))
+    /// does not have one value per output.
+    BatchLength {
+        /// The index of the input whose column is wrong.
+        input: usize,
+        /// The number of outputs.
+        expected: usize,
+        /// The column's length.
+        found: usize,
+    },
     /// The check has no point to look at: too few grid points per axis (see
     /// each grid), no points given, or an inverted domain.
     EmptyGrid,
@@ -97,6 +107,14 @@ impl fmt::Display for CheckError {
             CheckError::OutOfFormat { input, value } => write!(
                 f,
                 "input {input} is outside the network's fixed-point format: {value}"
+            ),
+            CheckError::BatchLength {
+                input,
+                expected,
+                found,
+            } => write!(
+                f,
+                "the column of input {input} has {found} values for {expected} outputs"
             ),
             CheckError::EmptyGrid => f.write_str("the check has no points to evaluate"),
             CheckError::NotOneDimensional { dim } => write!(

@@ -45,6 +45,7 @@
 
 extern crate alloc;
 
+pub mod batch;
 pub mod check;
 pub mod fixed;
 pub mod info;
@@ -52,6 +53,7 @@ pub mod network;
 pub mod scalar;
 pub mod target;
 
+pub use batch::Lanes;
 pub use check::{CheckError, SupError, eval_checked, sup_error, sup_error_offset, sup_error_on};
 pub use fixed::Fixed;
 pub use info::{BlockInfo, ConstRational, FixedInfo, NetInfo, PartInfo, TargetTerm};
@@ -70,8 +72,9 @@ pub type Exact = num_rational::BigRational;
 /// API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::batch::LANES;
     pub use crate::{
-        BlockInfo, CheckError, ConstRational, Elementary, Exact, Fixed, FixedInfo, NetInfo,
+        BlockInfo, CheckError, ConstRational, Elementary, Exact, Fixed, FixedInfo, Lanes, NetInfo,
         Network, PartInfo, Scalar, TargetOp, TargetTerm, relu,
     };
 

@@ -67,6 +67,25 @@ pub trait Network {
     /// [`CheckError::Dimension`] if `x.len()` is not the number of inputs.
     fn target_at<T: Scalar>(x: &[T]) -> Result<T, CheckError>;
 
+    /// The network at every point of a batch given as columns —
+    /// `inputs[i][k]` is input `i` of point `k` — into `out[k]`, in `f64`
+    /// or `f32`, several points at a time on the CPU's vector units
+    /// ([`crate::batch`]), each result bit-identical to
+    /// [`eval_at`](Self::eval_at) at that point. No domain checks.
+    ///
+    /// # Errors
+    ///
+    /// [`CheckError::Dimension`] if there is not one column per input,
+    /// [`CheckError::BatchLength`] if a column's length is not
+    /// `out.len()`.
+    fn eval_batch<F>(inputs: &[&[F]], out: &mut [F]) -> Result<(), CheckError>
+    where
+        F: Scalar + Copy,
+        crate::Lanes<F, { crate::batch::LANES }>: Scalar,
+    {
+        crate::batch::eval_batch::<Self, F>(inputs, out)
+    }
+
     /// The network's exact output in fixed point at the format's integers
     /// `x` (input `i` is `x[i]·2^−F`; the output `Y` is `Y·2^−S`; the
     /// format is [`NetInfo::fixed`]): what the generated `eval_fixed`

@@ -1085,6 +1085,7 @@ const ASSOCIATED: &[&str] = &[
     "JSON",
     "eval",
     "eval_fixed",
+    "eval_batch",
     "target",
     "eval_at",
     "target_at",
@@ -1206,6 +1207,25 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
                 #out_expr
             }
 
+            /// The network at every point of a batch given as columns
+            /// (`inputs[i][k]` is input `i` of point `k`) into `out`, in `f64`
+            /// or `f32`, several points at a time on the vector units, each
+            /// result bit-identical to `eval` at that point
+            /// (`qrelu::Network::eval_batch`).
+            ///
+            /// # Errors
+            ///
+            /// `CheckError::Dimension` if there is not one column per input,
+            /// `CheckError::BatchLength` if a column's length is not `out.len()`.
+            #[inline]
+            #vis fn eval_batch<F>(inputs: &[&[F]], out: &mut [F]) -> ::core::result::Result<(), ::qrelu::CheckError>
+            where
+                F: ::qrelu::Scalar + ::core::marker::Copy,
+                ::qrelu::Lanes<F, { ::qrelu::__private::LANES }>: ::qrelu::Scalar,
+            {
+                <Self as ::qrelu::Network>::eval_batch(inputs, out)
+            }
+
             #fixed_fn
 
             #target_fn
@@ -1270,6 +1290,8 @@ pub fn expand_stub(
             #vis const JSON: &'static str = "";
             /// Stub: the invocation has errors.
             #vis fn eval<T: ::qrelu::Scalar>(#(#args),*) -> T { ::core::unreachable!() }
+            /// Stub: the invocation has errors.
+            #vis fn eval_batch<F>(inputs: &[&[F]], out: &mut [F]) -> ::core::result::Result<(), ::qrelu::CheckError> { ::core::unreachable!() }
             /// Stub: the invocation has errors.
             #vis fn eval_fixed<T>(#(#args),*) -> ::core::result::Result<T, ::qrelu::CheckError> { ::core::unreachable!() }
             /// Stub: the invocation has errors.
