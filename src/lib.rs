@@ -190,6 +190,7 @@ pub use qrelu_runtime::{
     BlockInfo, CheckError, ConstRational, Elementary, Exact, Fixed, FixedInfo, Lanes, NetInfo,
     Network, PartInfo, Scalar, TargetOp, TargetTerm, relu,
 };
+pub use qrelu_runtime::{batch, fixed};
 
 pub mod check {
     //! Error checks of a compiled network against its target:

@@ -9,7 +9,7 @@
 mod common;
 
 use proptest::prelude::*;
-use qrelu::{CheckError, Network, Scalar};
+use qrelu::{CheckError, Network};
 
 qrelu::qrelu! {
     net Square12(x) = x^2 where r = 12;
@@ -33,8 +33,7 @@ fn value<F: Arbitrary + From<f32> + Copy + 'static>() -> BoxedStrategy<F> {
 /// `eval_batch` against `eval_at` at every point, bit for bit.
 fn check<N: Network, F>(columns: &[Vec<F>]) -> Result<(), TestCaseError>
 where
-    F: Scalar + Copy + PartialEq + std::fmt::Debug + Bits,
-    qrelu::Lanes<F, { qrelu::__private::LANES }>: Scalar,
+    F: qrelu::batch::Float + std::fmt::Debug + Bits,
 {
     let len = columns.first().map_or(0, Vec::len);
     let refs: Vec<&[F]> = columns.iter().map(Vec::as_slice).collect();

@@ -35,157 +35,164 @@ use crate::{CheckError, Elementary, Exact, Network, Scalar};
 #[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
 pub struct Lanes<F, const N: usize>(pub [F; N]);
 
-/// The lanes per step of [`eval_batch`]: 8 for `f64` and `f32` alike (two
-/// to four vector registers' worth on x86-64, enough independent work to
-/// hide latencies; measured in `benches/eval.rs`).
+/// The lanes per step of [`eval_batch`] unless a network chooses: 8 for
+/// `f64` and `f32` alike (two to four vector registers' worth on x86-64,
+/// enough independent work to hide latencies). Generated networks choose
+/// by size (fewer lanes for large networks, whose values stop fitting the
+/// registers; measured in `benches/eval.rs`).
 pub const LANES: usize = 8;
 
-macro_rules! lanes_impl {
-    ($float:ty) => {
-        impl<const N: usize> Lanes<$float, N> {
-            /// Every lane `v`.
-            #[inline(always)]
-            pub const fn splat(v: $float) -> Self {
-                Lanes([v; N])
-            }
+/// The float types batches are evaluated in: `f64` and `f32`.
+pub trait Float: Scalar + Copy + PartialEq + private::Sealed {}
 
-            #[inline(always)]
-            fn map(&self, f: impl Fn($float) -> $float) -> Self {
-                let mut out = self.0;
-                for v in &mut out {
-                    *v = f(*v);
-                }
-                Lanes(out)
-            }
+impl Float for f64 {}
+impl Float for f32 {}
 
-            #[inline(always)]
-            fn zip(&self, rhs: &Self, f: impl Fn($float, $float) -> $float) -> Self {
-                let mut out = self.0;
-                for (v, r) in out.iter_mut().zip(&rhs.0) {
-                    *v = f(*v, *r);
-                }
-                Lanes(out)
-            }
-        }
-
-        impl<const N: usize> Scalar for Lanes<$float, N> {
-            #[inline(always)]
-            fn zero() -> Self {
-                Self::splat(0.0)
-            }
-
-            #[inline(always)]
-            fn dyadic(m: i64, e: i32) -> Self {
-                Self::splat(<$float as Scalar>::dyadic(m, e))
-            }
-
-            #[inline]
-            fn ratio(n: i64, d: u64) -> Self {
-                Self::splat(<$float as Scalar>::ratio(n, d))
-            }
-
-            #[inline]
-            fn from_exact(q: &Exact) -> Self {
-                Self::splat(<$float as Scalar>::from_exact(q))
-            }
-
-            fn to_exact(&self) -> Option<Exact> {
-                let first = *self.0.first()?;
-                if self.0.iter().all(|v| v.to_bits() == first.to_bits()) {
-                    first.to_exact()
-                } else {
-                    None
-                }
-            }
-
-            fn to_f64(&self) -> f64 {
-                self.0.first().map_or(f64::NAN, |v| v.to_f64())
-            }
-
-            #[inline(always)]
-            fn plus(&self, rhs: &Self) -> Self {
-                self.zip(rhs, |a, b| a + b)
-            }
-
-            #[inline(always)]
-            fn minus(&self, rhs: &Self) -> Self {
-                self.zip(rhs, |a, b| a - b)
-            }
-
-            #[inline(always)]
-            fn times(&self, rhs: &Self) -> Self {
-                self.zip(rhs, |a, b| a * b)
-            }
-
-            #[inline(always)]
-            fn negated(&self) -> Self {
-                self.map(|a| -a)
-            }
-
-            #[inline(always)]
-            fn fma(&self, w: &Self, x: &Self) -> Self {
-                // rounded product, then rounded sum: the scalar `fma`
-                let mut out = self.0;
-                for ((v, w), x) in out.iter_mut().zip(&w.0).zip(&x.0) {
-                    *v += *w * *x;
-                }
-                Lanes(out)
-            }
-
-            #[inline(always)]
-            fn relu(&self) -> Self {
-                self.map(|a| <$float as Scalar>::relu(&a))
-            }
-
-            fn is_nan(&self) -> bool {
-                self.0.iter().any(|v| v.is_nan())
-            }
-
-            fn elementary(&self, f: Elementary) -> Option<Self> {
-                let mut out = self.0;
-                for v in &mut out {
-                    *v = v.elementary(f)?;
-                }
-                Some(Lanes(out))
-            }
-
-            fn quotient(&self, rhs: &Self) -> Option<Self> {
-                let mut out = self.0;
-                for (v, r) in out.iter_mut().zip(&rhs.0) {
-                    *v = v.quotient(r)?;
-                }
-                Some(Lanes(out))
-            }
-
-            fn pi() -> Option<Self> {
-                <$float as Scalar>::pi().map(Self::splat)
-            }
-
-            fn unit_roundoff() -> Option<Self> {
-                <$float as Scalar>::unit_roundoff().map(Self::splat)
-            }
-        }
-    };
+mod private {
+    pub trait Sealed {}
+    impl Sealed for f64 {}
+    impl Sealed for f32 {}
 }
 
-lanes_impl!(f64);
-lanes_impl!(f32);
+impl<F: Float, const N: usize> Lanes<F, N> {
+    /// Every lane `v`.
+    #[inline(always)]
+    pub const fn splat(v: F) -> Self {
+        Lanes([v; N])
+    }
+
+    #[inline(always)]
+    fn map(&self, f: impl Fn(&F) -> F) -> Self {
+        let mut out = self.0;
+        for v in &mut out {
+            *v = f(v);
+        }
+        Lanes(out)
+    }
+
+    #[inline(always)]
+    fn zip(&self, rhs: &Self, f: impl Fn(&F, &F) -> F) -> Self {
+        let mut out = self.0;
+        for (v, r) in out.iter_mut().zip(&rhs.0) {
+            *v = f(v, r);
+        }
+        Lanes(out)
+    }
+}
+
+impl<F: Float, const N: usize> Scalar for Lanes<F, N> {
+    #[inline(always)]
+    fn zero() -> Self {
+        Self::splat(F::zero())
+    }
+
+    #[inline(always)]
+    fn dyadic(m: i64, e: i32) -> Self {
+        Self::splat(F::dyadic(m, e))
+    }
+
+    #[inline]
+    fn ratio(n: i64, d: u64) -> Self {
+        Self::splat(F::ratio(n, d))
+    }
+
+    #[inline]
+    fn from_exact(q: &Exact) -> Self {
+        Self::splat(F::from_exact(q))
+    }
+
+    fn to_exact(&self) -> Option<Exact> {
+        let first = self.0.first()?;
+        if self.0.iter().all(|v| v == first) {
+            first.to_exact()
+        } else {
+            None
+        }
+    }
+
+    fn to_f64(&self) -> f64 {
+        self.0.first().map_or(f64::NAN, Scalar::to_f64)
+    }
+
+    #[inline(always)]
+    fn plus(&self, rhs: &Self) -> Self {
+        self.zip(rhs, F::plus)
+    }
+
+    #[inline(always)]
+    fn minus(&self, rhs: &Self) -> Self {
+        self.zip(rhs, F::minus)
+    }
+
+    #[inline(always)]
+    fn times(&self, rhs: &Self) -> Self {
+        self.zip(rhs, F::times)
+    }
+
+    #[inline(always)]
+    fn negated(&self) -> Self {
+        self.map(F::negated)
+    }
+
+    #[inline(always)]
+    fn fma(&self, w: &Self, x: &Self) -> Self {
+        // the scalar `fma`: rounded product, then rounded sum
+        let mut out = self.0;
+        for ((v, w), x) in out.iter_mut().zip(&w.0).zip(&x.0) {
+            *v = v.plus(&w.times(x));
+        }
+        Lanes(out)
+    }
+
+    #[inline(always)]
+    fn relu(&self) -> Self {
+        self.map(F::relu)
+    }
+
+    fn is_nan(&self) -> bool {
+        self.0.iter().any(Scalar::is_nan)
+    }
+
+    fn elementary(&self, f: Elementary) -> Option<Self> {
+        let mut out = self.0;
+        for v in &mut out {
+            *v = v.elementary(f)?;
+        }
+        Some(Lanes(out))
+    }
+
+    fn quotient(&self, rhs: &Self) -> Option<Self> {
+        let mut out = self.0;
+        for (v, r) in out.iter_mut().zip(&rhs.0) {
+            *v = v.quotient(r)?;
+        }
+        Some(Lanes(out))
+    }
+
+    fn pi() -> Option<Self> {
+        F::pi().map(Self::splat)
+    }
+
+    fn unit_roundoff() -> Option<Self> {
+        F::unit_roundoff().map(Self::splat)
+    }
+}
 
 /// The network `Net` at every point of a batch given as columns — `inputs[i][k]`
-/// is input `i` of point `k` — into `out[k]`, [`LANES`] points at a time on
-/// the vector units ([`Lanes`]), bit-identical to scalar evaluation point by
-/// point. No domain checks (as `eval`).
+/// is input `i` of point `k` — into `out[k]`, `N` points at a time on the
+/// vector units ([`Lanes`]), bit-identical to scalar evaluation point by
+/// point (a NaN's sign and payload excepted, module docs). No domain checks
+/// (as `eval`).
 ///
 /// # Errors
 ///
 /// [`CheckError::Dimension`] if there is not one column per input, and
 /// [`CheckError::BatchLength`] if a column's length is not `out.len()`;
 /// `out` is then untouched.
-pub fn eval_batch<Net, F>(inputs: &[&[F]], out: &mut [F]) -> Result<(), CheckError>
+pub fn eval_batch<Net, F, const N: usize>(inputs: &[&[F]], out: &mut [F]) -> Result<(), CheckError>
 where
     Net: Network + ?Sized,
-    F: Scalar + Copy,
-    Lanes<F, LANES>: Scalar,
+    F: Float,
 {
     let dim = Net::INFO.inputs.len();
     if inputs.len() != dim {
@@ -205,13 +212,13 @@ where
             found: column.len(),
         });
     }
-    let mut point: Vec<Lanes<F, LANES>> = Vec::with_capacity(dim);
+    let mut point: Vec<Lanes<F, N>> = Vec::with_capacity(dim);
     let zero = F::zero();
-    for (start, chunk) in (0..).step_by(LANES).zip(out.chunks_mut(LANES)) {
+    for (start, chunk) in (0..).step_by(N).zip(out.chunks_mut(N)) {
         point.clear();
         point.extend(inputs.iter().map(|column| {
             // the last chunk is padded with zeros, whose results are dropped
-            let mut lanes = [zero; LANES];
+            let mut lanes = [zero; N];
             for (lane, v) in lanes.iter_mut().zip(&column[start..]) {
                 *lane = *v;
             }

@@ -72,7 +72,7 @@ pub type Exact = num_rational::BigRational;
 /// API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::batch::LANES;
+    pub use crate::batch::{Float, eval_batch};
     pub use crate::{
         BlockInfo, CheckError, ConstRational, Elementary, Exact, Fixed, FixedInfo, Lanes, NetInfo,
         Network, PartInfo, Scalar, TargetOp, TargetTerm, relu,

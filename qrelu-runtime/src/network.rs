@@ -78,12 +78,11 @@ pub trait Network {
     /// [`CheckError::Dimension`] if there is not one column per input,
     /// [`CheckError::BatchLength`] if a column's length is not
     /// `out.len()`.
-    fn eval_batch<F>(inputs: &[&[F]], out: &mut [F]) -> Result<(), CheckError>
-    where
-        F: Scalar + Copy,
-        crate::Lanes<F, { crate::batch::LANES }>: Scalar,
-    {
-        crate::batch::eval_batch::<Self, F>(inputs, out)
+    fn eval_batch<F: crate::batch::Float>(
+        inputs: &[&[F]],
+        out: &mut [F],
+    ) -> Result<(), CheckError> {
+        crate::batch::eval_batch::<Self, F, { crate::batch::LANES }>(inputs, out)
     }
 
     /// The network's exact output in fixed point at the format's integers

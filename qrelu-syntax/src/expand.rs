@@ -1092,6 +1092,10 @@ const ASSOCIATED: &[&str] = &[
     "eval_fixed_at",
 ];
 
+/// Networks of at most this many weights evaluate batches 8 points at a
+/// time, larger ones 4 (`eval_batch`).
+pub const BATCH_WIDE_LIMIT: usize = 600;
+
 /// The generated items for one network.
 pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     let net = &c.net;
@@ -1127,6 +1131,14 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     let idx2 = 0..n_inputs;
     // the slice parameter of `eval_at` and `target_at`
     let x = item.taken.clone().fresh("x");
+    // lanes per batch step: 8 keep small networks' values in registers with
+    // enough independent work; larger ones spill, and 4 lanes spill less
+    // (benches/eval.rs)
+    let lanes: usize = if c.metrics.weights <= BATCH_WIDE_LIMIT {
+        8
+    } else {
+        4
+    };
     let plan = fixed_plan(c);
     let info = info(item, c, plan.as_ref());
     let fixed_fn = plan.as_ref().map(|p| fixed_fn(item, p));
@@ -1218,11 +1230,7 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
             /// `CheckError::Dimension` if there is not one column per input,
             /// `CheckError::BatchLength` if a column's length is not `out.len()`.
             #[inline]
-            #vis fn eval_batch<F>(inputs: &[&[F]], out: &mut [F]) -> ::core::result::Result<(), ::qrelu::CheckError>
-            where
-                F: ::qrelu::Scalar + ::core::marker::Copy,
-                ::qrelu::Lanes<F, { ::qrelu::__private::LANES }>: ::qrelu::Scalar,
-            {
+            #vis fn eval_batch<F: ::qrelu::__private::Float>(inputs: &[&[F]], out: &mut [F]) -> ::core::result::Result<(), ::qrelu::CheckError> {
                 <Self as ::qrelu::Network>::eval_batch(inputs, out)
             }
 
@@ -1251,6 +1259,10 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
                     return ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: #x.len() });
                 }
                 #target_call
+            }
+
+            fn eval_batch<F: ::qrelu::__private::Float>(inputs: &[&[F]], out: &mut [F]) -> ::core::result::Result<(), ::qrelu::CheckError> {
+                ::qrelu::__private::eval_batch::<Self, F, #lanes>(inputs, out)
             }
 
             #fixed_at_fn

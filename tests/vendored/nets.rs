@@ -178,6 +178,23 @@ impl VSquare {
             .fma(&half, &tent4_b)
             .fma(&neg_half, &const1_k7)
     }
+    /// The network at every point of a batch given as columns
+    /// (`inputs[i][k]` is input `i` of point `k`) into `out`, in `f64`
+    /// or `f32`, several points at a time on the vector units, each
+    /// result bit-identical to `eval` at that point
+    /// (`qrelu::Network::eval_batch`).
+    ///
+    /// # Errors
+    ///
+    /// `CheckError::Dimension` if there is not one column per input,
+    /// `CheckError::BatchLength` if a column's length is not `out.len()`.
+    #[inline]
+    pub fn eval_batch<F: ::qrelu::__private::Float>(
+        inputs: &[&[F]],
+        out: &mut [F],
+    ) -> ::core::result::Result<(), ::qrelu::CheckError> {
+        <Self as ::qrelu::Network>::eval_batch(inputs, out)
+    }
     /**Evaluates the network exactly with integer adds and shifts only (no floating point): each input is the integer `X` standing for `X·2^-21` (`x` in `0..=2097152`); the result is the integer `Y` standing for the output `Y·2^-29`. Every intermediate value fits `i32` (32 bits needed), by exact range analysis over the domain; the format is `INFO.fixed`.
 
 # Errors
@@ -242,6 +259,12 @@ impl ::qrelu::Network for VSquare {
             });
         }
         ::core::result::Result::Ok(VSquare::target(x[0usize].clone()))
+    }
+    fn eval_batch<F: ::qrelu::__private::Float>(
+        inputs: &[&[F]],
+        out: &mut [F],
+    ) -> ::core::result::Result<(), ::qrelu::CheckError> {
+        ::qrelu::__private::eval_batch::<Self, F, 8usize>(inputs, out)
     }
     #[allow(unreachable_patterns)]
     fn eval_fixed_at<X: ::core::marker::Copy + ::core::convert::Into<i128>>(
@@ -615,6 +638,23 @@ impl VProduct {
             .fma(&neg_half, &abs16_c2)
             .fma(&neg_half, &abs16_c3)
     }
+    /// The network at every point of a batch given as columns
+    /// (`inputs[i][k]` is input `i` of point `k`) into `out`, in `f64`
+    /// or `f32`, several points at a time on the vector units, each
+    /// result bit-identical to `eval` at that point
+    /// (`qrelu::Network::eval_batch`).
+    ///
+    /// # Errors
+    ///
+    /// `CheckError::Dimension` if there is not one column per input,
+    /// `CheckError::BatchLength` if a column's length is not `out.len()`.
+    #[inline]
+    pub fn eval_batch<F: ::qrelu::__private::Float>(
+        inputs: &[&[F]],
+        out: &mut [F],
+    ) -> ::core::result::Result<(), ::qrelu::CheckError> {
+        <Self as ::qrelu::Network>::eval_batch(inputs, out)
+    }
     /**Evaluates the network exactly with integer adds and shifts only (no floating point): each input is the integer `X` standing for `X·2^-19` (`x` in `-524288..=524288`, `y` in `-524288..=524288`); the result is the integer `Y` standing for the output `Y·2^-27`. Every intermediate value fits `i32` (32 bits needed), by exact range analysis over the domain; the format is `INFO.fixed`.
 
 # Errors
@@ -743,6 +783,12 @@ impl ::qrelu::Network for VProduct {
         ::core::result::Result::Ok(
             VProduct::target(x[0usize].clone(), x[1usize].clone()),
         )
+    }
+    fn eval_batch<F: ::qrelu::__private::Float>(
+        inputs: &[&[F]],
+        out: &mut [F],
+    ) -> ::core::result::Result<(), ::qrelu::CheckError> {
+        ::qrelu::__private::eval_batch::<Self, F, 8usize>(inputs, out)
     }
     #[allow(unreachable_patterns)]
     fn eval_fixed_at<X: ::core::marker::Copy + ::core::convert::Into<i128>>(
