@@ -245,7 +245,8 @@ mod tests {
             c in proptest::array::uniform4(any::<f64>()),
         ) {
             let (la, lb, lc) = (Lanes(a), Lanes(b), Lanes(c));
-            let cases: [(Lanes<f64, 4>, fn(&f64, &f64, &f64) -> f64); 6] = [
+            type Op = fn(&f64, &f64, &f64) -> f64;
+            let cases: [(Lanes<f64, 4>, Op); 6] = [
                 (la.plus(&lb), |a, b, _| a.plus(b)),
                 (la.minus(&lb), |a, b, _| a.minus(b)),
                 (la.times(&lb), |a, b, _| a.times(b)),

@@ -54,7 +54,7 @@ pub enum CheckError {
         /// The integer given.
         value: i128,
     },
-    /// A column of a batch ([`Network::eval_batch`](crate::Network::eval_batch))
+    /// A column of a batch ([`crate::Network::eval_batch`])
     /// does not have one value per output.
     BatchLength {
         /// The index of the input whose column is wrong.
