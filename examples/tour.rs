@@ -998,6 +998,85 @@ fn main() {
          target/plots/bits.svg and\n`cargo run --release --example lipschitz` writes \
          target/plots/lipschitz.svg (copies of all three are in docs/)."
     );
+
+    println!(
+        "\n12. beyond one f64 point: `eval_fixed`, exact in integers (adds and shifts only; the \
+         format from exact\nrange analysis, INFO.fixed), checked against exact evaluation at 256 \
+         points of the format, and\n`eval_batch`, on vector lanes, checked bit for bit against \
+         `eval` at 1,024 points\n"
+    );
+    println!(
+        "{:<12} {:>8} {:>6} {:>6} {:>7} {:>14} {:>14}",
+        "net", "integer", "F", "S", "needed", "fixed = exact", "batch = eval"
+    );
+    beyond::<Square12>();
+    beyond::<CubicL2>();
+    beyond::<MixL2>();
+    beyond::<MixL3>();
+    beyond::<Saddle>();
+    beyond::<WiggleLinear>();
+    beyond::<Bell>();
+    beyond::<Sigmoid>();
+    beyond::<Radial>();
+    println!(
+        "input i is X_i·2^-F, every value and the output Y·2^-S; `qrelu info` prints the same \
+         (speed: README, Performance)."
+    );
+}
+
+/// One row of section 12: `N`'s fixed-point format, `eval_fixed` against
+/// exact evaluation at 256 points of the format spread over the domain
+/// (ends included), `eval_batch` against `eval` at 1,024 points.
+fn beyond<N: Network>() {
+    let info = N::INFO;
+    let Some(f) = info.fixed else {
+        println!("{:<12} no exact fixed-point format", info.name);
+        return;
+    };
+    let dim = info.dim();
+    let point = |k: i128| -> Vec<i128> {
+        (0..dim)
+            .map(|i| {
+                let (lo, hi) = f.inputs[i];
+                // a different stride per input
+                let step = (hi - lo) / 255 + (i as i128) * 7;
+                lo + (k * step).rem_euclid(hi - lo + 1)
+            })
+            .collect()
+    };
+    let exact = (0..256).all(|k| {
+        let x = point(k);
+        let xs: Vec<Exact> = x.iter().map(|&v| f.input_value(v)).collect();
+        let want: Exact = N::eval_at(&xs).expect("one value per input");
+        N::eval_fixed_at(&x).map(|y| f.output_value(y)) == Ok(want)
+    });
+    let columns: Vec<Vec<f64>> = (0..dim)
+        .map(|i| {
+            let (lo, hi) = info.domain[i];
+            let (lo, hi) = (lo.to_f64(), hi.to_f64());
+            (0..1024)
+                .map(|k| lo + (hi - lo) * (((k * (2 * i + 3)) % 1024) as f64 + 0.5) / 1024.0)
+                .collect()
+        })
+        .collect();
+    let refs: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+    let mut out = vec![0.0; 1024];
+    N::eval_batch(&refs, &mut out).expect("one column per input");
+    let batch = (0..1024).all(|k| {
+        let x: Vec<f64> = columns.iter().map(|c| c[k]).collect();
+        N::eval_at(&x).map(f64::to_bits) == Ok(out[k].to_bits())
+    });
+    let yes = |b: bool| if b { "yes" } else { "NO" };
+    println!(
+        "{:<12} {:>8} {:>6} {:>6} {:>7} {:>14} {:>14}",
+        info.name,
+        format!("i{}", f.width),
+        f.frac_bits,
+        f.scale,
+        f.needed_bits,
+        yes(exact),
+        yes(batch)
+    );
 }
 
 /// Where the tour writes its pictures (as the studies do).
