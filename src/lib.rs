@@ -25,6 +25,16 @@
 //! assert!(c.holds && c.attained);
 //! assert_eq!(Square::INFO.weights, 74);
 //! assert_eq!(Square::INFO.error_bound.to_f64(), 1.0 / 16384.0);
+//!
+//! // many points at once on the vector units, bit-identical to `eval`
+//! let xs = [0.1, 0.25, 0.7];
+//! let mut out = [0.0; 3];
+//! Square::eval_batch(&[&xs], &mut out).unwrap();
+//! assert_eq!(out[2], Square::eval(0.7));
+//! // exactly in integers: inputs X·2^−F, the output Y·2^−S (INFO.fixed)
+//! let f = Square::INFO.fixed.unwrap();
+//! let y = Square::eval_fixed(5i32 << (f.frac_bits - 6)).unwrap();
+//! assert_eq!(f.output_value(y.into()), Square::eval(Exact::dyadic(5, -6)));
 //! ```
 //!
 //! ## What is implemented

@@ -9,7 +9,11 @@
 //! - [`scalar`]: the [`Scalar`] trait and [`relu`];
 //! - [`info`]: [`NetInfo`] and the compile-time constants it is made of;
 //! - [`network`]: the [`Network`] trait every generated network implements;
-//! - [`check`]: checked evaluation and grid sup errors.
+//! - [`check`]: checked evaluation and grid sup errors;
+//! - [`batch`]: [`Lanes`], the lane type `eval_batch` runs the generic
+//!   code on, several points at a time on the vector units;
+//! - [`fixed`]: [`Fixed`], the integer type `eval_fixed` runs the generic
+//!   code on, exactly and without floating point, and [`FixedInfo`].
 //!
 //! The crate is `no_std` and needs only `alloc`; the default `std` feature
 //! enables `std` in the number crates it is built on.
