@@ -34,7 +34,9 @@ pub(crate) trait Recipe<W: Wiring> {
     /// The spec of a plan, with every parameter chosen.
     fn spec(plan: &Self::Plan) -> &NetSpec;
 
-    /// An upper bound on the weights `build` makes, before building.
+    /// An upper bound on the weights `build` makes, before building (the
+    /// pipeline's size guard); at most 1.5× above them for networks of
+    /// 1,000 weights or more (`guard_tests.rs` checks both).
     fn estimate(plan: &Self::Plan) -> Result<u64, CoreError>;
 
     /// The network and its exact a-priori bound.

@@ -1,6 +1,9 @@
 //! [`NetBuilder`]: the one way to make a [`Net`], unit by unit, refusing
-//! every weight outside the codebook (module docs of [`crate::net`]).
+//! every weight outside the codebook (module docs of [`crate::net`]) —
+//! or, inside [`count_weights`], a dry run that only counts what it is
+//! asked to make (the size guard's estimate).
 
+use std::cell::Cell;
 use std::collections::{HashMap, HashSet};
 
 use num_traits::Zero;
@@ -23,6 +26,94 @@ pub struct NetBuilder {
     constants: Option<BlockId>,
     /// the part that instance is: B_N, or B_T for Table 2
     constants_part: Part,
+    /// `Some` for a dry run ([`count_weights`]): units are counted, not
+    /// stored
+    dry: Option<Dry>,
+}
+
+/// What a dry-run builder keeps instead of its hidden units.
+#[derive(Debug, Clone, Copy)]
+struct Dry {
+    /// hidden units made so far (their ids follow the inputs)
+    units: usize,
+    /// weights (edges) made so far, the output's included at `finish`
+    weights: u64,
+    /// the count past which the run stops
+    cap: u64,
+}
+
+/// The state of the dry run in progress on this thread, if any.
+#[derive(Clone, Copy)]
+struct DryRun {
+    cap: u64,
+    /// the weights of the builder finished last
+    finished: Option<u64>,
+    /// builders finished
+    builders: u32,
+    /// the cap was passed
+    over: bool,
+}
+
+thread_local! {
+    static DRY_RUN: Cell<Option<DryRun>> = const { Cell::new(None) };
+}
+
+/// What [`count_weights`] found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Count {
+    /// the builder made exactly this many weights
+    Exact(u64),
+    /// more than the cap: the run stopped there
+    Over,
+}
+
+/// Runs `build` as a **dry run**: every [`NetBuilder`] made on this thread
+/// while it runs counts the units and weights it is asked for instead of
+/// storing them (no edge is kept, no weight is checked against the
+/// codebook), and stops with an error as soon as it has made more than
+/// `cap` weights. Returns the weights of the one network `build` finished
+/// — exactly those the same `build` makes when it is not a dry run, as
+/// long as `build` is deterministic and decides nothing from the units it
+/// made (the constructions never read a unit back: they keep forms of
+/// unit ids) — or [`Count::Over`].
+///
+/// # Errors
+/// Those of `build`; an internal error when `build` finished no network
+/// or more than one (a dry run counts one network).
+pub(crate) fn count_weights<T>(
+    cap: u64,
+    build: impl FnOnce() -> Result<T, CoreError>,
+) -> Result<Count, CoreError> {
+    /// Puts back the state of the enclosing run, if any, however `build`
+    /// ends (a panic caught further up must not leave later builders dry).
+    struct Restore(Option<DryRun>);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            DRY_RUN.with(|d| d.set(self.0));
+        }
+    }
+    let restore = Restore(DRY_RUN.with(|d| {
+        d.replace(Some(DryRun {
+            cap,
+            finished: None,
+            builders: 0,
+            over: false,
+        }))
+    }));
+    let result = build();
+    let run = DRY_RUN.with(Cell::get);
+    drop(restore);
+    let run = run.ok_or_else(|| crate::construct::internal("a dry run without its state"))?;
+    if run.over {
+        return Ok(Count::Over);
+    }
+    result?;
+    match (run.builders, run.finished) {
+        (1, Some(w)) => Ok(Count::Exact(w)),
+        _ => Err(crate::construct::internal(
+            "a dry run must finish exactly one network",
+        )),
+    }
 }
 
 impl NetBuilder {
@@ -54,6 +145,11 @@ impl NetBuilder {
             instances: HashMap::new(),
             constants: None,
             constants_part: Part::Constants,
+            dry: DRY_RUN.with(Cell::get).map(|run| Dry {
+                units: 0,
+                weights: 0,
+                cap: run.cap,
+            }),
         }
     }
 
@@ -139,6 +235,11 @@ impl NetBuilder {
     }
 
     fn open(&mut self, kind: &str, parent: Option<BlockId>) -> BlockId {
+        if self.dry.is_some() {
+            // a dry run keeps no blocks: its units go nowhere
+            self.block_stack.push(0);
+            return 0;
+        }
         let count = self.instances.entry(kind.to_owned()).or_default();
         *count += 1;
         let instance = *count;
@@ -198,6 +299,15 @@ impl NetBuilder {
         bias: Rational,
         edges: &[(UnitId, Rational)],
     ) -> Result<UnitId, CoreError> {
+        if let Some(dry) = &mut self.dry {
+            let id = self.net.units.len() + dry.units;
+            dry.units += 1;
+            dry.weights += edges.len() as u64;
+            if dry.weights > dry.cap {
+                return Err(over_cap());
+            }
+            return Ok(id);
+        }
         let id = self.net.units.len();
         if !self.net.codebook.allows_bias(&bias) {
             return Err(CoreError::BiasNotInCodebook {
@@ -285,6 +395,21 @@ impl NetBuilder {
     /// # Errors
     /// As for [`relu`](Self::relu), for the output unit.
     pub fn finish(mut self, bias: Rational, form: &LinearForm) -> Result<Net, CoreError> {
+        if let Some(dry) = self.dry {
+            // a dry run's network is its inputs alone; the count is the run's
+            let weights = dry.weights + form.terms.len() as u64;
+            if weights > dry.cap {
+                return Err(over_cap());
+            }
+            DRY_RUN.with(|d| {
+                d.set(d.get().map(|run| DryRun {
+                    finished: Some(weights),
+                    builders: run.builders + 1,
+                    ..run
+                }))
+            });
+            return Ok(self.net);
+        }
         if !self.net.codebook.allows_bias(&bias) {
             return Err(CoreError::BiasNotInCodebook { unit: None, bias });
         }
@@ -292,6 +417,13 @@ impl NetBuilder {
         self.net.output = Output { bias, inputs };
         Ok(self.net)
     }
+}
+
+/// Marks the dry run in progress as over its cap, and the error that
+/// stops the build.
+fn over_cap() -> CoreError {
+    DRY_RUN.with(|d| d.set(d.get().map(|run| DryRun { over: true, ..run })));
+    crate::construct::internal("a dry run passed its cap")
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ use crate::quantize::Codebook;
 use crate::rational::Rational;
 
 pub use builder::NetBuilder;
+pub(crate) use builder::{Count, count_weights};
 pub use form::{Affine, LinearForm};
 pub use part::{Block, Part};
 

@@ -49,7 +49,7 @@ pub use plan::{Op, Plan, PlanNode, plan};
 use num_traits::{One, Zero};
 
 use super::wiring::Wiring;
-use super::{Built, Params, Recipe};
+use super::{Built, Params, Recipe, tightened};
 use crate::error::{CoreError, Subject};
 use crate::rational::{self, Rational};
 use crate::spec::{NetSpec, Param};
@@ -92,8 +92,15 @@ impl<W: Wiring> Recipe<W> for Direct {
         &plan.spec
     }
 
+    /// The smaller of the gadget-by-gadget bound of `estimate.rs` and a
+    /// dry run of the build (`tightened`: the weights before the passes,
+    /// exactly).
     fn estimate(plan: &DirectPlan) -> Result<u64, CoreError> {
-        estimate::weights(&plan.spec, &plan.plan, W::FREE)
+        let DirectPlan { spec, plan } = plan;
+        let analytic = estimate::weights(spec, plan, W::FREE)?;
+        tightened(spec, analytic, || {
+            build::build(W::new(spec, spec.t_or_default())?, spec, plan)
+        })
     }
 
     fn build(plan: DirectPlan) -> Result<Built, CoreError> {

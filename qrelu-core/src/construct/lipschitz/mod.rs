@@ -37,7 +37,7 @@ use interpolant::LipschitzParams;
 pub use transform::OneInput;
 
 use super::wiring::Strict;
-use super::{Built, Construction, Params, Recipe, construct};
+use super::{Built, Construction, Params, Recipe, construct, tightened};
 use crate::error::CoreError;
 use crate::quantize::Codebook;
 use crate::spec::NetSpec;
@@ -162,9 +162,21 @@ impl Recipe<Strict> for Fig4 {
         &plan.spec
     }
 
+    /// The smaller of the part-by-part bound of [`cached::Plan::estimate_weights`]
+    /// and a dry run of the build (`tightened`: the weights before the
+    /// passes, exactly).
     fn estimate(plan: &Fig4Plan) -> Result<u64, CoreError> {
         match &plan.plan {
-            Some(p) => p.estimate_weights(),
+            Some(p) => {
+                let codebook = Codebook::new(
+                    plan.spec.quantization,
+                    plan.spec.lambda,
+                    plan.params.t().max(1),
+                )?;
+                tightened(&plan.spec, p.estimate_weights()?, || {
+                    cached_units::build(&plan.spec, p, codebook)
+                })
+            }
             // every interval costs at least one weight
             None => Ok(plan.params.intervals()),
         }
@@ -225,8 +237,15 @@ impl Recipe<Strict> for Alone {
         &plan.spec
     }
 
+    /// The smaller of [`interpolant::estimate_weights`] and a dry run of
+    /// the build (`tightened`: the weights before the passes, exactly).
     fn estimate(plan: &AlonePlan) -> Result<u64, CoreError> {
-        interpolant::estimate_weights(transform::OneInput::of(&plan.spec), plan.params)
+        let AlonePlan { spec, params } = plan;
+        let analytic = interpolant::estimate_weights(transform::OneInput::of(spec), *params)?;
+        let codebook = Codebook::new(spec.quantization, spec.lambda, params.t)?;
+        tightened(spec, analytic, || {
+            interpolant::build(spec, *params, codebook)
+        })
     }
 
     fn build(plan: AlonePlan) -> Result<Built, CoreError> {

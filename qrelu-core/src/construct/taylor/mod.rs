@@ -14,7 +14,7 @@
 //! | bumps | `bumps.rs` | the partition of unity ψ_m (eqs. 11–13): B_s, B_h |
 //! | expansion | `expansion.rs` | the Taylor coefficients at the grid points (eq. 15), exact or enclosed |
 //! | plan | `plan.rs` | β (eq. 17), γ, and the exact bound without building (eqs. 15–24) |
-//! | estimate | `estimate.rs` | the weights, before building |
+//! | estimate | `estimate.rs`, `mod.rs` | the weights, before building: a bound from the parameters, and a dry run of the build |
 //! | build | `build.rs` | the network, for either wiring (eqs. 19–24) |
 //!
 //! # Table 1's parts (Section 4.3, Fig. 2)
@@ -67,11 +67,15 @@
 //!
 //! The network has `(N + 1)^d` grid points, each with its Taylor terms and
 //! their ×′ chains, and eq. 28 asks `N ≥ (3·2^d·d^n/ε)^(1/n)`, so it grows
-//! like `(1/ε)^(d/n)` times a log. The finest `eps = 1/k` whose estimate
-//! passes the default `max_weights` ([`crate::spec::DEFAULT_MAX_WEIGHTS`] =
-//! 200,000), λ = 2 — the same for every target, since N, r, t and the
-//! estimate depend on d, n and `eps` only; the built sizes are those of
-//! the targets of `examples/theorem1.rs`, about half the estimate:
+//! like `(1/ε)^(d/n)` times a log. The finest `eps = 1/k` whose bound
+//! from the parameters alone (`estimate.rs`, what the guard used before
+//! its dry run) passes the default `max_weights`
+//! ([`crate::spec::DEFAULT_MAX_WEIGHTS`] = 200,000), λ = 2 — the same for
+//! every target, since N, r, t and that bound depend on d, n and `eps`
+//! only; the built sizes are those of the targets of
+//! `examples/theorem1.rs`, about half that bound. The guard now counts
+//! the network itself (a dry run, within a few percent of the built
+//! size), so finer `eps` pass for targets whose networks are smaller:
 //!
 //! | d | n = 1 | n = 2 | n = 3 |
 //! | --- | --- | --- | --- |
@@ -105,7 +109,7 @@ pub use plan::TaylorPlan;
 use tune::Tuned;
 
 use super::wiring::{Strict, Wiring};
-use super::{Built, Params, Recipe};
+use super::{Built, DRY_RUN_REACH, Params, Recipe, tightened};
 use crate::error::{CoreError, Subject};
 use crate::gadget::square::check_r;
 use crate::metrics;
@@ -204,12 +208,36 @@ impl<W: Wiring> Recipe<W> for Taylor {
         }
     }
 
+    /// The smaller of the bound from the parameters alone (`estimate.rs`)
+    /// and a dry run of [`network`] (`tightened`: the weights before the
+    /// passes, exactly); a tuned network was built already, and its
+    /// weights are exact.
+    ///
+    /// Planning costs time per grid point and term before the first unit
+    /// is counted, so the dry run is skipped (the bound from the
+    /// parameters is the estimate) when `(N + 1)^d` times the terms per
+    /// point exceeds what the dry run would count at most: such a network
+    /// is refused unless nearly every coefficient rounds to 0.
     fn estimate(plan: &TaylorResolved) -> Result<u64, CoreError> {
-        Ok(match plan {
-            TaylorResolved::Paper { spec, .. } if W::FREE => estimate::free(spec),
-            TaylorResolved::Paper { spec, .. } => estimate::strict(spec),
-            TaylorResolved::Tuned(tuned) => metrics::metrics(&tuned.net).weights as u64,
-        })
+        match plan {
+            TaylorResolved::Paper { spec, .. } => {
+                let analytic = if W::FREE {
+                    estimate::free(spec)
+                } else {
+                    estimate::strict(spec)
+                };
+                let p = TaylorResolved::params(spec);
+                let d = spec.inputs.len();
+                let work = (p.grid + 1)
+                    .saturating_pow(d as u32)
+                    .saturating_mul(expansion::orders_count(d, p.n) as u64);
+                if work > analytic.min(spec.max_weights.saturating_mul(DRY_RUN_REACH)) {
+                    return Ok(analytic);
+                }
+                tightened(spec, analytic, || network::<W>(spec))
+            }
+            TaylorResolved::Tuned(tuned) => Ok(metrics::metrics(&tuned.net).weights as u64),
+        }
     }
 
     fn build(plan: TaylorResolved) -> Result<Built, CoreError> {
@@ -220,22 +248,33 @@ impl<W: Wiring> Recipe<W> for Taylor {
             }
             TaylorResolved::Paper { spec, given } => (*spec, given),
         };
-        let params = TaylorResolved::params(&spec);
-        check_r(params.r)?;
-        let beta = if W::FREE { Beta::Exact } else { Beta::Rounded };
-        let plan = TaylorPlan::planned(
-            &Source::new(&spec.target, spec.inputs.len()),
-            params.n,
-            params.grid,
-            beta,
-        )?;
-        let (net, bound) = build::build(W::new(&spec, params.t)?, &plan, params)?;
+        let (net, bound, params) = network::<W>(&spec)?;
         let total = bound.total();
         if let Some(eps) = spec.eps.as_ref().filter(|eps| total > **eps) {
             return Err(missed_eps(&params, given, &total, eps, W::FREE));
         }
         Ok(built(net, bound, spec, params, W::FREE))
     }
+}
+
+/// Theorem 1's network for the resolved `spec` with the wiring `W`, its
+/// exact bound by part and its parameters: what `build` makes before the
+/// `eps` check and the passes (and what the estimate dry-runs).
+///
+/// # Errors
+/// `r` out of range; builder errors.
+fn network<W: Wiring>(spec: &NetSpec) -> Result<(Net, TaylorBound, TaylorParams), CoreError> {
+    let params = TaylorResolved::params(spec);
+    check_r(params.r)?;
+    let beta = if W::FREE { Beta::Exact } else { Beta::Rounded };
+    let plan = TaylorPlan::planned(
+        &Source::new(&spec.target, spec.inputs.len()),
+        params.n,
+        params.grid,
+        beta,
+    )?;
+    let (net, bound) = build::build(W::new(spec, params.t)?, &plan, params)?;
+    Ok((net, bound, params))
 }
 
 /// The [`Built`] of a Taylor network.
