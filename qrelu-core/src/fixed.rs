@@ -412,9 +412,6 @@ impl FixedPlan {
             }
         }
         let f = frac_bits.min(self.format.frac_bits);
-        let mut widest = 0u32;
-        let mut note = |v: &BigInt| widest = widest.max(v.bits() as u32 + 1);
-        let mut values: Vec<BigInt> = Vec::with_capacity(self.units.len());
         let mut inputs = x.iter();
         let affine = |unit: &FixedUnit, values: &[BigInt], note: &mut dyn FnMut(&BigInt)| {
             let mut acc = &unit.bias.0 << (f + unit.bias.1);
@@ -429,23 +426,7 @@ impl FixedPlan {
             }
             acc
         };
-        for unit in &self.units {
-            let v = match unit {
-                None => inputs.next().cloned().unwrap_or_default(),
-                Some(unit) => {
-                    let acc = affine(unit, &values, &mut note);
-                    if acc.is_negative() {
-                        BigInt::zero()
-                    } else {
-                        acc
-                    }
-                }
-            };
-            note(&v);
-            values.push(v);
-        }
-        let y = affine(&self.output, &values, &mut note);
-        Ok((y, widest))
+        Ok(self.forward(|| inputs.next().cloned().unwrap_or_default(), affine))
     }
 
     /// Evaluates as generated code does (module docs, *One scale*): every
@@ -484,8 +465,6 @@ impl FixedPlan {
                 v << usize::try_from(-by).unwrap_or(usize::MAX)
             }
         };
-        let mut widest = 0u32;
-        let mut note = |v: &BigInt| widest = widest.max(v.bits() as u32 + 1);
         let exponent_of = |u: &Option<FixedUnit>| u.as_ref().map_or(0, |u| i64::from(u.exponent));
         let affine = |unit: &FixedUnit, values: &[BigInt], note: &mut dyn FnMut(&BigInt)| {
             let e = i64::from(unit.exponent);
@@ -505,11 +484,28 @@ impl FixedPlan {
             }
             acc
         };
-        let mut values: Vec<BigInt> = Vec::with_capacity(self.units.len());
         let mut inputs = x.iter();
+        Ok(self.forward(
+            || shift(inputs.next().unwrap_or(&BigInt::zero()), -big_e),
+            affine,
+        ))
+    }
+
+    /// The forward pass of both evaluators: each input from `input`, each
+    /// unit's sum from `affine` (which reports its intermediate values to
+    /// the callback), the ReLU; returns the output's sum and the widest
+    /// value met, in bits (sign included).
+    fn forward(
+        &self,
+        mut input: impl FnMut() -> BigInt,
+        affine: impl Fn(&FixedUnit, &[BigInt], &mut dyn FnMut(&BigInt)) -> BigInt,
+    ) -> (BigInt, u32) {
+        let mut widest = 0u32;
+        let mut note = |v: &BigInt| widest = widest.max(v.bits() as u32 + 1);
+        let mut values: Vec<BigInt> = Vec::with_capacity(self.units.len());
         for unit in &self.units {
             let v = match unit {
-                None => shift(inputs.next().unwrap_or(&BigInt::zero()), -big_e),
+                None => input(),
                 Some(unit) => {
                     let acc = affine(unit, &values, &mut note);
                     if acc.is_negative() {
@@ -523,7 +519,7 @@ impl FixedPlan {
             values.push(v);
         }
         let y = affine(&self.output, &values, &mut note);
-        Ok((y, widest))
+        (y, widest)
     }
 
     /// The exact value `Y·2^−(f + output_exponent)` of an output of
