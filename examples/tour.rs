@@ -1012,8 +1012,6 @@ fn main() {
     beyond::<Square12>();
     beyond::<CubicL2>();
     beyond::<MixL2>();
-    beyond::<MixL3>();
-    beyond::<Saddle>();
     beyond::<WiggleLinear>();
     beyond::<Bell>();
     beyond::<Sigmoid>();
