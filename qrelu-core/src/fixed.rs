@@ -53,7 +53,6 @@ use std::fmt;
 use num_bigint::BigInt;
 use num_traits::{One, Signed, Zero};
 
-use crate::interval::Interval;
 use crate::net::{Edge, Net, UnitKind};
 use crate::rational::{self, Rational};
 
@@ -97,7 +96,9 @@ pub enum FixedError {
     },
     /// Even 128 bits leave no fractional bit for the inputs.
     TooWide {
-        /// the bits the widest value needs with `F = 0`, sign included
+        /// a lower bound on the bits the widest value needs with `F = 0`,
+        /// sign included: the analysis stops at the first unit that needs
+        /// more than 128
         needed_bits: u64,
     },
     /// The domain does not match the network's inputs.
@@ -115,8 +116,8 @@ impl fmt::Display for FixedError {
             ),
             FixedError::TooWide { needed_bits } => write!(
                 f,
-                "the network's values need {needed_bits} bits even with integer inputs, more \
-                 than the 128 of the widest integer type"
+                "the network's values need at least {needed_bits} bits even with integer inputs, \
+                 more than the 128 of the widest integer type"
             ),
             FixedError::Domain => f.write_str("the domain does not have one interval per input"),
         }
@@ -173,8 +174,106 @@ type Dyadic = (BigInt, i64);
 struct Read {
     parts: Vec<Dyadic>,
     exponent: i64,
-    bound: Rational,
-    sum: Interval,
+    bound: Dy,
+    sum: Range,
+}
+
+/// The exact number `m·2^−k`, not normalised: the range analysis adds and
+/// multiplies dyadic numbers only, and aligning exponents by shifts is many
+/// times cheaper than [`Rational`]'s gcd after every operation.
+#[derive(Clone, Debug)]
+struct Dy {
+    m: BigInt,
+    k: i64,
+}
+
+/// Bits below a non-dyadic domain endpoint's denominator kept by
+/// [`Dy::below`] and [`Dy::above`].
+const ENCLOSURE_BITS: u64 = 64;
+
+impl Dy {
+    fn new(m: BigInt, k: i64) -> Self {
+        Dy { m, k }
+    }
+
+    fn zero() -> Self {
+        Dy::new(BigInt::zero(), 0)
+    }
+
+    /// The greatest `m·2^−k ≤ q` with `k = bits(denominator) + 64`: `q`
+    /// itself when it is dyadic.
+    fn below(q: &Rational) -> Self {
+        Self::round(q, false)
+    }
+
+    /// The least `m·2^−k ≥ q`, as [`Dy::below`].
+    fn above(q: &Rational) -> Self {
+        Self::round(q, true)
+    }
+
+    fn round(q: &Rational, up: bool) -> Self {
+        if let Some((m, e)) = rational::to_dyadic(q) {
+            return Dy::new(m, -e);
+        }
+        let k = q.denom().bits() + ENCLOSURE_BITS;
+        let scaled = q * Rational::from_integer(BigInt::one() << k);
+        let m = if up { scaled.ceil() } else { scaled.floor() };
+        Dy::new(m.to_integer(), i64::try_from(k).unwrap_or(i64::MAX))
+    }
+
+    fn abs(&self) -> Self {
+        Dy::new(self.m.abs(), self.k)
+    }
+
+    fn mul(&self, o: &Dy) -> Self {
+        Dy::new(&self.m * &o.m, self.k + o.k)
+    }
+
+    fn add(&self, o: &Dy) -> Self {
+        // m·2^−k + n·2^−j = (m·2^(K−k) + n·2^(K−j))·2^−K, K = max(k, j)
+        let k = self.k.max(o.k);
+        let shift = |d: &Dy| -> BigInt {
+            let by = u64::try_from(k - d.k).unwrap_or(0);
+            if by == 0 { d.m.clone() } else { &d.m << by }
+        };
+        Dy::new(shift(self) + shift(o), k)
+    }
+
+    /// max(0, self).
+    fn relu(self) -> Self {
+        if self.m.is_negative() {
+            Dy::zero()
+        } else {
+            self
+        }
+    }
+
+    /// The least `L` with `self < 2^L` (`self ≥ 0`; `L` may be negative).
+    fn log2_above(&self) -> i64 {
+        if self.m.is_zero() {
+            return i64::MIN / 4;
+        }
+        // 2^(bits − 1) ≤ m < 2^bits
+        i64::try_from(self.m.bits()).unwrap_or(i64::MAX) - self.k
+    }
+}
+
+/// An interval `[lo, hi]` of [`Dy`]s, `lo ≤ hi`.
+#[derive(Clone, Debug)]
+struct Range {
+    lo: Dy,
+    hi: Dy,
+}
+
+impl Range {
+    /// max(|lo|, |hi|).
+    fn mag(&self) -> Dy {
+        let (a, b) = (self.lo.abs(), self.hi.abs());
+        // compare a·2^k with b·2^j at a common exponent
+        let k = a.k.max(b.k);
+        let up = |d: &Dy| &d.m << u64::try_from(k - d.k).unwrap_or(0);
+        if up(&a) >= up(&b) { a } else { b }
+    }
 }
 
 /// `q = m·2^−k` with `m` odd: `(m, k)`.
@@ -184,21 +283,6 @@ fn dyadic(q: &Rational) -> Result<(BigInt, i64), FixedError> {
         .ok_or_else(|| FixedError::NotDyadic {
             value: rational::display(q),
         })
-}
-
-/// The least `L` with `p < 2^L` (`p ≥ 0`; `L` may be negative).
-fn log2_above(p: &Rational) -> i64 {
-    if p.is_zero() {
-        return i64::MIN / 4;
-    }
-    // 2^(bits(n) − bits(d) − 1) < p < 2^(bits(n) − bits(d) + 1)
-    let n = p.numer().bits() as i64;
-    let d = p.denom().bits() as i64;
-    let mut l = n - d - 1;
-    while rational::pow2(l) <= *p {
-        l += 1;
-    }
-    l
 }
 
 /// Plans the exact fixed-point evaluation of `net` over `domain` (module
@@ -214,7 +298,7 @@ pub fn plan(net: &Net, domain: &[(Rational, Rational)]) -> Result<FixedPlan, Fix
     }
     let n = net.units().len();
     let mut exponent = vec![0i64; n];
-    let mut range: Vec<Interval> = Vec::with_capacity(n);
+    let mut range: Vec<Range> = Vec::with_capacity(n);
     // L = max_u L_u, and E = max_u e_u
     let mut magnitude = i64::MIN / 4;
     let mut max_exponent = 0i64;
@@ -223,7 +307,7 @@ pub fn plan(net: &Net, domain: &[(Rational, Rational)]) -> Result<FixedPlan, Fix
     let affine = |bias: &Rational,
                   edges: &[Edge],
                   exponent: &[i64],
-                  range: &[Interval]|
+                  range: &[Range]|
      -> Result<Read, FixedError> {
         let mut parts = Vec::with_capacity(edges.len() + 1);
         let mut e = 0i64;
@@ -231,16 +315,29 @@ pub fn plan(net: &Net, domain: &[(Rational, Rational)]) -> Result<FixedPlan, Fix
         if !bias.is_zero() {
             e = e.max(kb);
         }
+        let b = Dy::new(mb.clone(), kb);
         parts.push((mb, kb));
-        let mut p = rational::abs(bias);
-        let mut sum = Interval::point(bias.clone());
+        let mut p = b.abs();
+        let mut sum = Range {
+            lo: b.clone(),
+            hi: b,
+        };
         for edge in edges {
             let (m, k) = dyadic(&edge.weight)?;
             e = e.max(exponent[edge.src] + k);
+            let w = Dy::new(m.clone(), k);
             parts.push((m, k));
             let r = &range[edge.src];
-            p += rational::abs(&edge.weight) * r.mag();
-            sum = sum.add(&r.scale(&edge.weight));
+            p = p.add(&w.abs().mul(&r.mag()));
+            let (lo, hi) = if w.m.is_negative() {
+                (w.mul(&r.hi), w.mul(&r.lo))
+            } else {
+                (w.mul(&r.lo), w.mul(&r.hi))
+            };
+            sum = Range {
+                lo: sum.lo.add(&lo),
+                hi: sum.hi.add(&hi),
+            };
         }
         Ok(Read {
             parts,
@@ -254,8 +351,11 @@ pub fn plan(net: &Net, domain: &[(Rational, Rational)]) -> Result<FixedPlan, Fix
         match &unit.kind {
             UnitKind::Input { index } => {
                 let (lo, hi) = &domain[*index];
-                let r = Interval::hull_of(lo.clone(), hi.clone());
-                magnitude = magnitude.max(log2_above(&r.mag()));
+                let r = Range {
+                    lo: Dy::below(lo.min(hi)),
+                    hi: Dy::above(lo.max(hi)),
+                };
+                magnitude = magnitude.max(r.mag().log2_above());
                 range.push(r);
                 units.push(None);
             }
@@ -268,19 +368,19 @@ pub fn plan(net: &Net, domain: &[(Rational, Rational)]) -> Result<FixedPlan, Fix
                 } = affine(bias, inputs, &exponent, &range)?;
                 exponent[u] = e;
                 max_exponent = max_exponent.max(e);
-                magnitude = magnitude.max(log2_above(&p));
-                let zero = Rational::zero();
-                let lo = if *sum.lo() > zero {
-                    sum.lo().clone()
-                } else {
-                    zero.clone()
-                };
-                let hi = if *sum.hi() > zero {
-                    sum.hi().clone()
-                } else {
-                    zero
-                };
-                range.push(Interval::hull_of(lo, hi));
+                magnitude = magnitude.max(p.log2_above());
+                // both only grow: stop at the first unit that proves 128
+                // bits too few (the rest of a large network costs seconds)
+                if magnitude + max_exponent > 127 {
+                    return Err(FixedError::TooWide {
+                        needed_bits: u64::try_from(magnitude + max_exponent + 1)
+                            .unwrap_or(u64::MAX),
+                    });
+                }
+                range.push(Range {
+                    lo: sum.lo.relu(),
+                    hi: sum.hi.relu(),
+                });
                 units.push(Some((parts, e)));
             }
         }
@@ -293,7 +393,7 @@ pub fn plan(net: &Net, domain: &[(Rational, Rational)]) -> Result<FixedPlan, Fix
         ..
     } = affine(&out.bias, &out.inputs, &exponent, &range)?;
     max_exponent = max_exponent.max(out_e);
-    magnitude = magnitude.max(log2_above(&out_p)) + max_exponent;
+    magnitude = magnitude.max(out_p.log2_above()) + max_exponent;
     // exponents are ≥ 0 by construction (max with 0)
     let chosen = WIDTHS.iter().find_map(|&w| {
         let f = i64::from(w) - 1 - magnitude;
@@ -549,16 +649,19 @@ mod tests {
     /// Every input of a coarse grid of the format, exactly: the value is
     /// the exact evaluation, and every intermediate fits the width.
     fn check_grid(spec: &NetSpec, f: u32) -> FixedPlan {
-        let c = build(spec).unwrap();
-        let plan = plan(&c.net, &spec.domain).unwrap();
+        check_on(&build(spec).unwrap().net, &spec.domain, f)
+    }
+
+    /// [`check_grid`] of `net` on `domain`.
+    fn check_on(net: &Net, domain: &[(Rational, Rational)], f: u32) -> FixedPlan {
+        let plan = plan(net, domain).unwrap();
         assert!(
             plan.format.needed_bits <= plan.format.width,
             "{:?}",
             plan.format
         );
         let f = f.min(plan.format.frac_bits);
-        let per_axis: Vec<Vec<BigInt>> = spec
-            .domain
+        let per_axis: Vec<Vec<BigInt>> = domain
             .iter()
             .map(|(lo, hi)| {
                 let s = rational::pow2(i64::from(f));
@@ -591,11 +694,11 @@ mod tests {
                 .collect();
             assert_eq!(
                 plan.output_value(&y, f),
-                eval::eval(&c.net, &exact_x),
+                eval::eval(net, &exact_x),
                 "at {x:?}"
             );
             assert!(bits <= plan.format.width, "{bits} bits at {x:?}");
-            check_scaled(&plan, &x, f, &eval::eval(&c.net, &exact_x));
+            check_scaled(&plan, &x, f, &eval::eval(net, &exact_x));
         }
         plan
     }
@@ -727,6 +830,38 @@ mod tests {
         let e = plan(&free.net, &s.domain).unwrap_err();
         assert!(matches!(e, FixedError::NotDyadic { .. }), "{e}");
         assert!(e.to_string().contains("not a dyadic rational"), "{e}");
+    }
+
+    /// A domain whose ends are not dyadic is enclosed outward (by
+    /// `Dy::below` and `Dy::above`): the plan stays sound, exact at every
+    /// grid point of the real domain.
+    #[test]
+    fn non_dyadic_domains_are_enclosed() {
+        let xy = Poly::var(2, 0).mul(&Poly::var(2, 1));
+        let mut s = spec(&["x", "y"], xy.add(&Poly::var(2, 1).pow(2)), 4);
+        s.domain = vec![(int(-1), int(1)); 2];
+        let c = build(&s).unwrap();
+        // a net is a function on any sub-domain too
+        let domain = vec![(ratio(-1, 3), ratio(2, 3)), (ratio(1, 5), ratio(7, 10))];
+        check_on(&c.net, &domain, 5);
+        assert_eq!(Dy::below(&ratio(-1, 3)).log2_above(), -1);
+        let third = Dy::above(&ratio(1, 3));
+        let back = Rational::new(third.m.clone(), BigInt::one() << third.k);
+        assert!(back > ratio(1, 3) && back - ratio(1, 3) < rational::pow2(-64));
+    }
+
+    /// Values beyond 128 bits (inputs up to 2^130) are refused with a lower
+    /// bound on the bits they need.
+    #[test]
+    fn too_wide_networks_are_refused() {
+        let c = build(&spec(&["x"], Poly::var(1, 0).pow(2), 2)).unwrap();
+        match plan(&c.net, &[(int(0), rational::pow2(130))]) {
+            Err(e @ FixedError::TooWide { needed_bits }) => {
+                assert!(needed_bits > 128, "{needed_bits}");
+                assert!(e.to_string().contains("at least"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -17,6 +17,11 @@
 //!   demand (depth-first from the output's terms, in summation order), so
 //!   that a value is computed just before its first reader and few values
 //!   cross chunk boundaries;
+//! - when there are more than [`GROUP_CALLS`] chunks, runs of that many
+//!   calls become `group` functions, level by level, so that neither
+//!   `eval` nor any group grows with the network either (`eval` of a
+//!   1,000,000-weight network made 1,304 chunk calls in one body before:
+//!   rustc's borrow check and LLVM cost more than linearly in it);
 //! - the output sum is a run of statements of at most [`SUM_TERMS`] terms
 //!   (one method chain of thousands of links overflows rustc's stack), and
 //!   when `eval` is chunked each chunk adds the terms, in summation order,
@@ -63,6 +68,10 @@ pub const SUM_TERMS: usize = 32;
 /// chunk functions, so that inlining cannot rebuild one huge body; smaller
 /// ones get `#[inline]`, so that the optimiser may fuse them.
 pub const INLINE_LIMIT: usize = 4_000;
+
+/// Most calls of chunk (or group) functions in one body before they are
+/// grouped into `group` functions.
+pub const GROUP_CALLS: usize = 32;
 
 /// What the generator needs from the DSL item besides the construction.
 #[derive(Clone, Debug)]
@@ -705,7 +714,7 @@ fn chunk(
         }
     }
     let mut fns = Vec::new();
-    let mut stmts = Vec::new();
+    let mut calls = Vec::new();
     for (c, ch) in chunks.iter().enumerate() {
         let edges = &output.inputs[terms[c].clone()];
         let defined: BTreeSet<UnitId> = ch.iter().flat_map(|s| s.defines.iter().copied()).collect();
@@ -742,7 +751,6 @@ fn chunk(
         // the sum comes in by value when an earlier chunk started it
         let sum_in = (!edges.is_empty() && !first).then_some(sum);
         let sum_param = sum_in.iter().map(|s| quote!(#s: T,));
-        let sum_arg = sum_in.iter().map(|s| quote!(#s,));
         let tys: Vec<TokenStream> = out_names.iter().map(|_| quote!(T)).collect();
         let consts_lets = chunk_consts.lets();
         fns.push(quote! {
@@ -757,19 +765,140 @@ fn chunk(
                 (#(#out_names,)*)
             }
         });
-        let args = ins.iter().map(|&u| {
-            let n = &generator.names[u];
-            quote!(&#n)
+        calls.push(Call {
+            name,
+            sum_in: sum_in.is_some(),
+            ins: ins.into_iter().collect(),
+            sum_out: !edges.is_empty(),
+            outs,
         });
-        stmts.push(
-            quote!(let (#(#out_names,)*): (#(#tys,)*) = Self::#name(#(#sum_arg)* #(#args),*);),
-        );
     }
+    let (groups, calls) = nest(generator, calls, items);
+    fns.extend(groups);
+    let stmts = calls
+        .iter()
+        .map(|call| call.stmt(generator, &BTreeSet::new()))
+        .collect();
     let out = match first_sum {
         Some(_) => quote!(#sum),
         None => affine(bias, &[], consts, &|_| quote!()),
     };
     (fns, stmts, out)
+}
+
+/// A call of a chunk or group function: what it reads and defines.
+struct Call {
+    name: Ident,
+    /// whether it takes the running output sum (by value)
+    sum_in: bool,
+    /// the units it reads (by reference), in parameter order
+    ins: Vec<UnitId>,
+    /// whether it returns the running output sum (first in its tuple)
+    sum_out: bool,
+    /// the units it returns, after the sum
+    outs: Vec<UnitId>,
+}
+
+impl Call {
+    /// `let (…): (…) = Self::name(…);` in a function where the units of
+    /// `by_ref` are `&T` parameters and every other value is a local `T`.
+    fn stmt(&self, generator: &Generator, by_ref: &BTreeSet<UnitId>) -> TokenStream {
+        let sum = &generator.sum;
+        let name = &self.name;
+        let sum_arg = self.sum_in.then(|| quote!(#sum,));
+        let args = self.ins.iter().map(|u| {
+            let n = &generator.names[*u];
+            if by_ref.contains(u) {
+                quote!(#n)
+            } else {
+                quote!(&#n)
+            }
+        });
+        let mut out_names: Vec<&Ident> = self.outs.iter().map(|&u| &generator.names[u]).collect();
+        if self.sum_out {
+            out_names.insert(0, sum);
+        }
+        let tys = out_names.iter().map(|_| quote!(T));
+        quote!(let (#(#out_names,)*): (#(#tys,)*) = Self::#name(#sum_arg #(#args),*);)
+    }
+}
+
+/// Groups of at most [`GROUP_CALLS`] calls become `group` functions, level
+/// by level, until the caller makes at most that many calls: every body
+/// stays short however large the network (rustc's type and borrow checks
+/// and LLVM cost more than linearly in the length of one body). A group
+/// takes the units its calls read that it does not define, by reference,
+/// and the running sum by value when its first sum-taking call takes it;
+/// it returns the sum when a call of it returns it (the chain of sums is
+/// sequential, so a later group or the caller reads it) and the units a
+/// later group reads. The statements run in the same order, so the
+/// arithmetic is unchanged.
+fn nest(
+    generator: &Generator,
+    mut calls: Vec<Call>,
+    items: &mut Scope,
+) -> (Vec<TokenStream>, Vec<Call>) {
+    let sum = &generator.sum;
+    let mut fns = Vec::new();
+    while calls.len() > GROUP_CALLS {
+        let groups: Vec<&[Call]> = calls.chunks(GROUP_CALLS).collect();
+        let mut last_reader: HashMap<UnitId, usize> = HashMap::new();
+        for (g, group) in groups.iter().enumerate() {
+            for call in group.iter() {
+                for &u in &call.ins {
+                    last_reader.insert(u, g);
+                }
+            }
+        }
+        let mut next = Vec::with_capacity(groups.len());
+        for (g, group) in groups.iter().enumerate() {
+            let defined: BTreeSet<UnitId> =
+                group.iter().flat_map(|c| c.outs.iter().copied()).collect();
+            let ins: BTreeSet<UnitId> = group
+                .iter()
+                .flat_map(|c| c.ins.iter().copied())
+                .filter(|u| !defined.contains(u))
+                .collect();
+            let outs: Vec<UnitId> = defined
+                .iter()
+                .copied()
+                .filter(|u| last_reader.get(u).is_some_and(|&l| l > g))
+                .collect();
+            // the sum comes in when the first call touching it reads it
+            let sum_in = group
+                .iter()
+                .find(|c| c.sum_in || c.sum_out)
+                .is_some_and(|c| c.sum_in);
+            let sum_out = group.iter().any(|c| c.sum_out);
+            let name = items.fresh(&format!("group{}", next.len() + 1));
+            let params = ins.iter().map(|&u| &generator.names[u]);
+            let sum_param = sum_in.then(|| quote!(#sum: T,));
+            let body = group.iter().map(|c| c.stmt(generator, &ins));
+            let mut out_names: Vec<&Ident> = outs.iter().map(|&u| &generator.names[u]).collect();
+            if sum_out {
+                out_names.insert(0, sum);
+            }
+            let tys: Vec<TokenStream> = out_names.iter().map(|_| quote!(T)).collect();
+            fns.push(quote! {
+                #[doc(hidden)]
+                #[inline(never)]
+                #[allow(clippy::too_many_arguments, clippy::type_complexity)]
+                fn #name<T: ::qrelu::Scalar>(#sum_param #(#params: &T),*) -> (#(#tys,)*) {
+                    #(#body)*
+                    (#(#out_names,)*)
+                }
+            });
+            next.push(Call {
+                name,
+                sum_in,
+                ins: ins.into_iter().collect(),
+                sum_out,
+                outs,
+            });
+        }
+        calls = next;
+    }
+    (fns, calls)
 }
 
 fn const_rational(q: &Rational) -> TokenStream {

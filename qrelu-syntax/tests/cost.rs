@@ -15,8 +15,11 @@
 //!   | --- | --- | --- | --- |
 //!   | `poly5k` | 3 | 8 | 5,232 |
 //!   | `poly25k` | 5 | 11 | 24,205 |
-//!   | `poly100k` | 9 | 11 | 104,828 |
-//!   | `poly150k` | 10 | 12 | 150,497 |
+//!   | `poly100k` | 9 | 11 | 104,723 |
+//!   | `poly150k` | 10 | 12 | 150,383 |
+//!   | `poly250k` | 12 | 13 | 258,779 |
+//!   | `poly500k` | 16 | 12 | 519,191 |
+//!   | `poly1m` | 20 | 13 | 1,029,637 |
 //!
 //!   `poly_d<D>_r<R>` gives any other degree and depth (weights grow
 //!   linearly in `r` and about cubically in `D`); the table prints the
@@ -64,7 +67,8 @@
 //!
 //! `QRELU_COST_NETS=square24,poly100k,flat100k,…` selects networks (default:
 //! `square24,poly5k,poly25k,poly100k,poly150k`);
-//! `QRELU_COST_TIMEOUT=<seconds>` kills a scratch build that runs longer
+//! `QRELU_COST_PROFILES=release` skips the dev builds (default
+//! `release,dev`); `QRELU_COST_TIMEOUT=<seconds>` kills a scratch build that runs longer
 //! (default 1200). A failed build shows as `FAILED` with the head of its
 //! stderr above the table. The scratch builds inherit the environment, so
 //! e.g. `RUST_MIN_STACK=268435456` measures code that overflows rustc's
@@ -97,11 +101,14 @@ const POINTS_1: [&[f64]; 2] = [&[0.3], &[0.7]];
 const POINTS_3: [&[f64]; 2] = [&[0.3, 0.7, -0.2], &[-0.6, 0.1, 0.9]];
 
 /// The named sizes of the polynomial family: `(name, degree, r)`.
-const POLY_FAMILY: [(&str, u32, u32); 4] = [
+const POLY_FAMILY: [(&str, u32, u32); 7] = [
     ("poly5k", 3, 8),
     ("poly25k", 5, 11),
     ("poly100k", 9, 11),
     ("poly150k", 10, 12),
+    ("poly250k", 12, 13),
+    ("poly500k", 16, 12),
+    ("poly1m", 20, 13),
 ];
 
 /// One network to measure.
@@ -348,7 +355,19 @@ struct Build {
 }
 
 impl Build {
+    /// A build not made (`QRELU_COST_PROFILES` leaves its profile out).
+    fn skipped() -> Self {
+        Build {
+            secs: f64::NAN,
+            peak_mib: f64::NAN,
+            ok: false,
+        }
+    }
+
     fn cell(&self) -> String {
+        if self.secs.is_nan() {
+            return "skipped".into();
+        }
         let s = format!("{:.1} s, {:.0} MiB", self.secs, self.peak_mib);
         if self.ok { s } else { format!("FAILED {s}") }
     }
@@ -359,6 +378,11 @@ fn parse_clock(s: &str) -> f64 {
     s.split(':').fold(0.0, |acc, part| {
         acc * 60.0 + part.trim().parse::<f64>().unwrap_or(0.0)
     })
+}
+
+/// The profiles to build: `QRELU_COST_PROFILES` (default `release,dev`).
+fn profiles() -> String {
+    std::env::var("QRELU_COST_PROFILES").unwrap_or_else(|_| "release,dev".into())
 }
 
 fn cargo(dir: &Path, release: bool) -> Build {
@@ -512,12 +536,18 @@ fn measure(case: Case) -> Row {
     write_scratch(&dir, &case.name, TRIVIAL_MAIN);
     fs::write(dir.join("src/generated.rs"), &pretty).unwrap();
     let warm_release = cargo(&dir, true);
-    let warm_dev = cargo(&dir, false);
-    assert!(warm_release.ok && warm_dev.ok, "warm-up builds fail");
+    assert!(warm_release.ok, "the warm-up release build fails");
+    if profiles().contains("dev") {
+        assert!(cargo(&dir, false).ok, "the warm-up dev build fails");
+    }
 
     write_scratch(&dir, &case.name, &real_main(case.struct_name, &case.points));
     let release = cargo(&dir, true);
-    let dev = cargo(&dir, false);
+    let dev = if profiles().contains("dev") {
+        cargo(&dir, false)
+    } else {
+        Build::skipped()
+    };
 
     let exact: Vec<Exact> = case.points.iter().map(|p| exact_at(&case, p)).collect();
     let mut agreement = String::new();
@@ -530,6 +560,9 @@ fn measure(case: Case) -> Row {
         );
     }
     for (profile, build) in [("release", &release), ("debug", &dev)] {
+        if build.secs.is_nan() {
+            continue;
+        }
         if !build.ok {
             let _ = write!(agreement, "{profile}: no binary; ");
             continue;
