@@ -63,7 +63,13 @@ pub const MAX_ORDER: u32 = 8;
 pub const MAX_GRID: u32 = 1024;
 
 /// The default of `max_weights`: networks estimated above it are refused.
-pub const DEFAULT_MAX_WEIGHTS: u64 = 200_000;
+///
+/// What compiles within 90 s and 4 GB of peak memory, macro expansion and
+/// `cargo build --release` together, on a 2-core machine: a dense
+/// polynomial in three inputs through `qrelu!` took 74 s and 2.1 GiB at
+/// 362,465 weights (rustc alone: 80.5 s at 436,679 weights, 98.9 s at
+/// 519,191; `qrelu-syntax/tests/cost.rs`, README "Speed").
+pub const DEFAULT_MAX_WEIGHTS: u64 = 350_000;
 
 impl Param {
     /// Every parameter, in the order messages list them.
@@ -167,7 +173,7 @@ impl Param {
             Param::Quantization => "nonlinear",
             Param::Structure => "direct",
             Param::Eps => "none: `r` (and `N` for taylor) must be given",
-            Param::MaxWeights => "200000",
+            Param::MaxWeights => "350000",
             Param::Order => "required for `structure = taylor` unless `tune = smallest`",
             Param::Grid => "chosen from `eps` (eq. 28)",
             Param::Tune => "off: the paper's parameters",

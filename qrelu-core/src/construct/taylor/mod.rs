@@ -69,8 +69,9 @@
 //! their ×′ chains, and eq. 28 asks `N ≥ (3·2^d·d^n/ε)^(1/n)`, so it grows
 //! like `(1/ε)^(d/n)` times a log. The finest `eps = 1/k` whose bound
 //! from the parameters alone (`estimate.rs`, what the guard used before
-//! its dry run) passes the default `max_weights`
-//! ([`crate::spec::DEFAULT_MAX_WEIGHTS`] = 200,000), λ = 2 — the same for
+//! its dry run) passes `max_weights` = 200,000 (the default until the
+//! compile-cost measurements raised [`crate::spec::DEFAULT_MAX_WEIGHTS`]
+//! to 350,000), λ = 2 — the same for
 //! every target, since N, r, t and that bound depend on d, n and `eps`
 //! only; the built sizes are those of the targets of
 //! `examples/theorem1.rs`, about half that bound. The guard now counts
