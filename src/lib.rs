@@ -197,7 +197,7 @@
 
 pub use qrelu_macros::qrelu;
 pub use qrelu_runtime::{
-    BlockInfo, CheckError, ConstRational, Elementary, Exact, Fixed, FixedInfo, Lanes, NetInfo,
+    BlockInfo, CheckError, ConstRational, Elementary, Exact, Fixed, FixedInfo, Isa, Lanes, NetInfo,
     Network, PartInfo, Scalar, TargetOp, TargetTerm, relu,
 };
 pub use qrelu_runtime::{batch, fixed};

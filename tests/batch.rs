@@ -3,12 +3,15 @@
 //! point in `f64` and `f32` (NaN where scalar gives NaN: a NaN's sign and
 //! payload are unspecified) — at random points, NaN, ±0, infinities and
 //! points outside the domain included, for every batch length around the
-//! lane count — and a wrong dimension or column length is an error.
+//! lane count, on every instruction set the CPU has (`Isa::available`) and
+//! in every split into wide steps and a narrow tail — and a wrong
+//! dimension or column length is an error.
 
 #[macro_use]
 mod common;
 
 use proptest::prelude::*;
+use qrelu::batch::{Isa, eval_batch_on};
 use qrelu::{CheckError, Network};
 
 qrelu::qrelu! {
@@ -18,6 +21,8 @@ qrelu::qrelu! {
     net Radial(x in [-1, 1], y in [-1, 1]) = exp(-(x^2 + y^2)) where eps = 1/64;
     net WiggleLinear(x) = x^3/3 - x/4 where structure = lipschitz, eps = 1/64, lambda = 5, quantization = linear;
     net Smooth(x) = x^3/6 - x^2/4 + x/3 where structure = taylor, n = 2, N = 4, r = 5;
+    // more inputs than the sweep keeps on the stack
+    net Nine(a, b, c, d, e, f, g, h, i) = a - b + c/2 + d*e - f + g/4 + h - i where r = 4;
 }
 
 /// Floats that probe every corner of the arithmetic.
@@ -39,6 +44,24 @@ where
     let refs: Vec<&[F]> = columns.iter().map(Vec::as_slice).collect();
     let mut out = vec![F::zero(); len];
     N::eval_batch(&refs, &mut out).unwrap();
+    compare::<N, F>(columns, &out)?;
+    // every instruction set this CPU has, in every split of a batch into
+    // wide steps and a narrow tail
+    for isa in Isa::available() {
+        for run in [eval_batch_on::<N, F, 16, 8>, eval_batch_on::<N, F, 4, 1>] {
+            let mut out = vec![F::zero(); len];
+            run(isa, &refs, &mut out).unwrap();
+            compare::<N, F>(columns, &out)?;
+        }
+    }
+    Ok(())
+}
+
+/// `out` against `eval_at` at every point, bit for bit.
+fn compare<N: Network, F>(columns: &[Vec<F>], out: &[F]) -> Result<(), TestCaseError>
+where
+    F: qrelu::batch::Float + std::fmt::Debug + Bits,
+{
     for (k, got) in out.iter().enumerate() {
         let point: Vec<F> = columns.iter().map(|c| c[k]).collect();
         let want = N::eval_at(&point).unwrap();
@@ -99,6 +122,7 @@ bit_identical! {
     radial_batches_are_bit_identical: Radial, 2;
     wiggle_linear_batches_are_bit_identical: WiggleLinear, 1;
     smooth_batches_are_bit_identical: Smooth, 1;
+    nine_input_batches_are_bit_identical: Nine, 9;
 }
 
 #[test]
@@ -133,4 +157,27 @@ fn shapes_are_checked() {
     assert_eq!(out[1], Mix::eval(0.2, 0.2, 0.2));
     // empty batches are fine
     Mix::eval_batch::<f32>(&[&[], &[], &[]], &mut []).unwrap();
+    // shapes are checked on every instruction set
+    for isa in Isa::available() {
+        assert_eq!(
+            eval_batch_on::<Mix, f64, 16, 8>(isa, &[&x, &x], &mut out),
+            Err(CheckError::Dimension {
+                expected: 3,
+                found: 2
+            })
+        );
+    }
+}
+
+#[test]
+fn this_cpu_is_detected() {
+    let best = Isa::detect();
+    assert_eq!(Isa::available().last(), Some(best));
+    assert_eq!(Isa::available().next(), Some(Isa::Baseline));
+    #[cfg(target_arch = "x86_64")]
+    if std::is_x86_feature_detected!("avx512f") {
+        assert_eq!(best, Isa::Avx512);
+    } else if std::is_x86_feature_detected!("avx2") {
+        assert_eq!(best, Isa::Avx2);
+    }
 }

@@ -11,12 +11,14 @@
 //! - [`network`]: the [`Network`] trait every generated network implements;
 //! - [`check`]: checked evaluation and grid sup errors;
 //! - [`batch`]: [`Lanes`], the lane type `eval_batch` runs the generic
-//!   code on, several points at a time on the vector units;
+//!   code on, several points at a time on the vector units, and [`Isa`],
+//!   the instruction set (baseline, AVX2, AVX-512) it is compiled for;
 //! - [`fixed`]: [`Fixed`], the integer type `eval_fixed` runs the generic
 //!   code on, exactly and without floating point, and [`FixedInfo`].
 //!
 //! The crate is `no_std` and needs only `alloc`; the default `std` feature
-//! enables `std` in the number crates it is built on.
+//! enables `std` in the number crates it is built on, and the run-time
+//! detection of AVX2 and AVX-512 that batches use.
 //!
 //! # Where things live
 //!
@@ -48,6 +50,8 @@
 #![warn(missing_docs)]
 
 extern crate alloc;
+#[cfg(feature = "std")]
+extern crate std;
 
 pub mod batch;
 pub mod check;
@@ -57,7 +61,7 @@ pub mod network;
 pub mod scalar;
 pub mod target;
 
-pub use batch::Lanes;
+pub use batch::{Isa, Lanes};
 pub use check::{CheckError, SupError, eval_checked, sup_error, sup_error_offset, sup_error_on};
 pub use fixed::Fixed;
 pub use info::{BlockInfo, ConstRational, FixedInfo, NetInfo, PartInfo, TargetTerm};
@@ -76,7 +80,7 @@ pub type Exact = num_rational::BigRational;
 /// API.
 #[doc(hidden)]
 pub mod __private {
-    pub use crate::batch::{Float, eval_batch};
+    pub use crate::batch::{Float, Isa, eval_batch, eval_batch_on};
     pub use crate::{
         BlockInfo, CheckError, ConstRational, Elementary, Exact, Fixed, FixedInfo, Lanes, NetInfo,
         Network, PartInfo, Scalar, TargetOp, TargetTerm, relu,

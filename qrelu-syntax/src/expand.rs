@@ -28,6 +28,14 @@
 //!   whose sources are defined by then, so values the output alone reads
 //!   never travel back to `eval`.
 //!
+//! For networks of up to [`INLINE_LIMIT`] weights, `eval` calls a private
+//! `eval_inlined` that, like the block and chunk functions, is
+//! `#[inline(always)]` in optimised builds: `Network::eval_at` calls it too,
+//! so the batch sweep that the runtime compiles per instruction set
+//! (`qrelu_runtime::batch::Isa`) holds the whole network and runs it on
+//! that set's vector registers. Larger networks keep `#[inline(never)]`
+//! functions, so that no copy grows with the network.
+//!
 //! Constants are created once per function (`let half = T::dyadic(1, -1);`),
 //! so that every weight in the body is a named codebook value.
 //!
@@ -66,8 +74,22 @@ pub const SUM_TERMS: usize = 32;
 
 /// Networks with more weights than this get `#[inline(never)]` block and
 /// chunk functions, so that inlining cannot rebuild one huge body; smaller
-/// ones get `#[inline]`, so that the optimiser may fuse them.
+/// ones get `#[inline(always)]` functions in optimised builds, so that the
+/// optimiser fuses them and a batch sweep compiled for AVX2 or AVX-512
+/// holds the whole network.
 pub const INLINE_LIMIT: usize = 4_000;
+
+/// `#[inline(always)]` in optimised builds, so that a batch sweep compiled
+/// for an instruction set (`qrelu_runtime::batch::Isa`) holds the whole
+/// network; plain `#[inline]` under `debug_assertions`, where one inlined
+/// body of thousands of 16-lane locals overflows a test thread's stack and
+/// speed is not the point.
+fn always_inline() -> TokenStream {
+    quote! {
+        #[cfg_attr(debug_assertions, inline)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+    }
+}
 
 /// Most calls of chunk (or group) functions in one body before they are
 /// grouped into `group` functions.
@@ -550,7 +572,7 @@ impl<'a> Generator<'a> {
         let inline = if big {
             quote!(#[inline(never)])
         } else {
-            quote!(#[inline])
+            always_inline()
         };
         quote! {
             #[doc = #doc]
@@ -679,7 +701,7 @@ fn chunk(
     let inline = if big {
         quote!(#[inline(never)])
     } else {
-        quote!(#[inline])
+        always_inline()
     };
     let mut definer: HashMap<UnitId, usize> = HashMap::new();
     for (c, ch) in chunks.iter().enumerate() {
@@ -1221,8 +1243,11 @@ const ASSOCIATED: &[&str] = &[
     "eval_fixed_at",
 ];
 
-/// Networks of at most this many weights evaluate batches 8 points at a
-/// time, larger ones 4 (`eval_batch`).
+/// Networks of at most this many weights evaluate batches 16 points at a
+/// time with AVX-512 (8 for a batch's tail and with other instruction
+/// sets), larger ones 8 up to [`INLINE_LIMIT`] and 4 beyond it, where the
+/// network's functions are no longer inlined into the batch sweep
+/// (`qrelu_runtime::batch::eval_batch_on`, measured in `benches/eval.rs`).
 pub const BATCH_WIDE_LIMIT: usize = 600;
 
 /// The generated items for one network.
@@ -1260,13 +1285,43 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     let idx2 = 0..n_inputs;
     // the slice parameter of `eval_at` and `target_at`
     let x = item.taken.clone().fresh("x");
-    // lanes per batch step: 8 keep small networks' values in registers with
-    // enough independent work; larger ones spill, and 4 lanes spill less
-    // (benches/eval.rs)
-    let lanes: usize = if c.metrics.weights <= BATCH_WIDE_LIMIT {
-        8
+    // lanes per batch step (BATCH_WIDE_LIMIT): 16 keep a small network's
+    // values in AVX-512 registers with enough independent work to hide
+    // latency; larger ones spill, and fewer lanes spill less
+    // small networks: `eval` calls a body that is always inlined, so that
+    // `eval_at` (and through it each instruction set's batch sweep) holds
+    // the whole network while callers of `eval` get one out-of-line copy
+    let eval_body = quote! {
+        #eval_consts
+        #(#stmts)*
+        #out_expr
+    };
+    let always = always_inline();
+    let (eval_fns, eval_call) = if big {
+        (
+            quote! {
+                #vis fn eval<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T { #eval_body }
+            },
+            quote!(eval),
+        )
     } else {
-        4
+        let body = items.fresh("eval_inlined");
+        (
+            quote! {
+                #[inline]
+                #vis fn eval<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T { #name::#body(#(#inputs),*) }
+                #always
+                fn #body<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T { #eval_body }
+            },
+            quote!(#body),
+        )
+    };
+    let (wide, narrow): (usize, usize) = if c.metrics.weights <= BATCH_WIDE_LIMIT {
+        (16, 8)
+    } else if !big {
+        (8, 8)
+    } else {
+        (4, 4)
     };
     let plan = fixed_plan(c);
     let info = info(item, c, plan.as_ref());
@@ -1342,11 +1397,7 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
             #vis const JSON: &'static str = #json;
 
             #[doc = #eval_doc]
-            #vis fn eval<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T {
-                #eval_consts
-                #(#stmts)*
-                #out_expr
-            }
+            #eval_fns
 
             /// The network at every point of a batch given as columns
             /// (`inputs[i][k]` is input `i` of point `k`) into `out`, in `f64`
@@ -1376,11 +1427,12 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
             const INFO: ::qrelu::NetInfo = #name::INFO;
             const JSON: &'static str = #name::JSON;
 
+            #always
             fn eval_at<T: ::qrelu::Scalar>(#x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
                 if #x.len() != #n_inputs {
                     return ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: #x.len() });
                 }
-                ::core::result::Result::Ok(#name::eval(#(#x[#idx].clone()),*))
+                ::core::result::Result::Ok(#name::#eval_call(#(#x[#idx].clone()),*))
             }
 
             fn target_at<T: ::qrelu::Scalar>(#x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
@@ -1391,7 +1443,7 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
             }
 
             fn eval_batch<F: ::qrelu::__private::Float>(inputs: &[&[F]], out: &mut [F]) -> ::core::result::Result<(), ::qrelu::CheckError> {
-                ::qrelu::__private::eval_batch::<Self, F, #lanes>(inputs, out)
+                ::qrelu::__private::eval_batch_on::<Self, F, #wide, #narrow>(::qrelu::__private::Isa::detect(), inputs, out)
             }
 
             #fixed_at_fn

@@ -120,7 +120,13 @@ impl VSquare {
     /// The network in the `qrelu-net/1` JSON format.
     pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"VSquare\", \"inputs\": [\"x\"],\n \"domain\": [[\"0\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 1, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c2\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c3\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[5, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[7, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[9, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k6\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[10, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k7\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[1, \"-1/2\"], [2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"], [14, \"-1/2\"], [15, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[10, \"1/2\"], [16, \"-1/2\"], [17, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 4, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[10, \"-1/2\"], [16, \"1/2\"], [17, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 4, \"role\": \"b\", \"part\": \"B_mul\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [12, \"1/2\"], [13, \"1/2\"], [5, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"], [7, \"-1/2\"], [16, \"1/2\"], [17, \"1/2\"], [9, \"-1/2\"], [18, \"1/2\"], [19, \"1/2\"], [11, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [2]}],\n \"target_expr\": \"x^2\",\n \"error_bound\": \"1/1024\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 4, \"t\": 10}\n";
     ///Evaluates the network: 52 weights in the codebook {-1/2, 1/2}, depth 8, within 1/1024 of `x^2` on its domain.
+    #[inline]
     pub fn eval<T: ::qrelu::Scalar>(x: T) -> T {
+        VSquare::eval_inlined(x)
+    }
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn eval_inlined<T: ::qrelu::Scalar>(x: T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
         let abs1_p: T = half.times(&x).relu();
@@ -226,7 +232,8 @@ impl VSquare {
     }
     ///One `square.tent` block (2 units), shared by every instance of this shape.
     #[doc(hidden)]
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T) -> (T, T) {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
@@ -238,6 +245,8 @@ impl VSquare {
 impl ::qrelu::Network for VSquare {
     const INFO: ::qrelu::NetInfo = VSquare::INFO;
     const JSON: &'static str = VSquare::JSON;
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn eval_at<T: ::qrelu::Scalar>(
         x: &[T],
     ) -> ::core::result::Result<T, ::qrelu::CheckError> {
@@ -247,7 +256,7 @@ impl ::qrelu::Network for VSquare {
                 found: x.len(),
             });
         }
-        ::core::result::Result::Ok(VSquare::eval(x[0usize].clone()))
+        ::core::result::Result::Ok(VSquare::eval_inlined(x[0usize].clone()))
     }
     fn target_at<T: ::qrelu::Scalar>(
         x: &[T],
@@ -264,7 +273,12 @@ impl ::qrelu::Network for VSquare {
         inputs: &[&[F]],
         out: &mut [F],
     ) -> ::core::result::Result<(), ::qrelu::CheckError> {
-        ::qrelu::__private::eval_batch::<Self, F, 8usize>(inputs, out)
+        ::qrelu::__private::eval_batch_on::<
+            Self,
+            F,
+            16usize,
+            8usize,
+        >(::qrelu::__private::Isa::detect(), inputs, out)
     }
     #[allow(unreachable_patterns)]
     fn eval_fixed_at<X: ::core::marker::Copy + ::core::convert::Into<i128>>(
@@ -417,7 +431,13 @@ impl VProduct {
     /// The network in the `qrelu-net/1` JSON format.
     pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"VProduct\", \"inputs\": [\"x\", \"y\"],\n \"domain\": [[\"-1\", \"1\"], [\"-1\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"input\", \"name\": \"y\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"], [0, \"1/2\"]], \"block\": \"abs\", \"instance\": 1, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"], [0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"-1/2\"], [0, \"-1/2\"]], \"block\": \"abs\", \"instance\": 3, \"role\": \"n\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"-1/2\"], [0, \"-1/2\"]], \"block\": \"abs\", \"instance\": 4, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"]], \"block\": \"abs\", \"instance\": 5, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"]], \"block\": \"abs\", \"instance\": 6, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"-1/2\"]], \"block\": \"abs\", \"instance\": 7, \"role\": \"n\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"-1/2\"]], \"block\": \"abs\", \"instance\": 8, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 9, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 10, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"-1/2\"]], \"block\": \"abs\", \"instance\": 11, \"role\": \"n\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"-1/2\"]], \"block\": \"abs\", \"instance\": 12, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[14, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[16, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [5, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"], [5, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"1/2\"], [19, \"-1/2\"], [20, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"-1/2\"], [19, \"1/2\"], [20, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"1/2\"], [21, \"-1/2\"], [22, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"-1/2\"], [21, \"1/2\"], [22, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[6, \"1/2\"], [7, \"1/2\"], [8, \"1/2\"], [9, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 4, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[6, \"-1/2\"], [7, \"-1/2\"], [8, \"-1/2\"], [9, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 4, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"1/2\"], [25, \"-1/2\"], [26, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 5, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"-1/2\"], [25, \"1/2\"], [26, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 5, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"1/2\"], [27, \"-1/2\"], [28, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 6, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"-1/2\"], [27, \"1/2\"], [28, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 6, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[10, \"1/2\"], [11, \"1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 7, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[10, \"-1/2\"], [11, \"-1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 7, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"1/2\"], [31, \"-1/2\"], [32, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 8, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"-1/2\"], [31, \"1/2\"], [32, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 8, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"1/2\"], [33, \"-1/2\"], [34, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 9, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"-1/2\"], [33, \"1/2\"], [34, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 9, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [5, \"1/2\"], [19, \"1/2\"], [20, \"1/2\"], [21, \"1/2\"], [22, \"1/2\"], [23, \"1/2\"], [24, \"1/2\"], [6, \"-1/2\"], [7, \"-1/2\"], [8, \"-1/2\"], [9, \"-1/2\"], [25, \"-1/2\"], [26, \"-1/2\"], [27, \"-1/2\"], [28, \"-1/2\"], [29, \"-1/2\"], [30, \"-1/2\"], [10, \"-1/2\"], [11, \"-1/2\"], [12, \"-1/2\"], [13, \"-1/2\"], [31, \"-1/2\"], [32, \"-1/2\"], [14, \"1/2\"], [33, \"-1/2\"], [34, \"-1/2\"], [16, \"1/2\"], [35, \"-1/2\"], [36, \"-1/2\"], [18, \"1/2\"]], \"block\": \"abs\", \"instance\": 13, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [5, \"1/2\"], [19, \"1/2\"], [20, \"1/2\"], [21, \"1/2\"], [22, \"1/2\"], [23, \"1/2\"], [24, \"1/2\"], [6, \"-1/2\"], [7, \"-1/2\"], [8, \"-1/2\"], [9, \"-1/2\"], [25, \"-1/2\"], [26, \"-1/2\"], [27, \"-1/2\"], [28, \"-1/2\"], [29, \"-1/2\"], [30, \"-1/2\"], [10, \"-1/2\"], [11, \"-1/2\"], [12, \"-1/2\"], [13, \"-1/2\"], [31, \"-1/2\"], [32, \"-1/2\"], [14, \"1/2\"], [33, \"-1/2\"], [34, \"-1/2\"], [16, \"1/2\"], [35, \"-1/2\"], [36, \"-1/2\"], [18, \"1/2\"]], \"block\": \"abs\", \"instance\": 14, \"role\": \"c1\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[37, \"1/2\"], [38, \"1/2\"]], \"block\": \"abs\", \"instance\": 14, \"role\": \"c2\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[37, \"1/2\"], [38, \"1/2\"]], \"block\": \"abs\", \"instance\": 14, \"role\": \"c3\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"], [5, \"-1/2\"], [19, \"-1/2\"], [20, \"-1/2\"], [21, \"-1/2\"], [22, \"-1/2\"], [23, \"-1/2\"], [24, \"-1/2\"], [6, \"1/2\"], [7, \"1/2\"], [8, \"1/2\"], [9, \"1/2\"], [25, \"1/2\"], [26, \"1/2\"], [27, \"1/2\"], [28, \"1/2\"], [29, \"1/2\"], [30, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [12, \"1/2\"], [13, \"1/2\"], [31, \"1/2\"], [32, \"1/2\"], [14, \"-1/2\"], [33, \"1/2\"], [34, \"1/2\"], [16, \"-1/2\"], [35, \"1/2\"], [36, \"1/2\"], [18, \"-1/2\"]], \"block\": \"abs\", \"instance\": 15, \"role\": \"n\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"], [5, \"-1/2\"], [19, \"-1/2\"], [20, \"-1/2\"], [21, \"-1/2\"], [22, \"-1/2\"], [23, \"-1/2\"], [24, \"-1/2\"], [6, \"1/2\"], [7, \"1/2\"], [8, \"1/2\"], [9, \"1/2\"], [25, \"1/2\"], [26, \"1/2\"], [27, \"1/2\"], [28, \"1/2\"], [29, \"1/2\"], [30, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [12, \"1/2\"], [13, \"1/2\"], [31, \"1/2\"], [32, \"1/2\"], [14, \"-1/2\"], [33, \"1/2\"], [34, \"1/2\"], [16, \"-1/2\"], [35, \"1/2\"], [36, \"1/2\"], [18, \"-1/2\"]], \"block\": \"abs\", \"instance\": 16, \"role\": \"c1\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[41, \"1/2\"], [42, \"1/2\"]], \"block\": \"abs\", \"instance\": 16, \"role\": \"c2\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[41, \"1/2\"], [42, \"1/2\"]], \"block\": \"abs\", \"instance\": 16, \"role\": \"c3\", \"part\": \"B_w\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[37, \"1/2\"], [38, \"1/2\"], [39, \"1/2\"], [40, \"1/2\"], [41, \"-1/2\"], [42, \"-1/2\"], [43, \"-1/2\"], [44, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [1, 1]}],\n \"target_expr\": \"x*y\",\n \"error_bound\": \"1/64\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 3, \"t\": 8}\n";
     ///Evaluates the network: 228 weights in the codebook {-1/2, 1/2}, depth 8, within 1/64 of `x*y` on its domain.
+    #[inline]
     pub fn eval<T: ::qrelu::Scalar>(x: T, y: T) -> T {
+        VProduct::eval_inlined(x, y)
+    }
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn eval_inlined<T: ::qrelu::Scalar>(x: T, y: T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
         let abs1_p: T = half.times(&y).fma(&half, &x).relu();
@@ -696,7 +716,8 @@ impl VProduct {
     }
     ///One `abs` block (1 units), shared by every instance of this shape.
     #[doc(hidden)]
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn abs<T: ::qrelu::Scalar>(in1: &T) -> T {
         let half: T = T::dyadic(1i64, -1i32);
         let p: T = half.times(in1).relu();
@@ -704,7 +725,8 @@ impl VProduct {
     }
     ///One `abs` block (1 units), shared by every instance of this shape.
     #[doc(hidden)]
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn abs_2<T: ::qrelu::Scalar>(in1: &T) -> T {
         let half: T = T::dyadic(1i64, -1i32);
         let c1: T = half.times(in1).relu();
@@ -712,7 +734,8 @@ impl VProduct {
     }
     ///One `abs` block (1 units), shared by every instance of this shape.
     #[doc(hidden)]
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn abs_3<T: ::qrelu::Scalar>(in1: &T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let n: T = neg_half.times(in1).relu();
@@ -720,7 +743,8 @@ impl VProduct {
     }
     ///One `abs` block (1 units), shared by every instance of this shape.
     #[doc(hidden)]
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn abs_4<T: ::qrelu::Scalar>(in1: &T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let c1: T = neg_half.times(in1).relu();
@@ -728,7 +752,8 @@ impl VProduct {
     }
     ///One `square.tent` block (2 units), shared by every instance of this shape.
     #[doc(hidden)]
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T, in4: &T) -> (T, T) {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
@@ -748,7 +773,8 @@ impl VProduct {
     }
     ///One `square.tent` block (2 units), shared by every instance of this shape.
     #[doc(hidden)]
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn square_tent_2<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T) -> (T, T) {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
@@ -760,6 +786,8 @@ impl VProduct {
 impl ::qrelu::Network for VProduct {
     const INFO: ::qrelu::NetInfo = VProduct::INFO;
     const JSON: &'static str = VProduct::JSON;
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn eval_at<T: ::qrelu::Scalar>(
         x: &[T],
     ) -> ::core::result::Result<T, ::qrelu::CheckError> {
@@ -769,7 +797,9 @@ impl ::qrelu::Network for VProduct {
                 found: x.len(),
             });
         }
-        ::core::result::Result::Ok(VProduct::eval(x[0usize].clone(), x[1usize].clone()))
+        ::core::result::Result::Ok(
+            VProduct::eval_inlined(x[0usize].clone(), x[1usize].clone()),
+        )
     }
     fn target_at<T: ::qrelu::Scalar>(
         x: &[T],
@@ -788,7 +818,12 @@ impl ::qrelu::Network for VProduct {
         inputs: &[&[F]],
         out: &mut [F],
     ) -> ::core::result::Result<(), ::qrelu::CheckError> {
-        ::qrelu::__private::eval_batch::<Self, F, 8usize>(inputs, out)
+        ::qrelu::__private::eval_batch_on::<
+            Self,
+            F,
+            16usize,
+            8usize,
+        >(::qrelu::__private::Isa::detect(), inputs, out)
     }
     #[allow(unreachable_patterns)]
     fn eval_fixed_at<X: ::core::marker::Copy + ::core::convert::Into<i128>>(

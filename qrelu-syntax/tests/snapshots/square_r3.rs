@@ -112,7 +112,13 @@ impl Square {
     /// The network in the `qrelu-net/1` JSON format.
     pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"Square\", \"inputs\": [\"x\"],\n \"domain\": [[\"0\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 1, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c2\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c3\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[5, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[7, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[1, \"-1/2\"], [2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"], [10, \"-1/2\"], [11, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"-1/2\"], [10, \"1/2\"], [11, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\", \"part\": \"B_mul\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [5, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"], [7, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"], [9, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [2]}],\n \"target_expr\": \"x^2\",\n \"error_bound\": \"1/256\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 3, \"t\": 8}\n";
     ///Evaluates the network: 41 weights in the codebook {-1/2, 1/2}, depth 6, within 1/256 of `x^2` on its domain.
+    #[inline]
     pub fn eval<T: ::qrelu::Scalar>(x: T) -> T {
+        Square::eval_inlined(x)
+    }
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn eval_inlined<T: ::qrelu::Scalar>(x: T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
         let abs1_p: T = half.times(&x).relu();
@@ -208,7 +214,8 @@ impl Square {
     }
     ///One `square.tent` block (2 units), shared by every instance of this shape.
     #[doc(hidden)]
-    #[inline]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T) -> (T, T) {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
@@ -220,6 +227,8 @@ impl Square {
 impl ::qrelu::Network for Square {
     const INFO: ::qrelu::NetInfo = Square::INFO;
     const JSON: &'static str = Square::JSON;
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn eval_at<T: ::qrelu::Scalar>(
         x: &[T],
     ) -> ::core::result::Result<T, ::qrelu::CheckError> {
@@ -229,7 +238,7 @@ impl ::qrelu::Network for Square {
                 found: x.len(),
             });
         }
-        ::core::result::Result::Ok(Square::eval(x[0usize].clone()))
+        ::core::result::Result::Ok(Square::eval_inlined(x[0usize].clone()))
     }
     fn target_at<T: ::qrelu::Scalar>(
         x: &[T],
@@ -246,7 +255,12 @@ impl ::qrelu::Network for Square {
         inputs: &[&[F]],
         out: &mut [F],
     ) -> ::core::result::Result<(), ::qrelu::CheckError> {
-        ::qrelu::__private::eval_batch::<Self, F, 8usize>(inputs, out)
+        ::qrelu::__private::eval_batch_on::<
+            Self,
+            F,
+            16usize,
+            8usize,
+        >(::qrelu::__private::Isa::detect(), inputs, out)
     }
     #[allow(unreachable_patterns)]
     fn eval_fixed_at<X: ::core::marker::Copy + ::core::convert::Into<i128>>(
