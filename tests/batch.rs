@@ -48,7 +48,7 @@ where
     // every instruction set this CPU has, in every split of a batch into
     // wide steps and a narrow tail
     for isa in Isa::available() {
-        for run in [eval_batch_on::<N, F, 16, 8>, eval_batch_on::<N, F, 4, 1>] {
+        for run in [eval_batch_on::<N, F, 32, 16>, eval_batch_on::<N, F, 4, 1>] {
             let mut out = vec![F::zero(); len];
             run(isa, &refs, &mut out).unwrap();
             compare::<N, F>(columns, &out)?;

@@ -34,7 +34,7 @@ use crate::{CheckError, Elementary, Exact, Network, Scalar};
 
 /// `N` floats evaluated side by side: each [`Scalar`] operation is the
 /// scalar one applied to every lane (`f64` or `f32` semantics exactly).
-/// `Scalar` is implemented for `N` = 1, 2, 3, 4, 8 and 16, each operation
+/// `Scalar` is implemented for `N` = 1, 2, 3, 4, 8, 16 and 32, each operation
 /// written out lane by lane (see the `lanes!` macro in the source).
 ///
 /// `to_exact` is the lanes' common exact value when they all hold the same
@@ -47,8 +47,8 @@ pub struct Lanes<F, const N: usize>(pub [F; N]);
 /// The lanes per step of [`eval_batch`] unless a network chooses: 8 for
 /// `f64` and `f32` alike (one to four vector registers' worth on x86-64,
 /// enough independent work to hide latencies). Generated networks choose
-/// by size through [`eval_batch_on`] (16 lanes with AVX-512 for small
-/// networks, fewer for large ones, whose values stop fitting the
+/// by size through [`eval_batch_on`] (32 or 16 lanes with AVX-512 for
+/// small networks, fewer for large ones, whose values stop fitting the
 /// registers; measured in `benches/eval.rs`).
 pub const LANES: usize = 8;
 
@@ -148,6 +148,11 @@ macro_rules! lanes {
                 Lanes([$(self.0[$i].relu()),*])
             }
 
+            #[inline(always)]
+            fn magnitude(&self) -> Self {
+                Lanes([$(self.0[$i].magnitude()),*])
+            }
+
             fn is_nan(&self) -> bool {
                 self.0.iter().any(Scalar::is_nan)
             }
@@ -186,6 +191,7 @@ lanes! {
     4: [0 1 2 3];
     8: [0 1 2 3 4 5 6 7];
     16: [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15];
+    32: [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31];
 }
 
 /// The network `Net` at every point of a batch given as columns — `inputs[i][k]`
@@ -211,15 +217,17 @@ where
 
 /// An instruction set a batch sweep is compiled for.
 ///
-/// The generated code is generic, and the sweep calls it inlined (networks
-/// of up to `qrelu_syntax::expand::INLINE_LIMIT` weights are inlined
-/// whole), so a copy of the sweep compiled with `#[target_feature]` runs
+/// The sweep calls [`Network::eval_lanes_at`], which the generated code
+/// inlines whole for networks of up to `qrelu_syntax::expand::INLINE_LIMIT`
+/// weights, so a copy of the sweep compiled with `#[target_feature]` runs
 /// the whole network on that instruction set's registers: 2 `f64` per
 /// instruction with the x86-64 baseline (SSE2), 4 with AVX2, 8 with
 /// AVX-512. The operations are the same IEEE additions, multiplications
 /// and comparisons whatever the set (Rust never contracts a multiply and
 /// an add into an FMA), so the results are too.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+///
+/// Sets are ordered narrowest first (each includes the ones before it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Isa {
     /// The target's baseline (what the crate is compiled for).
     Baseline,
@@ -256,24 +264,12 @@ impl Isa {
     }
 }
 
-impl PartialOrd for Isa {
-    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for Isa {
-    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
-        (*self as u8).cmp(&(*other as u8))
-    }
-}
-
 /// [`eval_batch`] on the instruction set `isa`, in `WIDE` lanes per step
 /// with AVX-512 (and `NARROW` for the rest of the batch that no longer
-/// fills them), `NARROW` lanes otherwise: small networks keep 16 `f64`
-/// in two AVX-512 registers per value, which hides the latency of a deep
-/// chain of units, while 8 keep the tail of a short batch from evaluating
-/// padding. What the generated `eval_batch` calls, with lane counts chosen
+/// fills them), `NARROW` lanes otherwise: small networks keep 16 or 32
+/// `f64` in two or four AVX-512 registers per value, which hides the
+/// latency of a deep chain of units, while 8 keep the tail of a short
+/// batch from evaluating padding. What the generated `eval_batch` calls, with lane counts chosen
 /// by network size (`benches/eval.rs`).
 ///
 /// # Errors
@@ -319,42 +315,51 @@ where
         Isa::Avx512 => unsafe { sweep_avx512::<Net, F, WIDE, NARROW>(inputs, out) },
         #[cfg(all(feature = "std", target_arch = "x86_64"))]
         // SAFETY: as above
-        Isa::Avx2 => unsafe { sweep_avx2::<Net, F, NARROW>(inputs, out) },
+        Isa::Avx2 => unsafe { sweep_avx2::<Net, F, WIDE, NARROW>(inputs, out) },
         _ => sweep::<Net, F, NARROW>(inputs, out, 0),
     }
 }
 
-#[cfg(all(feature = "std", target_arch = "x86_64"))]
-#[target_feature(enable = "avx512f,avx2,avx")]
-unsafe fn sweep_avx512<Net, F, const WIDE: usize, const NARROW: usize>(
-    inputs: &[&[F]],
-    out: &mut [F],
-) -> Result<(), CheckError>
-where
-    Net: Network + ?Sized,
-    F: Float,
-    Lanes<F, WIDE>: Scalar,
-    Lanes<F, NARROW>: Scalar,
-{
-    let full = out.len() / WIDE * WIDE;
-    let (head, tail) = out.split_at_mut(full);
-    sweep::<Net, F, WIDE>(inputs, head, 0)?;
-    sweep::<Net, F, NARROW>(inputs, tail, full)
+/// Defines `unsafe fn $name<Net, F, WIDE, NARROW>(inputs, out)`: the batch
+/// sweep `$body` compiled with `#[target_feature(enable = $features)]`
+/// (x86-64 with `std`, where the CPU is detected). The caller must make
+/// sure the CPU has those features.
+macro_rules! sweep_on {
+    ($(#[$doc:meta])* $name:ident, $features:literal, |$inputs:ident, $out:ident| $body:block) => {
+        $(#[$doc])*
+        #[cfg(all(feature = "std", target_arch = "x86_64"))]
+        #[target_feature(enable = $features)]
+        unsafe fn $name<Net, F, const WIDE: usize, const NARROW: usize>(
+            $inputs: &[&[F]],
+            $out: &mut [F],
+        ) -> Result<(), CheckError>
+        where
+            Net: Network + ?Sized,
+            F: Float,
+            Lanes<F, WIDE>: Scalar,
+            Lanes<F, NARROW>: Scalar,
+        $body
+    };
 }
 
-#[cfg(all(feature = "std", target_arch = "x86_64"))]
-#[target_feature(enable = "avx2,avx")]
-unsafe fn sweep_avx2<Net, F, const N: usize>(
-    inputs: &[&[F]],
-    out: &mut [F],
-) -> Result<(), CheckError>
-where
-    Net: Network + ?Sized,
-    F: Float,
-    Lanes<F, N>: Scalar,
-{
-    sweep::<Net, F, N>(inputs, out, 0)
-}
+sweep_on!(
+    /// `WIDE` lanes per step while they fill, `NARROW` for the tail.
+    sweep_avx512,
+    "avx512f,avx2,avx",
+    |inputs, out| {
+        let full = out.len() / WIDE * WIDE;
+        let (head, tail) = out.split_at_mut(full);
+        sweep::<Net, F, WIDE>(inputs, head, 0)?;
+        sweep::<Net, F, NARROW>(inputs, tail, full)
+    }
+);
+
+sweep_on!(
+    /// `NARROW` lanes per step: with 4 `f64` per register, 16 lanes spill.
+    sweep_avx2,
+    "avx2,avx",
+    |inputs, out| { sweep::<Net, F, NARROW>(inputs, out, 0) }
+);
 
 /// Inputs of a point held on the stack (more go to the heap).
 const STACK_INPUTS: usize = 8;
@@ -395,7 +400,7 @@ where
                 lanes.0[..column.len()].copy_from_slice(column);
             }
         }
-        let y = Net::eval_at(point)?;
+        let y = Net::eval_lanes_at(point)?;
         chunk.copy_from_slice(&y.0[..chunk.len()]);
     }
     Ok(())
@@ -407,26 +412,27 @@ mod tests {
     use proptest::prelude::*;
 
     /// `Lanes<F, N>`'s operations against the scalar ones on the first `N`
-    /// of 16 values, lane by lane, bit for bit.
+    /// of 32 values, lane by lane, bit for bit.
     fn lanes_match<F, const N: usize>(
-        a: &[F; 16],
-        b: &[F; 16],
-        c: &[F; 16],
+        a: &[F; 32],
+        b: &[F; 32],
+        c: &[F; 32],
     ) -> Result<(), TestCaseError>
     where
         F: Float + core::fmt::Debug,
         Lanes<F, N>: Scalar,
     {
-        let lanes = |v: &[F; 16]| Lanes::<F, N>(core::array::from_fn(|k| v[k]));
+        let lanes = |v: &[F; 32]| Lanes::<F, N>(core::array::from_fn(|k| v[k]));
         let (la, lb, lc) = (lanes(a), lanes(b), lanes(c));
         type Op<F> = fn(&F, &F, &F) -> F;
-        let cases: [(Lanes<F, N>, Op<F>); 6] = [
+        let cases: [(Lanes<F, N>, Op<F>); 7] = [
             (la.plus(&lb), |a, b, _| a.plus(b)),
             (la.minus(&lb), |a, b, _| a.minus(b)),
             (la.times(&lb), |a, b, _| a.times(b)),
             (la.fma(&lb, &lc), |a, b, c| a.fma(b, c)),
             (la.relu(), |a, _, _| a.relu()),
             (la.negated(), |a, _, _| a.negated()),
+            (la.magnitude(), |a, _, _| a.magnitude()),
         ];
         for (got, want) in cases {
             for k in 0..N {
@@ -450,9 +456,9 @@ mod tests {
         /// included, at every implemented lane count.
         #[test]
         fn lanes_are_scalars(
-            a in proptest::array::uniform16(any::<f64>()),
-            b in proptest::array::uniform16(any::<f64>()),
-            c in proptest::array::uniform16(any::<f64>()),
+            a in proptest::array::uniform32(any::<f64>()),
+            b in proptest::array::uniform32(any::<f64>()),
+            c in proptest::array::uniform32(any::<f64>()),
         ) {
             lanes_match::<f64, 1>(&a, &b, &c)?;
             lanes_match::<f64, 2>(&a, &b, &c)?;
@@ -460,11 +466,13 @@ mod tests {
             lanes_match::<f64, 4>(&a, &b, &c)?;
             lanes_match::<f64, 8>(&a, &b, &c)?;
             lanes_match::<f64, 16>(&a, &b, &c)?;
-            let narrow = |v: [f64; 16]| v.map(|v| v as f32);
+            lanes_match::<f64, 32>(&a, &b, &c)?;
+            let narrow = |v: [f64; 32]| v.map(|v| v as f32);
             let (a, b, c) = (narrow(a), narrow(b), narrow(c));
             lanes_match::<f32, 4>(&a, &b, &c)?;
             lanes_match::<f32, 8>(&a, &b, &c)?;
             lanes_match::<f32, 16>(&a, &b, &c)?;
+            lanes_match::<f32, 32>(&a, &b, &c)?;
         }
     }
 

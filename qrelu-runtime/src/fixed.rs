@@ -194,6 +194,14 @@ macro_rules! fixed_impl {
             }
 
             #[inline(always)]
+            fn magnitude(&self) -> Self {
+                Fixed {
+                    raw: self.raw.abs(),
+                    shift: self.shift,
+                }
+            }
+
+            #[inline(always)]
             fn fma(&self, w: &Self, x: &Self) -> Self {
                 self.plus(&w.times(x))
             }

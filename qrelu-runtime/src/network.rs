@@ -67,6 +67,23 @@ pub trait Network {
     /// [`CheckError::Dimension`] if `x.len()` is not the number of inputs.
     fn target_at<T: Scalar>(x: &[T]) -> Result<T, CheckError>;
 
+    /// [`eval_at`](Self::eval_at), computed the same way, from a copy of
+    /// the network meant to be inlined whole into its caller: what the
+    /// batch sweep ([`crate::batch`]) calls on [`crate::Lanes`], so that
+    /// the copy of the sweep compiled for an instruction set runs the
+    /// network on that set's vector registers. The `qrelu!` macro
+    /// implements it for networks of up to 4,000 weights; the default
+    /// calls `eval_at`.
+    ///
+    /// # Errors
+    ///
+    /// As [`eval_at`](Self::eval_at).
+    #[doc(hidden)]
+    #[inline]
+    fn eval_lanes_at<T: Scalar>(x: &[T]) -> Result<T, CheckError> {
+        Self::eval_at(x)
+    }
+
     /// The network at every point of a batch given as columns —
     /// `inputs[i][k]` is input `i` of point `k` — into `out[k]`, in `f64`
     /// or `f32`, several points at a time on the CPU's vector units

@@ -86,6 +86,19 @@ pub trait Scalar: Clone + PartialOrd + core::fmt::Debug + Sized {
     /// For floats, NaN stays NaN (so checks can see it) and −0 becomes +0.
     fn relu(&self) -> Self;
 
+    /// `|self|`, which the generated code uses where a unit reads both
+    /// halves of a pair `relu(s)`, `relu(−s)` with the same weight:
+    /// `acc + w·relu(s) + w·relu(−s)` is `acc + w·|s|`, bit for bit in
+    /// IEEE arithmetic too (one of the two is +0), with one operation of
+    /// latency on the path instead of a ReLU and a product.
+    ///
+    /// The default is `relu(self) + relu(−self)`; floats clear the sign bit
+    /// (NaN stays NaN).
+    #[inline]
+    fn magnitude(&self) -> Self {
+        self.relu().plus(&self.negated().relu())
+    }
+
     /// Whether `self` is NaN; always `false` for exact types.
     #[inline]
     fn is_nan(&self) -> bool {
@@ -275,6 +288,11 @@ macro_rules! float_arithmetic {
             } else {
                 0.0
             }
+        }
+
+        #[inline]
+        fn magnitude(&self) -> Self {
+            <$float>::abs(*self)
         }
 
         #[inline]
@@ -472,6 +490,11 @@ impl Scalar for Exact {
     }
 
     #[inline]
+    fn magnitude(&self) -> Self {
+        num_traits::Signed::abs(self)
+    }
+
+    #[inline]
     fn relu(&self) -> Self {
         if self.is_positive() {
             self.clone()
@@ -482,5 +505,61 @@ impl Scalar for Exact {
 
     fn quotient(&self, rhs: &Self) -> Option<Self> {
         (!rhs.is_zero()).then(|| self / rhs)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::vec;
+    use proptest::prelude::*;
+
+    /// Floats of every kind: any bit pattern (NaN, ±∞, ±0, subnormals)
+    /// half the time, else a value near 1 where sums cancel.
+    fn float() -> impl Strategy<Value = f64> {
+        prop_oneof![
+            any::<u64>().prop_map(f64::from_bits),
+            prop::sample::select(vec![0.0, -0.0, 1.0, -1.0, f64::INFINITY, -f64::INFINITY]),
+            (-4i64..=4, -3i32..=3).prop_map(|(m, e)| f64::dyadic(m, e)),
+        ]
+    }
+
+    /// Bit for bit, or NaN for NaN (IEEE leaves the payload open).
+    fn same(a: f64, b: f64) -> bool {
+        a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(20_000))]
+
+        /// The identity the generated code relies on (`Scalar::magnitude`): a
+        /// sum reading `relu(s)` and `relu(−s)` with the same weight, in
+        /// either order, after an accumulator or first, is the sum reading
+        /// `|s|` once.
+        #[test]
+        fn a_pair_of_relus_is_one_abs(acc in float(), s in float(), m in prop::sample::select(vec![-2i64, -1, 1, 2]), e in -60i32..=60) {
+            let w = f64::dyadic(m, e);
+            let (a, b) = (s.relu(), s.negated().relu());
+            let one = acc.fma(&w, &s.magnitude());
+            prop_assert!(same(acc.fma(&w, &a).fma(&w, &b), one));
+            prop_assert!(same(acc.fma(&w, &b).fma(&w, &a), one));
+            let first = w.times(&s.magnitude());
+            prop_assert!(same(w.times(&a).fma(&w, &b), first));
+            prop_assert!(same(w.times(&b).fma(&w, &a), first));
+            // `magnitude` against its default
+            prop_assert!(same(s.magnitude(), a.plus(&b)));
+            let s32 = s as f32;
+            let (got, want) = (s32.magnitude(), s32.relu().plus(&s32.negated().relu()));
+            prop_assert!(got.to_bits() == want.to_bits() || (got.is_nan() && want.is_nan()));
+        }
+    }
+
+    #[test]
+    fn exact_and_default_magnitude_agree() {
+        for q in [-3i64, -1, 0, 2] {
+            let x = Exact::from_integer(BigInt::from(q));
+            let default = x.relu().plus(&x.negated().relu());
+            assert_eq!(Scalar::magnitude(&x), default);
+        }
     }
 }

@@ -3,13 +3,17 @@
 //! # Code shape
 //!
 //! `eval` is straight-line code with one `let` per unit, named after its
-//! block and role (`tent3_a`, `const1_k4`). rustc's optimised build time
-//! grows faster than linearly with the length of one function body, so:
+//! block and role (`tent3_a`, `const1_k4`). Where a sum reads both units of
+//! a pair `a = relu(s)`, `b = relu(−s)` (a tent's two halves) with the same
+//! weight, one right after the other, it reads `tent3_a_abs = |s|` once
+//! instead, the same number bit for bit (`Twins`); a ReLU that nothing
+//! reads then is left out. rustc's optimised build time grows faster than
+//! linearly with the length of one function body, so:
 //!
 //! - a **segment** (a run of consecutive units of one block instance) whose
 //!   exact shape — weights, biases and wiring relative to its external
 //!   inputs — occurs at least twice becomes one private associated function,
-//!   emitted once and called per instance (`Self::square_tent(&k, &a, &b)`);
+//!   emitted once and called per instance (`Self::square_tent(&k, &a_abs)`);
 //! - when the top-level sequence of statements is longer than
 //!   [`CHUNK_STATEMENTS`], it is split into `chunk` functions that take the
 //!   values they read and return the values later chunks read, so no body
@@ -28,13 +32,15 @@
 //!   whose sources are defined by then, so values the output alone reads
 //!   never travel back to `eval`.
 //!
-//! For networks of up to [`INLINE_LIMIT`] weights, `eval` calls a private
-//! `eval_inlined` that, like the block and chunk functions, is
-//! `#[inline(always)]` in optimised builds: `Network::eval_at` calls it too,
-//! so the batch sweep that the runtime compiles per instruction set
-//! (`qrelu_runtime::batch::Isa`) holds the whole network and runs it on
-//! that set's vector registers. Larger networks keep `#[inline(never)]`
-//! functions, so that no copy grows with the network.
+//! For networks of up to [`INLINE_LIMIT`] weights the body is emitted
+//! twice: `eval`'s helper functions are `#[inline]`, and a second copy
+//! (`lanes_chunk1`, …, called by `Network::eval_lanes_at`) is
+//! `#[inline(always)]` in optimised builds, so that the batch sweep that
+//! the runtime compiles per instruction set (`qrelu_runtime::batch::Isa`)
+//! holds the whole network and runs it on that set's vector registers,
+//! while `eval` in `f64`, exact rationals or fixed point stays a set of
+//! small functions. Larger networks have one copy, with `#[inline(never)]`
+//! functions, so that no body grows with the network.
 //!
 //! Constants are created once per function (`let half = T::dyadic(1, -1);`),
 //! so that every weight in the body is a named codebook value.
@@ -74,20 +80,53 @@ pub const SUM_TERMS: usize = 32;
 
 /// Networks with more weights than this get `#[inline(never)]` block and
 /// chunk functions, so that inlining cannot rebuild one huge body; smaller
-/// ones get `#[inline(always)]` functions in optimised builds, so that the
-/// optimiser fuses them and a batch sweep compiled for AVX2 or AVX-512
-/// holds the whole network.
+/// ones get `#[inline]` functions for `eval`, and a second copy of them,
+/// `#[inline(always)]` in optimised builds, for the batch sweep
+/// (`Network::eval_lanes_at`), so that a sweep compiled for AVX2 or
+/// AVX-512 holds the whole network.
 pub const INLINE_LIMIT: usize = 4_000;
 
-/// `#[inline(always)]` in optimised builds, so that a batch sweep compiled
-/// for an instruction set (`qrelu_runtime::batch::Isa`) holds the whole
-/// network; plain `#[inline]` under `debug_assertions`, where one inlined
-/// body of thousands of 16-lane locals overflows a test thread's stack and
-/// speed is not the point.
-fn always_inline() -> TokenStream {
-    quote! {
-        #[cfg_attr(debug_assertions, inline)]
-        #[cfg_attr(not(debug_assertions), inline(always))]
+/// How the helper functions of one copy of a network's body are inlined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Inlining {
+    /// `#[inline(never)]`: networks above [`INLINE_LIMIT`], so that no
+    /// body grows with the network.
+    Never,
+    /// `#[inline]`: `eval` of smaller networks, in every scalar type; the
+    /// optimiser fuses the small functions and calls the large ones.
+    Hint,
+    /// `#[inline(always)]` in optimised builds: the copy that
+    /// `Network::eval_lanes_at` runs, only ever instantiated on
+    /// `qrelu::Lanes` by the batch sweep, so that the sweep that the runtime
+    /// compiles per instruction set (`qrelu_runtime::batch::Isa`) holds the
+    /// whole network on that set's vector registers. Keeping this out of
+    /// `eval` keeps its `f64`, exact and fixed-point instantiations from
+    /// becoming one huge function each (a third more release build time
+    /// for the tour). Plain `#[inline]` under `debug_assertions`, where one
+    /// inlined body of thousands of 16-lane locals overflows a test
+    /// thread's stack and speed is not the point.
+    Always,
+}
+
+impl Inlining {
+    /// The attribute on a block, chunk or group function.
+    fn attr(self) -> TokenStream {
+        match self {
+            Inlining::Never => quote!(#[inline(never)]),
+            Inlining::Hint => quote!(#[inline]),
+            Inlining::Always => quote! {
+                #[cfg_attr(debug_assertions, inline)]
+                #[cfg_attr(not(debug_assertions), inline(always))]
+            },
+        }
+    }
+
+    /// The prefix of this copy's function names.
+    fn prefix(self) -> &'static str {
+        match self {
+            Inlining::Always => "lanes_",
+            Inlining::Never | Inlining::Hint => "",
+        }
     }
 }
 
@@ -235,22 +274,26 @@ fn affine(
 /// A run of consecutive hidden units of one block instance.
 struct Segment {
     units: std::ops::Range<UnitId>,
-    /// sources outside the segment, by first use
+    /// sources outside the segment (units or magnitudes), by first use
     externals: Vec<UnitId>,
-    /// units of the segment read after it (by later units or the output)
+    /// units and magnitudes of the segment read after it (by later units or
+    /// the output)
     exports: Vec<UnitId>,
 }
 
-/// Where a unit of a segment reads from: another unit of the segment (by
-/// position) or one of the segment's externals (by position).
+/// Where a unit of a segment reads from: another unit of the segment or
+/// its magnitude ([`Twins`]), or one of the segment's externals (by
+/// position).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Source {
     Internal(usize),
+    Magnitude(usize),
     External(usize),
 }
 
-/// One unit of a shape: its bias and its `(source, weight)` edges.
-type ShapeUnit = (Rational, Vec<(Source, Rational)>);
+/// One unit of a shape: its bias, whether its magnitude is computed, and
+/// its `(source, weight)` edges.
+type ShapeUnit = (Rational, bool, Vec<(Source, Rational)>);
 
 /// The shape of a segment: equal shapes compute the same function of their
 /// externals.
@@ -259,38 +302,46 @@ struct Shape {
     kind: String,
     roles: Vec<String>,
     units: Vec<ShapeUnit>,
-    exports: Vec<usize>,
+    exports: Vec<Source>,
 }
 
-fn segments(net: &Net) -> Vec<Segment> {
-    let mut last_use = vec![0usize; net.units().len()];
-    for (i, _, edges) in net.hidden() {
-        for e in edges {
+fn segments(net: &Net, twins: &Twins) -> Vec<Segment> {
+    let n = net.units().len();
+    // every unit and magnitude (`n + a`), by its last reader
+    let mut last_use = vec![0usize; 2 * n];
+    for (i, _, _) in net.hidden() {
+        for e in twins.edges(net, i) {
             last_use[e.src] = last_use[e.src].max(i);
         }
     }
-    for e in &net.output().inputs {
+    for e in &twins.output.inputs {
         last_use[e.src] = usize::MAX;
     }
     let mut out = Vec::new();
     let mut start = net.dim();
-    while start < net.units().len() {
+    while start < n {
         let block = net.units()[start].block;
         let mut end = start + 1;
-        while end < net.units().len() && net.units()[end].block == block {
+        while end < n && net.units()[end].block == block {
             end += 1;
         }
         let mut externals = Vec::new();
         for u in start..end {
-            if let UnitKind::Relu { inputs, .. } = &net.units()[u].kind {
-                for e in inputs {
-                    if !(start..end).contains(&e.src) && !externals.contains(&e.src) {
-                        externals.push(e.src);
-                    }
+            for e in twins.edges(net, u) {
+                let inside = (start..end).contains(&e.src) || (n + start..n + end).contains(&e.src);
+                if !inside && !externals.contains(&e.src) {
+                    externals.push(e.src);
                 }
             }
         }
-        let exports = (start..end).filter(|&u| last_use[u] >= end).collect();
+        let exports = (start..end)
+            .chain(
+                (start..end)
+                    .filter(|&a| twins.has_magnitude(a))
+                    .map(|a| n + a),
+            )
+            .filter(|&u| last_use[u] >= end)
+            .collect();
         out.push(Segment {
             units: start..end,
             externals,
@@ -301,28 +352,31 @@ fn segments(net: &Net) -> Vec<Segment> {
     out
 }
 
-fn shape(net: &Net, seg: &Segment) -> Shape {
+fn shape(net: &Net, twins: &Twins, seg: &Segment) -> Shape {
+    let n = net.units().len();
+    // a unit or magnitude of the segment by position, else an external
+    let source = |u: UnitId| {
+        if seg.units.contains(&u) {
+            Source::Internal(u - seg.units.start)
+        } else if u >= n && seg.units.contains(&(u - n)) {
+            Source::Magnitude(u - n - seg.units.start)
+        } else {
+            Source::External(seg.externals.iter().position(|&x| x == u).unwrap_or(0))
+        }
+    };
     let units = seg
         .units
         .clone()
         .map(|u| match &net.units()[u].kind {
-            UnitKind::Relu { bias, inputs } => {
-                let edges = inputs
+            UnitKind::Relu { bias, .. } => {
+                let edges = twins
+                    .edges(net, u)
                     .iter()
-                    .map(|e| {
-                        let r = if seg.units.contains(&e.src) {
-                            Source::Internal(e.src - seg.units.start)
-                        } else {
-                            Source::External(
-                                seg.externals.iter().position(|&x| x == e.src).unwrap_or(0),
-                            )
-                        };
-                        (r, e.weight.clone())
-                    })
+                    .map(|e| (source(e.src), e.weight.clone()))
                     .collect();
-                (bias.clone(), edges)
+                (bias.clone(), twins.has_magnitude(u), edges)
             }
-            UnitKind::Input { .. } => (Rational::zero(), Vec::new()),
+            UnitKind::Input { .. } => (Rational::zero(), false, Vec::new()),
         })
         .collect();
     Shape {
@@ -335,7 +389,140 @@ fn shape(net: &Net, seg: &Segment) -> Shape {
             .map(|u| net.units()[u].role.clone())
             .collect(),
         units,
-        exports: seg.exports.iter().map(|u| u - seg.units.start).collect(),
+        exports: seg.exports.iter().map(|&u| source(u)).collect(),
+    }
+}
+
+/// Pairs of units `a`, `b = a + 1` of one block whose pre-activations are
+/// exact negatives, `b = relu(−s)` beside `a = relu(s)` (the `a`/`b` of
+/// every tent, eq. (4) of Ding–Liu–Shi), and the sums that read both with
+/// the same weight, one right after the other: those read `|s|` once
+/// instead (`Scalar::magnitude`), which is the same number in every scalar
+/// type, IEEE floats included, bit for bit (one of `relu(±s)` is +0; the
+/// runtime's `a_pair_of_relus_is_one_abs` checks every case). In `f64` the
+/// sum waits on one `andpd` instead of a ReLU and a product, which halves
+/// the latency of a chain of tents. A twin's rounding is the negation of
+/// its pair's because round-to-nearest is symmetric; only the sign of an
+/// exact zero differs, which the ReLU removes.
+struct Twins {
+    /// the unit count: the magnitude of `a` is "unit" `n + a`
+    n: usize,
+    /// `a` of a pair whose merged reads name its magnitude
+    read: Vec<bool>,
+    /// the edge lists of units with merged reads
+    merged: HashMap<UnitId, Vec<Edge>>,
+    /// the output, merged
+    output: Output,
+    /// units whose ReLU something still reads once pairs are merged
+    live: Vec<bool>,
+}
+
+impl Twins {
+    fn new(net: &Net) -> Twins {
+        let units = net.units();
+        let n = units.len();
+        let negated = |a: UnitId, b: UnitId| match (&units[a].kind, &units[b].kind) {
+            (
+                UnitKind::Relu {
+                    bias: ba,
+                    inputs: ia,
+                },
+                UnitKind::Relu {
+                    bias: bb,
+                    inputs: ib,
+                },
+            ) => {
+                units[a].block == units[b].block
+                    && !ia.is_empty()
+                    && ia.len() == ib.len()
+                    && *bb == -ba
+                    && ia
+                        .iter()
+                        .zip(ib)
+                        .all(|(x, y)| x.src == y.src && y.weight == -&x.weight)
+            }
+            _ => false,
+        };
+        // twin[b]: b = relu(−s) of a = b − 1
+        let twin: Vec<bool> = (0..n).map(|b| b > 0 && negated(b - 1, b)).collect();
+        let mut read = vec![false; n];
+        let mut merge = |edges: &[Edge]| -> Option<Vec<Edge>> {
+            let mut out: Vec<Edge> = Vec::with_capacity(edges.len());
+            let mut i = 0;
+            let mut any = false;
+            while i < edges.len() {
+                if let Some(next) = edges.get(i + 1) {
+                    let (x, y) = (edges[i].src, next.src);
+                    let a = x.min(y);
+                    if next.weight == edges[i].weight && x.max(y) == a + 1 && twin[a + 1] {
+                        read[a] = true;
+                        any = true;
+                        out.push(Edge {
+                            src: n + a,
+                            weight: next.weight.clone(),
+                        });
+                        i += 2;
+                        continue;
+                    }
+                }
+                out.push(edges[i].clone());
+                i += 1;
+            }
+            any.then_some(out)
+        };
+        let mut merged = HashMap::new();
+        for (u, _, edges) in net.hidden() {
+            if let Some(m) = merge(edges) {
+                merged.insert(u, m);
+            }
+        }
+        let output = Output {
+            bias: net.output().bias.clone(),
+            inputs: merge(&net.output().inputs).unwrap_or_else(|| net.output().inputs.clone()),
+        };
+        let mut live = vec![false; n];
+        let reads = net.hidden().flat_map(|(u, _, edges)| match merged.get(&u) {
+            Some(m) => m.as_slice(),
+            None => edges,
+        });
+        for e in reads.chain(&output.inputs) {
+            if e.src < n {
+                live[e.src] = true;
+            }
+        }
+        Twins {
+            n,
+            read,
+            merged,
+            output,
+            live,
+        }
+    }
+
+    /// Whether `u`'s ReLU is read (by a unit or the output).
+    fn is_live(&self, u: UnitId) -> bool {
+        self.live.get(u).copied().unwrap_or(true)
+    }
+
+    /// Whether `a`'s magnitude is read (and so computed beside it).
+    fn has_magnitude(&self, a: UnitId) -> bool {
+        self.read.get(a).copied().unwrap_or(false)
+    }
+
+    /// The id of `a`'s magnitude.
+    fn magnitude(&self, a: UnitId) -> UnitId {
+        self.n + a
+    }
+
+    /// The edges `u` sums, pairs merged (none for an input).
+    fn edges<'n>(&'n self, net: &'n Net, u: UnitId) -> &'n [Edge] {
+        if let Some(m) = self.merged.get(&u) {
+            return m;
+        }
+        match &net.units()[u].kind {
+            UnitKind::Relu { inputs, .. } => inputs,
+            UnitKind::Input { .. } => &[],
+        }
     }
 }
 
@@ -368,7 +555,10 @@ struct Step {
 /// Generates the body pieces: helper functions and `eval`'s statements.
 struct Generator<'a> {
     net: &'a Net,
+    /// names of the units, then of the magnitudes: `names[n + a]` is
+    /// `|s|` of unit `a` whose twin reads are merged (see [`Twins`])
     names: Vec<Ident>,
+    twins: Twins,
     const_names: BTreeMap<Rational, Ident>,
     /// the running output sum of a split output
     sum: Ident,
@@ -396,7 +586,7 @@ impl<'a> Generator<'a> {
             const_names.insert(q, name);
         }
         let sum = locals.fresh("out_sum");
-        let names = net
+        let mut names: Vec<Ident> = net
             .units()
             .iter()
             .map(|u| match u.kind {
@@ -407,9 +597,20 @@ impl<'a> Generator<'a> {
                 }
             })
             .collect();
+        let twins = Twins::new(net);
+        let n = names.len();
+        for a in 0..n {
+            let name = if twins.has_magnitude(a) {
+                locals.fresh(&format!("{}_abs", names[a]))
+            } else {
+                names[a].clone()
+            };
+            names.push(name);
+        }
         Generator {
             net,
             names,
+            twins,
             const_names,
             sum,
             taken: taken.clone(),
@@ -422,22 +623,56 @@ impl<'a> Generator<'a> {
         consts: &mut Consts,
         name_of: &dyn Fn(UnitId) -> TokenStream,
     ) -> TokenStream {
-        let UnitKind::Relu { bias, inputs } = &self.net.units()[u].kind else {
+        let UnitKind::Relu { bias, .. } = &self.net.units()[u].kind else {
             return TokenStream::new();
         };
-        let lhs = name_of(u);
-        let expr = affine(bias, inputs, consts, &|s| {
+        let expr = affine(bias, self.twins.edges(self.net, u), consts, &|s| {
             let n = name_of(s);
             quote!(&#n)
         });
-        quote!(let #lhs: T = #expr.relu();)
+        self.relu_stmt(u, &name_of(u), &name_of(self.twins.magnitude(u)), &expr)
+    }
+
+    /// `let u: T = expr.relu();`, and for a unit whose magnitude is read
+    /// (`abs`, [`Twins`]) `let abs: T = expr; let u: T = abs.relu(); let
+    /// abs: T = abs.magnitude();`; a ReLU nothing reads is left out.
+    fn relu_stmt(
+        &self,
+        u: UnitId,
+        lhs: &TokenStream,
+        abs: &TokenStream,
+        expr: &TokenStream,
+    ) -> TokenStream {
+        match (self.twins.has_magnitude(u), self.twins.is_live(u)) {
+            (true, true) => quote! {
+                let #abs: T = #expr;
+                let #lhs: T = #abs.relu();
+                let #abs: T = #abs.magnitude();
+            },
+            (true, false) => quote!(let #abs: T = #expr.magnitude();),
+            (false, true) => quote!(let #lhs: T = #expr.relu();),
+            // a twin whose every read is merged into its pair's magnitude
+            (false, false) => TokenStream::new(),
+        }
+    }
+
+    /// The units a step computing `u` defines: `u`, and its magnitude.
+    fn defines(&self, u: UnitId) -> Vec<UnitId> {
+        if self.twins.has_magnitude(u) {
+            vec![u, self.twins.magnitude(u)]
+        } else {
+            vec![u]
+        }
     }
 
     /// Helper functions for repeated shapes (named in `items`, the impl's
     /// associated items), and the top-level steps.
-    fn plan(&self, big: bool, items: &mut Scope) -> (Vec<TokenStream>, Vec<Step>) {
-        let segs = segments(self.net);
-        let shapes: Vec<Shape> = segs.iter().map(|s| shape(self.net, s)).collect();
+    fn plan(&self, inlining: Inlining, items: &mut Scope) -> (Vec<TokenStream>, Vec<Step>) {
+        let segs = segments(self.net, &self.twins);
+        let shapes: Vec<Shape> = segs
+            .iter()
+            .map(|s| shape(self.net, &self.twins, s))
+            .collect();
         let mut count: HashMap<&Shape, usize> = HashMap::new();
         for s in &shapes {
             *count.entry(s).or_default() += 1;
@@ -452,13 +687,13 @@ impl<'a> Generator<'a> {
             }
             let k = per_kind.entry(sh.kind.as_str()).or_default();
             *k += 1;
-            let base = sanitize(&sh.kind);
+            let base = format!("{}{}", inlining.prefix(), sanitize(&sh.kind));
             let name = if *k == 1 {
                 items.fresh(&base)
             } else {
                 items.fresh(&format!("{base}_{k}"))
             };
-            fns.push(self.shape_fn(&name, seg, big));
+            fns.push(self.shape_fn(&name, seg, inlining));
             fn_names.insert(sh, name);
         }
         let mut steps = Vec::new();
@@ -494,13 +729,15 @@ impl<'a> Generator<'a> {
                         let n = &self.names[s];
                         quote!(#n)
                     });
-                    let reads = match &self.net.units()[u].kind {
-                        UnitKind::Relu { inputs, .. } => inputs.iter().map(|e| e.src).collect(),
-                        UnitKind::Input { .. } => Vec::new(),
-                    };
+                    let reads = self
+                        .twins
+                        .edges(self.net, u)
+                        .iter()
+                        .map(|e| e.src)
+                        .collect();
                     steps.push(Step {
                         tokens,
-                        defines: vec![u],
+                        defines: self.defines(u),
                         reads,
                         consts: consts.used,
                     });
@@ -508,13 +745,13 @@ impl<'a> Generator<'a> {
             }
         }
         if steps.len() > CHUNK_STATEMENTS {
-            steps = schedule(steps, &self.net.output().inputs);
+            steps = schedule(steps, &self.twins.output.inputs);
         }
         (fns, steps)
     }
 
     /// `fn kind<T>(ext…) -> (exports…)` for one repeated shape.
-    fn shape_fn(&self, name: &Ident, seg: &Segment, big: bool) -> TokenStream {
+    fn shape_fn(&self, name: &Ident, seg: &Segment, inlining: Inlining) -> TokenStream {
         // its own scope: the constants keep their names from `eval`
         let mut locals = self.taken.clone();
         for c in self.const_names.values() {
@@ -528,10 +765,26 @@ impl<'a> Generator<'a> {
             .clone()
             .map(|u| locals.fresh(&sanitize(&self.net.units()[u].role)))
             .collect();
+        // the magnitudes defined here (`role_abs`), by position
+        let abs: Vec<Option<Ident>> = seg
+            .units
+            .clone()
+            .zip(&roles)
+            .map(|(u, r)| {
+                self.twins
+                    .has_magnitude(u)
+                    .then(|| locals.fresh(&format!("{r}_abs")))
+            })
+            .collect();
+        let n = self.net.units().len();
         let local = |u: UnitId| -> TokenStream {
             if let Some(i) = seg.externals.iter().position(|&x| x == u) {
                 let p = &params[i];
                 return quote!(#p);
+            }
+            if u >= n {
+                let a = &abs[u - n - seg.units.start];
+                return quote!(#a);
             }
             let role = &roles[u - seg.units.start];
             quote!(#role)
@@ -541,19 +794,24 @@ impl<'a> Generator<'a> {
             .units
             .clone()
             .map(|u| {
-                let UnitKind::Relu { bias, inputs } = &self.net.units()[u].kind else {
+                let UnitKind::Relu { bias, .. } = &self.net.units()[u].kind else {
                     return TokenStream::new();
                 };
-                let lhs = local(u);
-                let expr = affine(bias, inputs, &mut consts, &|s| {
+                let expr = affine(bias, self.twins.edges(self.net, u), &mut consts, &|s| {
                     let n = local(s);
-                    if seg.units.contains(&s) {
-                        quote!(&#n)
-                    } else {
+                    if seg.externals.contains(&s) {
                         quote!(#n)
+                    } else {
+                        quote!(&#n)
                     }
                 });
-                quote!(let #lhs: T = #expr.relu();)
+                let abs = self.twins.magnitude(u);
+                let abs = if self.twins.has_magnitude(u) {
+                    local(abs)
+                } else {
+                    TokenStream::new()
+                };
+                self.relu_stmt(u, &local(u), &abs, &expr)
             })
             .collect();
         let lets = consts.lets();
@@ -569,11 +827,7 @@ impl<'a> Generator<'a> {
             "One `{kind}` block ({} units), shared by every instance of this shape.",
             seg.units.len()
         );
-        let inline = if big {
-            quote!(#[inline(never)])
-        } else {
-            always_inline()
-        };
+        let inline = inlining.attr();
         quote! {
             #[doc = #doc]
             #[doc(hidden)]
@@ -675,7 +929,7 @@ fn chunk(
     steps: Vec<Step>,
     output: &Output,
     consts: &mut Consts,
-    big: bool,
+    inlining: Inlining,
     items: &mut Scope,
 ) -> (Vec<TokenStream>, Vec<TokenStream>, TokenStream) {
     let sum = &generator.sum;
@@ -698,11 +952,7 @@ fn chunk(
         return (Vec::new(), stmts, quote!(#sum));
     }
     let chunks: Vec<&[Step]> = steps.chunks(CHUNK_STATEMENTS).collect();
-    let inline = if big {
-        quote!(#[inline(never)])
-    } else {
-        always_inline()
-    };
+    let inline = inlining.attr();
     let mut definer: HashMap<UnitId, usize> = HashMap::new();
     for (c, ch) in chunks.iter().enumerate() {
         for s in ch.iter() {
@@ -750,7 +1000,7 @@ fn chunk(
             .copied()
             .filter(|u| last_reader.get(u).is_some_and(|&l| l > c))
             .collect();
-        let name = items.fresh(&format!("chunk{}", c + 1));
+        let name = items.fresh(&format!("{}chunk{}", inlining.prefix(), c + 1));
         let params: Vec<&Ident> = ins.iter().map(|&u| &generator.names[u]).collect();
         let body = ch.iter().map(|s| &s.tokens);
         // constants used by the inline statements of this chunk
@@ -795,7 +1045,7 @@ fn chunk(
             outs,
         });
     }
-    let (groups, calls) = nest(generator, calls, items);
+    let (groups, calls) = nest(generator, calls, inlining, items);
     fns.extend(groups);
     let stmts = calls
         .iter()
@@ -858,8 +1108,14 @@ impl Call {
 fn nest(
     generator: &Generator,
     mut calls: Vec<Call>,
+    inlining: Inlining,
     items: &mut Scope,
 ) -> (Vec<TokenStream>, Vec<Call>) {
+    // groups exist to keep bodies short: only the batch copy inlines them
+    let inline = match inlining {
+        Inlining::Always => inlining.attr(),
+        Inlining::Never | Inlining::Hint => quote!(#[inline(never)]),
+    };
     let sum = &generator.sum;
     let mut fns = Vec::new();
     while calls.len() > GROUP_CALLS {
@@ -892,7 +1148,7 @@ fn nest(
                 .find(|c| c.sum_in || c.sum_out)
                 .is_some_and(|c| c.sum_in);
             let sum_out = group.iter().any(|c| c.sum_out);
-            let name = items.fresh(&format!("group{}", next.len() + 1));
+            let name = items.fresh(&format!("{}group{}", inlining.prefix(), next.len() + 1));
             let params = ins.iter().map(|&u| &generator.names[u]);
             let sum_param = sum_in.then(|| quote!(#sum: T,));
             let body = group.iter().map(|c| c.stmt(generator, &ins));
@@ -903,7 +1159,7 @@ fn nest(
             let tys: Vec<TokenStream> = out_names.iter().map(|_| quote!(T)).collect();
             fns.push(quote! {
                 #[doc(hidden)]
-                #[inline(never)]
+                #inline
                 #[allow(clippy::too_many_arguments, clippy::type_complexity)]
                 fn #name<T: ::qrelu::Scalar>(#sum_param #(#params: &T),*) -> (#(#tys,)*) {
                     #(#body)*
@@ -1243,12 +1499,46 @@ const ASSOCIATED: &[&str] = &[
     "eval_fixed_at",
 ];
 
-/// Networks of at most this many weights evaluate batches 16 points at a
+/// Networks of at most this many weights evaluate batches 32 points at a
 /// time with AVX-512 (8 for a batch's tail and with other instruction
-/// sets), larger ones 8 up to [`INLINE_LIMIT`] and 4 beyond it, where the
-/// network's functions are no longer inlined into the batch sweep
+/// sets): measured on a machine with AVX-512, f_s^12 (140 weights) ran at
+/// 2.8 ns per point in 32 lanes against 4.9 in 16, f_s^24 about 10% faster,
+/// while a 564-weight product ran as fast in both and `Mix` (1,204
+/// weights) four times slower in 32 (its values spill).
+pub const BATCH_WIDEST_LIMIT: usize = 300;
+
+/// Networks of at most this many weights (and more than
+/// [`BATCH_WIDEST_LIMIT`]) evaluate batches 16 points at a time with
+/// AVX-512 (8 for a batch's tail and with other instruction sets), larger
+/// ones 8 up to [`INLINE_LIMIT`] and 4 beyond it, where the network's
+/// functions are no longer inlined into the batch sweep
 /// (`qrelu_runtime::batch::eval_batch_on`, measured in `benches/eval.rs`).
 pub const BATCH_WIDE_LIMIT: usize = 600;
+
+/// One copy of the network's body: its block, chunk and group functions
+/// (inlined as `inlining` says, named in `items`) and the statements and
+/// final expression of the function that calls them.
+fn body(
+    generator: &Generator,
+    inlining: Inlining,
+    items: &mut Scope,
+) -> (Vec<TokenStream>, TokenStream) {
+    let (mut fns, steps) = generator.plan(inlining, items);
+    // constants named by the body itself: the output's, and the inline
+    // units' when not chunked
+    let mut consts = Consts::new(&generator.const_names);
+    let (chunk_fns, stmts, out) = chunk(
+        generator,
+        steps,
+        &generator.twins.output,
+        &mut consts,
+        inlining,
+        items,
+    );
+    fns.extend(chunk_fns);
+    let lets = consts.lets();
+    (fns, quote! { #lets #(#stmts)* #out })
+}
 
 /// The generated items for one network.
 pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
@@ -1259,18 +1549,16 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     for a in ASSOCIATED {
         items.take_str(a);
     }
-    let (shape_fns, steps) = generator.plan(big, &mut items);
-    // constants named by `eval` itself: the output's, and the inline units' when not chunked
-    let mut consts = Consts::new(&generator.const_names);
-    let (chunk_fns, stmts, out_expr) = chunk(
-        &generator,
-        steps,
-        net.output(),
-        &mut consts,
-        big,
-        &mut items,
-    );
-    let eval_consts = consts.lets();
+    let (helper_fns, eval_body) = if big {
+        body(&generator, Inlining::Never, &mut items)
+    } else {
+        body(&generator, Inlining::Hint, &mut items)
+    };
+    // small networks: a second copy for the batch sweep (`Inlining::Always`)
+    let lanes = (!big).then(|| {
+        let (fns, body) = body(&generator, Inlining::Always, &mut items);
+        (items.fresh("eval_lanes"), fns, body)
+    });
 
     let Attrs {
         on_struct,
@@ -1283,40 +1571,37 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
     let n_inputs = inputs.len();
     let idx = 0..n_inputs;
     let idx2 = 0..n_inputs;
+    let idx3 = 0..n_inputs;
     // the slice parameter of `eval_at` and `target_at`
     let x = item.taken.clone().fresh("x");
-    // lanes per batch step (BATCH_WIDE_LIMIT): 16 keep a small network's
-    // values in AVX-512 registers with enough independent work to hide
-    // latency; larger ones spill, and fewer lanes spill less
-    // small networks: `eval` calls a body that is always inlined, so that
-    // `eval_at` (and through it each instruction set's batch sweep) holds
-    // the whole network while callers of `eval` get one out-of-line copy
-    let eval_body = quote! {
-        #eval_consts
-        #(#stmts)*
-        #out_expr
-    };
-    let always = always_inline();
-    let (eval_fns, eval_call) = if big {
-        (
-            quote! {
-                #vis fn eval<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T { #eval_body }
-            },
-            quote!(eval),
-        )
-    } else {
-        let body = items.fresh("eval_inlined");
-        (
-            quote! {
-                #[inline]
-                #vis fn eval<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T { #name::#body(#(#inputs),*) }
+    let always = Inlining::Always.attr();
+    let (lanes_fns, lanes_at) = match &lanes {
+        None => (None, None),
+        Some((lanes_name, fns, body)) => (
+            Some(quote! {
+                #[doc(hidden)]
                 #always
-                fn #body<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T { #eval_body }
-            },
-            quote!(#body),
-        )
+                fn #lanes_name<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T { #body }
+                #(#fns)*
+            }),
+            Some(quote! {
+                #always
+                fn eval_lanes_at<T: ::qrelu::Scalar>(#x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
+                    if #x.len() != #n_inputs {
+                        return ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: #x.len() });
+                    }
+                    ::core::result::Result::Ok(#name::#lanes_name(#(#x[#idx3].clone()),*))
+                }
+            }),
+        ),
     };
-    let (wide, narrow): (usize, usize) = if c.metrics.weights <= BATCH_WIDE_LIMIT {
+    // lanes per batch step (BATCH_WIDEST_LIMIT, BATCH_WIDE_LIMIT): 32 or 16
+    // keep a small network's values in AVX-512 registers with enough
+    // independent work to hide latency; larger ones spill, and fewer lanes
+    // spill less
+    let (wide, narrow): (usize, usize) = if c.metrics.weights <= BATCH_WIDEST_LIMIT {
+        (32, 8)
+    } else if c.metrics.weights <= BATCH_WIDE_LIMIT {
         (16, 8)
     } else if !big {
         (8, 8)
@@ -1397,7 +1682,7 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
             #vis const JSON: &'static str = #json;
 
             #[doc = #eval_doc]
-            #eval_fns
+            #vis fn eval<T: ::qrelu::Scalar>(#(#inputs: T),*) -> T { #eval_body }
 
             /// The network at every point of a batch given as columns
             /// (`inputs[i][k]` is input `i` of point `k`) into `out`, in `f64`
@@ -1418,8 +1703,8 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
 
             #target_fn
 
-            #(#shape_fns)*
-            #(#chunk_fns)*
+            #(#helper_fns)*
+            #lanes_fns
         }
 
         #(#on_impls)*
@@ -1427,13 +1712,14 @@ pub fn expand_net(item: &Item, c: &Construction) -> TokenStream {
             const INFO: ::qrelu::NetInfo = #name::INFO;
             const JSON: &'static str = #name::JSON;
 
-            #always
             fn eval_at<T: ::qrelu::Scalar>(#x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
                 if #x.len() != #n_inputs {
                     return ::core::result::Result::Err(::qrelu::CheckError::Dimension { expected: #n_inputs, found: #x.len() });
                 }
-                ::core::result::Result::Ok(#name::#eval_call(#(#x[#idx].clone()),*))
+                ::core::result::Result::Ok(#name::eval(#(#x[#idx].clone()),*))
             }
+
+            #lanes_at
 
             fn target_at<T: ::qrelu::Scalar>(#x: &[T]) -> ::core::result::Result<T, ::qrelu::CheckError> {
                 if #x.len() != #n_inputs {

@@ -120,13 +120,7 @@ impl VSquare {
     /// The network in the `qrelu-net/1` JSON format.
     pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"VSquare\", \"inputs\": [\"x\"],\n \"domain\": [[\"0\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 1, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c2\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c3\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[5, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[7, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[9, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k6\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[10, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k7\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[1, \"-1/2\"], [2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"], [14, \"-1/2\"], [15, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[10, \"1/2\"], [16, \"-1/2\"], [17, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 4, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[10, \"-1/2\"], [16, \"1/2\"], [17, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 4, \"role\": \"b\", \"part\": \"B_mul\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [12, \"1/2\"], [13, \"1/2\"], [5, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"], [7, \"-1/2\"], [16, \"1/2\"], [17, \"1/2\"], [9, \"-1/2\"], [18, \"1/2\"], [19, \"1/2\"], [11, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [2]}],\n \"target_expr\": \"x^2\",\n \"error_bound\": \"1/1024\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 4, \"t\": 10}\n";
     ///Evaluates the network: 52 weights in the codebook {-1/2, 1/2}, depth 8, within 1/1024 of `x^2` on its domain.
-    #[inline]
     pub fn eval<T: ::qrelu::Scalar>(x: T) -> T {
-        VSquare::eval_inlined(x)
-    }
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn eval_inlined<T: ::qrelu::Scalar>(x: T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
         let abs1_p: T = half.times(&x).relu();
@@ -140,48 +134,26 @@ impl VSquare {
         let const1_k5: T = half.times(&const1_k4).relu();
         let const1_k6: T = half.times(&const1_k5).relu();
         let const1_k7: T = half.times(&const1_k6).relu();
-        let tent1_a: T = neg_half
+        let tent1_a_abs: T = neg_half
             .fma(&half, &abs1_p)
             .fma(&half, &abs2_c1)
             .fma(&half, &abs2_c2)
             .fma(&half, &abs2_c3)
-            .relu();
-        let tent1_b: T = half
-            .fma(&neg_half, &abs1_p)
-            .fma(&neg_half, &abs2_c1)
-            .fma(&neg_half, &abs2_c2)
-            .fma(&neg_half, &abs2_c3)
-            .relu();
-        let (tent2_a, tent2_b): (T, T) = Self::square_tent(
-            &const1_k2,
-            &tent1_a,
-            &tent1_b,
-        );
-        let (tent3_a, tent3_b): (T, T) = Self::square_tent(
-            &const1_k4,
-            &tent2_a,
-            &tent2_b,
-        );
-        let (tent4_a, tent4_b): (T, T) = Self::square_tent(
-            &const1_k6,
-            &tent3_a,
-            &tent3_b,
-        );
+            .magnitude();
+        let tent2_a_abs: T = Self::square_tent(&const1_k2, &tent1_a_abs);
+        let tent3_a_abs: T = Self::square_tent(&const1_k4, &tent2_a_abs);
+        let tent4_a_abs: T = Self::square_tent(&const1_k6, &tent3_a_abs);
         half.times(&abs1_p)
             .fma(&half, &abs2_c1)
             .fma(&half, &abs2_c2)
             .fma(&half, &abs2_c3)
-            .fma(&half, &tent1_a)
-            .fma(&half, &tent1_b)
+            .fma(&half, &tent1_a_abs)
             .fma(&neg_half, &const1_k1)
-            .fma(&half, &tent2_a)
-            .fma(&half, &tent2_b)
+            .fma(&half, &tent2_a_abs)
             .fma(&neg_half, &const1_k3)
-            .fma(&half, &tent3_a)
-            .fma(&half, &tent3_b)
+            .fma(&half, &tent3_a_abs)
             .fma(&neg_half, &const1_k5)
-            .fma(&half, &tent4_a)
-            .fma(&half, &tent4_b)
+            .fma(&half, &tent4_a_abs)
             .fma(&neg_half, &const1_k7)
     }
     /// The network at every point of a batch given as columns
@@ -232,21 +204,66 @@ impl VSquare {
     }
     ///One `square.tent` block (2 units), shared by every instance of this shape.
     #[doc(hidden)]
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T) -> (T, T) {
+    #[inline]
+    fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
-        let a: T = half.times(in1).fma(&neg_half, in2).fma(&neg_half, in3).relu();
-        let b: T = neg_half.times(in1).fma(&half, in2).fma(&half, in3).relu();
-        (a, b)
+        let a_abs: T = half.times(in1).fma(&neg_half, in2).magnitude();
+        a_abs
+    }
+    #[doc(hidden)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn eval_lanes<T: ::qrelu::Scalar>(x: T) -> T {
+        let neg_half: T = T::dyadic(-1i64, -1i32);
+        let half: T = T::dyadic(1i64, -1i32);
+        let abs1_p: T = half.times(&x).relu();
+        let abs2_c1: T = half.times(&x).relu();
+        let abs2_c2: T = half.times(&x).relu();
+        let abs2_c3: T = half.times(&x).relu();
+        let const1_k1: T = half.clone().relu();
+        let const1_k2: T = half.times(&const1_k1).relu();
+        let const1_k3: T = half.times(&const1_k2).relu();
+        let const1_k4: T = half.times(&const1_k3).relu();
+        let const1_k5: T = half.times(&const1_k4).relu();
+        let const1_k6: T = half.times(&const1_k5).relu();
+        let const1_k7: T = half.times(&const1_k6).relu();
+        let tent1_a_abs: T = neg_half
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs2_c1)
+            .fma(&half, &abs2_c2)
+            .fma(&half, &abs2_c3)
+            .magnitude();
+        let tent2_a_abs: T = Self::lanes_square_tent(&const1_k2, &tent1_a_abs);
+        let tent3_a_abs: T = Self::lanes_square_tent(&const1_k4, &tent2_a_abs);
+        let tent4_a_abs: T = Self::lanes_square_tent(&const1_k6, &tent3_a_abs);
+        half.times(&abs1_p)
+            .fma(&half, &abs2_c1)
+            .fma(&half, &abs2_c2)
+            .fma(&half, &abs2_c3)
+            .fma(&half, &tent1_a_abs)
+            .fma(&neg_half, &const1_k1)
+            .fma(&half, &tent2_a_abs)
+            .fma(&neg_half, &const1_k3)
+            .fma(&half, &tent3_a_abs)
+            .fma(&neg_half, &const1_k5)
+            .fma(&half, &tent4_a_abs)
+            .fma(&neg_half, &const1_k7)
+    }
+    ///One `square.tent` block (2 units), shared by every instance of this shape.
+    #[doc(hidden)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn lanes_square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T) -> T {
+        let neg_half: T = T::dyadic(-1i64, -1i32);
+        let half: T = T::dyadic(1i64, -1i32);
+        let a_abs: T = half.times(in1).fma(&neg_half, in2).magnitude();
+        a_abs
     }
 }
 impl ::qrelu::Network for VSquare {
     const INFO: ::qrelu::NetInfo = VSquare::INFO;
     const JSON: &'static str = VSquare::JSON;
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
     fn eval_at<T: ::qrelu::Scalar>(
         x: &[T],
     ) -> ::core::result::Result<T, ::qrelu::CheckError> {
@@ -256,7 +273,20 @@ impl ::qrelu::Network for VSquare {
                 found: x.len(),
             });
         }
-        ::core::result::Result::Ok(VSquare::eval_inlined(x[0usize].clone()))
+        ::core::result::Result::Ok(VSquare::eval(x[0usize].clone()))
+    }
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn eval_lanes_at<T: ::qrelu::Scalar>(
+        x: &[T],
+    ) -> ::core::result::Result<T, ::qrelu::CheckError> {
+        if x.len() != 1usize {
+            return ::core::result::Result::Err(::qrelu::CheckError::Dimension {
+                expected: 1usize,
+                found: x.len(),
+            });
+        }
+        ::core::result::Result::Ok(VSquare::eval_lanes(x[0usize].clone()))
     }
     fn target_at<T: ::qrelu::Scalar>(
         x: &[T],
@@ -276,7 +306,7 @@ impl ::qrelu::Network for VSquare {
         ::qrelu::__private::eval_batch_on::<
             Self,
             F,
-            16usize,
+            32usize,
             8usize,
         >(::qrelu::__private::Isa::detect(), inputs, out)
     }
@@ -431,13 +461,7 @@ impl VProduct {
     /// The network in the `qrelu-net/1` JSON format.
     pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"VProduct\", \"inputs\": [\"x\", \"y\"],\n \"domain\": [[\"-1\", \"1\"], [\"-1\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"input\", \"name\": \"y\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"], [0, \"1/2\"]], \"block\": \"abs\", \"instance\": 1, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"], [0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"-1/2\"], [0, \"-1/2\"]], \"block\": \"abs\", \"instance\": 3, \"role\": \"n\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"-1/2\"], [0, \"-1/2\"]], \"block\": \"abs\", \"instance\": 4, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"]], \"block\": \"abs\", \"instance\": 5, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"1/2\"]], \"block\": \"abs\", \"instance\": 6, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"-1/2\"]], \"block\": \"abs\", \"instance\": 7, \"role\": \"n\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[1, \"-1/2\"]], \"block\": \"abs\", \"instance\": 8, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 9, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 10, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"-1/2\"]], \"block\": \"abs\", \"instance\": 11, \"role\": \"n\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"-1/2\"]], \"block\": \"abs\", \"instance\": 12, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[14, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[16, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [5, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"], [5, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"1/2\"], [19, \"-1/2\"], [20, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"-1/2\"], [19, \"1/2\"], [20, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"1/2\"], [21, \"-1/2\"], [22, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"-1/2\"], [21, \"1/2\"], [22, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[6, \"1/2\"], [7, \"1/2\"], [8, \"1/2\"], [9, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 4, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[6, \"-1/2\"], [7, \"-1/2\"], [8, \"-1/2\"], [9, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 4, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"1/2\"], [25, \"-1/2\"], [26, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 5, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"-1/2\"], [25, \"1/2\"], [26, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 5, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"1/2\"], [27, \"-1/2\"], [28, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 6, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"-1/2\"], [27, \"1/2\"], [28, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 6, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[10, \"1/2\"], [11, \"1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 7, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[10, \"-1/2\"], [11, \"-1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 7, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"1/2\"], [31, \"-1/2\"], [32, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 8, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[15, \"-1/2\"], [31, \"1/2\"], [32, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 8, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"1/2\"], [33, \"-1/2\"], [34, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 9, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[17, \"-1/2\"], [33, \"1/2\"], [34, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 9, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [5, \"1/2\"], [19, \"1/2\"], [20, \"1/2\"], [21, \"1/2\"], [22, \"1/2\"], [23, \"1/2\"], [24, \"1/2\"], [6, \"-1/2\"], [7, \"-1/2\"], [8, \"-1/2\"], [9, \"-1/2\"], [25, \"-1/2\"], [26, \"-1/2\"], [27, \"-1/2\"], [28, \"-1/2\"], [29, \"-1/2\"], [30, \"-1/2\"], [10, \"-1/2\"], [11, \"-1/2\"], [12, \"-1/2\"], [13, \"-1/2\"], [31, \"-1/2\"], [32, \"-1/2\"], [14, \"1/2\"], [33, \"-1/2\"], [34, \"-1/2\"], [16, \"1/2\"], [35, \"-1/2\"], [36, \"-1/2\"], [18, \"1/2\"]], \"block\": \"abs\", \"instance\": 13, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [5, \"1/2\"], [19, \"1/2\"], [20, \"1/2\"], [21, \"1/2\"], [22, \"1/2\"], [23, \"1/2\"], [24, \"1/2\"], [6, \"-1/2\"], [7, \"-1/2\"], [8, \"-1/2\"], [9, \"-1/2\"], [25, \"-1/2\"], [26, \"-1/2\"], [27, \"-1/2\"], [28, \"-1/2\"], [29, \"-1/2\"], [30, \"-1/2\"], [10, \"-1/2\"], [11, \"-1/2\"], [12, \"-1/2\"], [13, \"-1/2\"], [31, \"-1/2\"], [32, \"-1/2\"], [14, \"1/2\"], [33, \"-1/2\"], [34, \"-1/2\"], [16, \"1/2\"], [35, \"-1/2\"], [36, \"-1/2\"], [18, \"1/2\"]], \"block\": \"abs\", \"instance\": 14, \"role\": \"c1\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[37, \"1/2\"], [38, \"1/2\"]], \"block\": \"abs\", \"instance\": 14, \"role\": \"c2\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[37, \"1/2\"], [38, \"1/2\"]], \"block\": \"abs\", \"instance\": 14, \"role\": \"c3\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"], [5, \"-1/2\"], [19, \"-1/2\"], [20, \"-1/2\"], [21, \"-1/2\"], [22, \"-1/2\"], [23, \"-1/2\"], [24, \"-1/2\"], [6, \"1/2\"], [7, \"1/2\"], [8, \"1/2\"], [9, \"1/2\"], [25, \"1/2\"], [26, \"1/2\"], [27, \"1/2\"], [28, \"1/2\"], [29, \"1/2\"], [30, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [12, \"1/2\"], [13, \"1/2\"], [31, \"1/2\"], [32, \"1/2\"], [14, \"-1/2\"], [33, \"1/2\"], [34, \"1/2\"], [16, \"-1/2\"], [35, \"1/2\"], [36, \"1/2\"], [18, \"-1/2\"]], \"block\": \"abs\", \"instance\": 15, \"role\": \"n\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"], [5, \"-1/2\"], [19, \"-1/2\"], [20, \"-1/2\"], [21, \"-1/2\"], [22, \"-1/2\"], [23, \"-1/2\"], [24, \"-1/2\"], [6, \"1/2\"], [7, \"1/2\"], [8, \"1/2\"], [9, \"1/2\"], [25, \"1/2\"], [26, \"1/2\"], [27, \"1/2\"], [28, \"1/2\"], [29, \"1/2\"], [30, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [12, \"1/2\"], [13, \"1/2\"], [31, \"1/2\"], [32, \"1/2\"], [14, \"-1/2\"], [33, \"1/2\"], [34, \"1/2\"], [16, \"-1/2\"], [35, \"1/2\"], [36, \"1/2\"], [18, \"-1/2\"]], \"block\": \"abs\", \"instance\": 16, \"role\": \"c1\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[41, \"1/2\"], [42, \"1/2\"]], \"block\": \"abs\", \"instance\": 16, \"role\": \"c2\", \"part\": \"B_w\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[41, \"1/2\"], [42, \"1/2\"]], \"block\": \"abs\", \"instance\": 16, \"role\": \"c3\", \"part\": \"B_w\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[37, \"1/2\"], [38, \"1/2\"], [39, \"1/2\"], [40, \"1/2\"], [41, \"-1/2\"], [42, \"-1/2\"], [43, \"-1/2\"], [44, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [1, 1]}],\n \"target_expr\": \"x*y\",\n \"error_bound\": \"1/64\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 3, \"t\": 8}\n";
     ///Evaluates the network: 228 weights in the codebook {-1/2, 1/2}, depth 8, within 1/64 of `x*y` on its domain.
-    #[inline]
     pub fn eval<T: ::qrelu::Scalar>(x: T, y: T) -> T {
-        VProduct::eval_inlined(x, y)
-    }
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn eval_inlined<T: ::qrelu::Scalar>(x: T, y: T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
         let abs1_p: T = half.times(&y).fma(&half, &x).relu();
@@ -457,87 +481,39 @@ impl VProduct {
         let const1_k3: T = half.times(&const1_k2).relu();
         let const1_k4: T = half.times(&const1_k3).relu();
         let const1_k5: T = half.times(&const1_k4).relu();
-        let (tent1_a, tent1_b): (T, T) = Self::square_tent(
-            &abs1_p,
-            &abs2_c1,
-            &abs3_n,
-            &abs4_c1,
-        );
-        let (tent2_a, tent2_b): (T, T) = Self::square_tent_2(
-            &const1_k2,
-            &tent1_a,
-            &tent1_b,
-        );
-        let (tent3_a, tent3_b): (T, T) = Self::square_tent_2(
-            &const1_k4,
-            &tent2_a,
-            &tent2_b,
-        );
-        let (tent4_a, tent4_b): (T, T) = Self::square_tent(
-            &abs5_p,
-            &abs6_c1,
-            &abs7_n,
-            &abs8_c1,
-        );
-        let (tent5_a, tent5_b): (T, T) = Self::square_tent_2(
-            &const1_k2,
-            &tent4_a,
-            &tent4_b,
-        );
-        let (tent6_a, tent6_b): (T, T) = Self::square_tent_2(
-            &const1_k4,
-            &tent5_a,
-            &tent5_b,
-        );
-        let (tent7_a, tent7_b): (T, T) = Self::square_tent(
-            &abs9_p,
-            &abs10_c1,
-            &abs11_n,
-            &abs12_c1,
-        );
-        let (tent8_a, tent8_b): (T, T) = Self::square_tent_2(
-            &const1_k2,
-            &tent7_a,
-            &tent7_b,
-        );
-        let (tent9_a, tent9_b): (T, T) = Self::square_tent_2(
-            &const1_k4,
-            &tent8_a,
-            &tent8_b,
-        );
+        let tent1_a_abs: T = Self::square_tent(&abs1_p, &abs2_c1, &abs3_n, &abs4_c1);
+        let tent2_a_abs: T = Self::square_tent_2(&const1_k2, &tent1_a_abs);
+        let tent3_a_abs: T = Self::square_tent_2(&const1_k4, &tent2_a_abs);
+        let tent4_a_abs: T = Self::square_tent(&abs5_p, &abs6_c1, &abs7_n, &abs8_c1);
+        let tent5_a_abs: T = Self::square_tent_2(&const1_k2, &tent4_a_abs);
+        let tent6_a_abs: T = Self::square_tent_2(&const1_k4, &tent5_a_abs);
+        let tent7_a_abs: T = Self::square_tent(&abs9_p, &abs10_c1, &abs11_n, &abs12_c1);
+        let tent8_a_abs: T = Self::square_tent_2(&const1_k2, &tent7_a_abs);
+        let tent9_a_abs: T = Self::square_tent_2(&const1_k4, &tent8_a_abs);
         let abs13_p: T = half
             .times(&abs1_p)
             .fma(&half, &abs2_c1)
             .fma(&half, &abs3_n)
             .fma(&half, &abs4_c1)
-            .fma(&half, &tent1_a)
-            .fma(&half, &tent1_b)
-            .fma(&half, &tent2_a)
-            .fma(&half, &tent2_b)
-            .fma(&half, &tent3_a)
-            .fma(&half, &tent3_b)
+            .fma(&half, &tent1_a_abs)
+            .fma(&half, &tent2_a_abs)
+            .fma(&half, &tent3_a_abs)
             .fma(&neg_half, &abs5_p)
             .fma(&neg_half, &abs6_c1)
             .fma(&neg_half, &abs7_n)
             .fma(&neg_half, &abs8_c1)
-            .fma(&neg_half, &tent4_a)
-            .fma(&neg_half, &tent4_b)
-            .fma(&neg_half, &tent5_a)
-            .fma(&neg_half, &tent5_b)
-            .fma(&neg_half, &tent6_a)
-            .fma(&neg_half, &tent6_b)
+            .fma(&neg_half, &tent4_a_abs)
+            .fma(&neg_half, &tent5_a_abs)
+            .fma(&neg_half, &tent6_a_abs)
             .fma(&neg_half, &abs9_p)
             .fma(&neg_half, &abs10_c1)
             .fma(&neg_half, &abs11_n)
             .fma(&neg_half, &abs12_c1)
-            .fma(&neg_half, &tent7_a)
-            .fma(&neg_half, &tent7_b)
+            .fma(&neg_half, &tent7_a_abs)
             .fma(&half, &const1_k1)
-            .fma(&neg_half, &tent8_a)
-            .fma(&neg_half, &tent8_b)
+            .fma(&neg_half, &tent8_a_abs)
             .fma(&half, &const1_k3)
-            .fma(&neg_half, &tent9_a)
-            .fma(&neg_half, &tent9_b)
+            .fma(&neg_half, &tent9_a_abs)
             .fma(&half, &const1_k5)
             .relu();
         let abs14_c1: T = half
@@ -545,34 +521,25 @@ impl VProduct {
             .fma(&half, &abs2_c1)
             .fma(&half, &abs3_n)
             .fma(&half, &abs4_c1)
-            .fma(&half, &tent1_a)
-            .fma(&half, &tent1_b)
-            .fma(&half, &tent2_a)
-            .fma(&half, &tent2_b)
-            .fma(&half, &tent3_a)
-            .fma(&half, &tent3_b)
+            .fma(&half, &tent1_a_abs)
+            .fma(&half, &tent2_a_abs)
+            .fma(&half, &tent3_a_abs)
             .fma(&neg_half, &abs5_p)
             .fma(&neg_half, &abs6_c1)
             .fma(&neg_half, &abs7_n)
             .fma(&neg_half, &abs8_c1)
-            .fma(&neg_half, &tent4_a)
-            .fma(&neg_half, &tent4_b)
-            .fma(&neg_half, &tent5_a)
-            .fma(&neg_half, &tent5_b)
-            .fma(&neg_half, &tent6_a)
-            .fma(&neg_half, &tent6_b)
+            .fma(&neg_half, &tent4_a_abs)
+            .fma(&neg_half, &tent5_a_abs)
+            .fma(&neg_half, &tent6_a_abs)
             .fma(&neg_half, &abs9_p)
             .fma(&neg_half, &abs10_c1)
             .fma(&neg_half, &abs11_n)
             .fma(&neg_half, &abs12_c1)
-            .fma(&neg_half, &tent7_a)
-            .fma(&neg_half, &tent7_b)
+            .fma(&neg_half, &tent7_a_abs)
             .fma(&half, &const1_k1)
-            .fma(&neg_half, &tent8_a)
-            .fma(&neg_half, &tent8_b)
+            .fma(&neg_half, &tent8_a_abs)
             .fma(&half, &const1_k3)
-            .fma(&neg_half, &tent9_a)
-            .fma(&neg_half, &tent9_b)
+            .fma(&neg_half, &tent9_a_abs)
             .fma(&half, &const1_k5)
             .relu();
         let abs14_c2: T = half.times(&abs13_p).fma(&half, &abs14_c1).relu();
@@ -582,34 +549,25 @@ impl VProduct {
             .fma(&neg_half, &abs2_c1)
             .fma(&neg_half, &abs3_n)
             .fma(&neg_half, &abs4_c1)
-            .fma(&neg_half, &tent1_a)
-            .fma(&neg_half, &tent1_b)
-            .fma(&neg_half, &tent2_a)
-            .fma(&neg_half, &tent2_b)
-            .fma(&neg_half, &tent3_a)
-            .fma(&neg_half, &tent3_b)
+            .fma(&neg_half, &tent1_a_abs)
+            .fma(&neg_half, &tent2_a_abs)
+            .fma(&neg_half, &tent3_a_abs)
             .fma(&half, &abs5_p)
             .fma(&half, &abs6_c1)
             .fma(&half, &abs7_n)
             .fma(&half, &abs8_c1)
-            .fma(&half, &tent4_a)
-            .fma(&half, &tent4_b)
-            .fma(&half, &tent5_a)
-            .fma(&half, &tent5_b)
-            .fma(&half, &tent6_a)
-            .fma(&half, &tent6_b)
+            .fma(&half, &tent4_a_abs)
+            .fma(&half, &tent5_a_abs)
+            .fma(&half, &tent6_a_abs)
             .fma(&half, &abs9_p)
             .fma(&half, &abs10_c1)
             .fma(&half, &abs11_n)
             .fma(&half, &abs12_c1)
-            .fma(&half, &tent7_a)
-            .fma(&half, &tent7_b)
+            .fma(&half, &tent7_a_abs)
             .fma(&neg_half, &const1_k1)
-            .fma(&half, &tent8_a)
-            .fma(&half, &tent8_b)
+            .fma(&half, &tent8_a_abs)
             .fma(&neg_half, &const1_k3)
-            .fma(&half, &tent9_a)
-            .fma(&half, &tent9_b)
+            .fma(&half, &tent9_a_abs)
             .fma(&neg_half, &const1_k5)
             .relu();
         let abs16_c1: T = neg_half
@@ -617,34 +575,25 @@ impl VProduct {
             .fma(&neg_half, &abs2_c1)
             .fma(&neg_half, &abs3_n)
             .fma(&neg_half, &abs4_c1)
-            .fma(&neg_half, &tent1_a)
-            .fma(&neg_half, &tent1_b)
-            .fma(&neg_half, &tent2_a)
-            .fma(&neg_half, &tent2_b)
-            .fma(&neg_half, &tent3_a)
-            .fma(&neg_half, &tent3_b)
+            .fma(&neg_half, &tent1_a_abs)
+            .fma(&neg_half, &tent2_a_abs)
+            .fma(&neg_half, &tent3_a_abs)
             .fma(&half, &abs5_p)
             .fma(&half, &abs6_c1)
             .fma(&half, &abs7_n)
             .fma(&half, &abs8_c1)
-            .fma(&half, &tent4_a)
-            .fma(&half, &tent4_b)
-            .fma(&half, &tent5_a)
-            .fma(&half, &tent5_b)
-            .fma(&half, &tent6_a)
-            .fma(&half, &tent6_b)
+            .fma(&half, &tent4_a_abs)
+            .fma(&half, &tent5_a_abs)
+            .fma(&half, &tent6_a_abs)
             .fma(&half, &abs9_p)
             .fma(&half, &abs10_c1)
             .fma(&half, &abs11_n)
             .fma(&half, &abs12_c1)
-            .fma(&half, &tent7_a)
-            .fma(&half, &tent7_b)
+            .fma(&half, &tent7_a_abs)
             .fma(&neg_half, &const1_k1)
-            .fma(&half, &tent8_a)
-            .fma(&half, &tent8_b)
+            .fma(&half, &tent8_a_abs)
             .fma(&neg_half, &const1_k3)
-            .fma(&half, &tent9_a)
-            .fma(&half, &tent9_b)
+            .fma(&half, &tent9_a_abs)
             .fma(&neg_half, &const1_k5)
             .relu();
         let abs16_c2: T = half.times(&abs15_n).fma(&half, &abs16_c1).relu();
@@ -716,9 +665,228 @@ impl VProduct {
     }
     ///One `abs` block (1 units), shared by every instance of this shape.
     #[doc(hidden)]
+    #[inline]
+    fn abs<T: ::qrelu::Scalar>(in1: &T) -> T {
+        let half: T = T::dyadic(1i64, -1i32);
+        let p: T = half.times(in1).relu();
+        p
+    }
+    ///One `abs` block (1 units), shared by every instance of this shape.
+    #[doc(hidden)]
+    #[inline]
+    fn abs_2<T: ::qrelu::Scalar>(in1: &T) -> T {
+        let half: T = T::dyadic(1i64, -1i32);
+        let c1: T = half.times(in1).relu();
+        c1
+    }
+    ///One `abs` block (1 units), shared by every instance of this shape.
+    #[doc(hidden)]
+    #[inline]
+    fn abs_3<T: ::qrelu::Scalar>(in1: &T) -> T {
+        let neg_half: T = T::dyadic(-1i64, -1i32);
+        let n: T = neg_half.times(in1).relu();
+        n
+    }
+    ///One `abs` block (1 units), shared by every instance of this shape.
+    #[doc(hidden)]
+    #[inline]
+    fn abs_4<T: ::qrelu::Scalar>(in1: &T) -> T {
+        let neg_half: T = T::dyadic(-1i64, -1i32);
+        let c1: T = neg_half.times(in1).relu();
+        c1
+    }
+    ///One `square.tent` block (2 units), shared by every instance of this shape.
+    #[doc(hidden)]
+    #[inline]
+    fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T, in4: &T) -> T {
+        let neg_half: T = T::dyadic(-1i64, -1i32);
+        let half: T = T::dyadic(1i64, -1i32);
+        let a_abs: T = neg_half
+            .fma(&half, in1)
+            .fma(&half, in2)
+            .fma(&half, in3)
+            .fma(&half, in4)
+            .magnitude();
+        a_abs
+    }
+    ///One `square.tent` block (2 units), shared by every instance of this shape.
+    #[doc(hidden)]
+    #[inline]
+    fn square_tent_2<T: ::qrelu::Scalar>(in1: &T, in2: &T) -> T {
+        let neg_half: T = T::dyadic(-1i64, -1i32);
+        let half: T = T::dyadic(1i64, -1i32);
+        let a_abs: T = half.times(in1).fma(&neg_half, in2).magnitude();
+        a_abs
+    }
+    #[doc(hidden)]
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn abs<T: ::qrelu::Scalar>(in1: &T) -> T {
+    fn eval_lanes<T: ::qrelu::Scalar>(x: T, y: T) -> T {
+        let neg_half: T = T::dyadic(-1i64, -1i32);
+        let half: T = T::dyadic(1i64, -1i32);
+        let abs1_p: T = half.times(&y).fma(&half, &x).relu();
+        let abs2_c1: T = half.times(&y).fma(&half, &x).relu();
+        let abs3_n: T = neg_half.times(&y).fma(&neg_half, &x).relu();
+        let abs4_c1: T = neg_half.times(&y).fma(&neg_half, &x).relu();
+        let abs5_p: T = Self::lanes_abs(&y);
+        let abs6_c1: T = Self::lanes_abs_2(&y);
+        let abs7_n: T = Self::lanes_abs_3(&y);
+        let abs8_c1: T = Self::lanes_abs_4(&y);
+        let abs9_p: T = Self::lanes_abs(&x);
+        let abs10_c1: T = Self::lanes_abs_2(&x);
+        let abs11_n: T = Self::lanes_abs_3(&x);
+        let abs12_c1: T = Self::lanes_abs_4(&x);
+        let const1_k1: T = half.clone().relu();
+        let const1_k2: T = half.times(&const1_k1).relu();
+        let const1_k3: T = half.times(&const1_k2).relu();
+        let const1_k4: T = half.times(&const1_k3).relu();
+        let const1_k5: T = half.times(&const1_k4).relu();
+        let tent1_a_abs: T = Self::lanes_square_tent(
+            &abs1_p,
+            &abs2_c1,
+            &abs3_n,
+            &abs4_c1,
+        );
+        let tent2_a_abs: T = Self::lanes_square_tent_2(&const1_k2, &tent1_a_abs);
+        let tent3_a_abs: T = Self::lanes_square_tent_2(&const1_k4, &tent2_a_abs);
+        let tent4_a_abs: T = Self::lanes_square_tent(
+            &abs5_p,
+            &abs6_c1,
+            &abs7_n,
+            &abs8_c1,
+        );
+        let tent5_a_abs: T = Self::lanes_square_tent_2(&const1_k2, &tent4_a_abs);
+        let tent6_a_abs: T = Self::lanes_square_tent_2(&const1_k4, &tent5_a_abs);
+        let tent7_a_abs: T = Self::lanes_square_tent(
+            &abs9_p,
+            &abs10_c1,
+            &abs11_n,
+            &abs12_c1,
+        );
+        let tent8_a_abs: T = Self::lanes_square_tent_2(&const1_k2, &tent7_a_abs);
+        let tent9_a_abs: T = Self::lanes_square_tent_2(&const1_k4, &tent8_a_abs);
+        let abs13_p: T = half
+            .times(&abs1_p)
+            .fma(&half, &abs2_c1)
+            .fma(&half, &abs3_n)
+            .fma(&half, &abs4_c1)
+            .fma(&half, &tent1_a_abs)
+            .fma(&half, &tent2_a_abs)
+            .fma(&half, &tent3_a_abs)
+            .fma(&neg_half, &abs5_p)
+            .fma(&neg_half, &abs6_c1)
+            .fma(&neg_half, &abs7_n)
+            .fma(&neg_half, &abs8_c1)
+            .fma(&neg_half, &tent4_a_abs)
+            .fma(&neg_half, &tent5_a_abs)
+            .fma(&neg_half, &tent6_a_abs)
+            .fma(&neg_half, &abs9_p)
+            .fma(&neg_half, &abs10_c1)
+            .fma(&neg_half, &abs11_n)
+            .fma(&neg_half, &abs12_c1)
+            .fma(&neg_half, &tent7_a_abs)
+            .fma(&half, &const1_k1)
+            .fma(&neg_half, &tent8_a_abs)
+            .fma(&half, &const1_k3)
+            .fma(&neg_half, &tent9_a_abs)
+            .fma(&half, &const1_k5)
+            .relu();
+        let abs14_c1: T = half
+            .times(&abs1_p)
+            .fma(&half, &abs2_c1)
+            .fma(&half, &abs3_n)
+            .fma(&half, &abs4_c1)
+            .fma(&half, &tent1_a_abs)
+            .fma(&half, &tent2_a_abs)
+            .fma(&half, &tent3_a_abs)
+            .fma(&neg_half, &abs5_p)
+            .fma(&neg_half, &abs6_c1)
+            .fma(&neg_half, &abs7_n)
+            .fma(&neg_half, &abs8_c1)
+            .fma(&neg_half, &tent4_a_abs)
+            .fma(&neg_half, &tent5_a_abs)
+            .fma(&neg_half, &tent6_a_abs)
+            .fma(&neg_half, &abs9_p)
+            .fma(&neg_half, &abs10_c1)
+            .fma(&neg_half, &abs11_n)
+            .fma(&neg_half, &abs12_c1)
+            .fma(&neg_half, &tent7_a_abs)
+            .fma(&half, &const1_k1)
+            .fma(&neg_half, &tent8_a_abs)
+            .fma(&half, &const1_k3)
+            .fma(&neg_half, &tent9_a_abs)
+            .fma(&half, &const1_k5)
+            .relu();
+        let abs14_c2: T = half.times(&abs13_p).fma(&half, &abs14_c1).relu();
+        let abs14_c3: T = half.times(&abs13_p).fma(&half, &abs14_c1).relu();
+        let abs15_n: T = neg_half
+            .times(&abs1_p)
+            .fma(&neg_half, &abs2_c1)
+            .fma(&neg_half, &abs3_n)
+            .fma(&neg_half, &abs4_c1)
+            .fma(&neg_half, &tent1_a_abs)
+            .fma(&neg_half, &tent2_a_abs)
+            .fma(&neg_half, &tent3_a_abs)
+            .fma(&half, &abs5_p)
+            .fma(&half, &abs6_c1)
+            .fma(&half, &abs7_n)
+            .fma(&half, &abs8_c1)
+            .fma(&half, &tent4_a_abs)
+            .fma(&half, &tent5_a_abs)
+            .fma(&half, &tent6_a_abs)
+            .fma(&half, &abs9_p)
+            .fma(&half, &abs10_c1)
+            .fma(&half, &abs11_n)
+            .fma(&half, &abs12_c1)
+            .fma(&half, &tent7_a_abs)
+            .fma(&neg_half, &const1_k1)
+            .fma(&half, &tent8_a_abs)
+            .fma(&neg_half, &const1_k3)
+            .fma(&half, &tent9_a_abs)
+            .fma(&neg_half, &const1_k5)
+            .relu();
+        let abs16_c1: T = neg_half
+            .times(&abs1_p)
+            .fma(&neg_half, &abs2_c1)
+            .fma(&neg_half, &abs3_n)
+            .fma(&neg_half, &abs4_c1)
+            .fma(&neg_half, &tent1_a_abs)
+            .fma(&neg_half, &tent2_a_abs)
+            .fma(&neg_half, &tent3_a_abs)
+            .fma(&half, &abs5_p)
+            .fma(&half, &abs6_c1)
+            .fma(&half, &abs7_n)
+            .fma(&half, &abs8_c1)
+            .fma(&half, &tent4_a_abs)
+            .fma(&half, &tent5_a_abs)
+            .fma(&half, &tent6_a_abs)
+            .fma(&half, &abs9_p)
+            .fma(&half, &abs10_c1)
+            .fma(&half, &abs11_n)
+            .fma(&half, &abs12_c1)
+            .fma(&half, &tent7_a_abs)
+            .fma(&neg_half, &const1_k1)
+            .fma(&half, &tent8_a_abs)
+            .fma(&neg_half, &const1_k3)
+            .fma(&half, &tent9_a_abs)
+            .fma(&neg_half, &const1_k5)
+            .relu();
+        let abs16_c2: T = half.times(&abs15_n).fma(&half, &abs16_c1).relu();
+        let abs16_c3: T = half.times(&abs15_n).fma(&half, &abs16_c1).relu();
+        half.times(&abs13_p)
+            .fma(&half, &abs14_c1)
+            .fma(&half, &abs14_c2)
+            .fma(&half, &abs14_c3)
+            .fma(&neg_half, &abs15_n)
+            .fma(&neg_half, &abs16_c1)
+            .fma(&neg_half, &abs16_c2)
+            .fma(&neg_half, &abs16_c3)
+    }
+    ///One `abs` block (1 units), shared by every instance of this shape.
+    #[doc(hidden)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn lanes_abs<T: ::qrelu::Scalar>(in1: &T) -> T {
         let half: T = T::dyadic(1i64, -1i32);
         let p: T = half.times(in1).relu();
         p
@@ -727,7 +895,7 @@ impl VProduct {
     #[doc(hidden)]
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn abs_2<T: ::qrelu::Scalar>(in1: &T) -> T {
+    fn lanes_abs_2<T: ::qrelu::Scalar>(in1: &T) -> T {
         let half: T = T::dyadic(1i64, -1i32);
         let c1: T = half.times(in1).relu();
         c1
@@ -736,7 +904,7 @@ impl VProduct {
     #[doc(hidden)]
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn abs_3<T: ::qrelu::Scalar>(in1: &T) -> T {
+    fn lanes_abs_3<T: ::qrelu::Scalar>(in1: &T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let n: T = neg_half.times(in1).relu();
         n
@@ -745,7 +913,7 @@ impl VProduct {
     #[doc(hidden)]
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn abs_4<T: ::qrelu::Scalar>(in1: &T) -> T {
+    fn lanes_abs_4<T: ::qrelu::Scalar>(in1: &T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let c1: T = neg_half.times(in1).relu();
         c1
@@ -754,40 +922,31 @@ impl VProduct {
     #[doc(hidden)]
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T, in4: &T) -> (T, T) {
+    fn lanes_square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T, in4: &T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
-        let a: T = neg_half
+        let a_abs: T = neg_half
             .fma(&half, in1)
             .fma(&half, in2)
             .fma(&half, in3)
             .fma(&half, in4)
-            .relu();
-        let b: T = half
-            .fma(&neg_half, in1)
-            .fma(&neg_half, in2)
-            .fma(&neg_half, in3)
-            .fma(&neg_half, in4)
-            .relu();
-        (a, b)
+            .magnitude();
+        a_abs
     }
     ///One `square.tent` block (2 units), shared by every instance of this shape.
     #[doc(hidden)]
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn square_tent_2<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T) -> (T, T) {
+    fn lanes_square_tent_2<T: ::qrelu::Scalar>(in1: &T, in2: &T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
-        let a: T = half.times(in1).fma(&neg_half, in2).fma(&neg_half, in3).relu();
-        let b: T = neg_half.times(in1).fma(&half, in2).fma(&half, in3).relu();
-        (a, b)
+        let a_abs: T = half.times(in1).fma(&neg_half, in2).magnitude();
+        a_abs
     }
 }
 impl ::qrelu::Network for VProduct {
     const INFO: ::qrelu::NetInfo = VProduct::INFO;
     const JSON: &'static str = VProduct::JSON;
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
     fn eval_at<T: ::qrelu::Scalar>(
         x: &[T],
     ) -> ::core::result::Result<T, ::qrelu::CheckError> {
@@ -797,8 +956,21 @@ impl ::qrelu::Network for VProduct {
                 found: x.len(),
             });
         }
+        ::core::result::Result::Ok(VProduct::eval(x[0usize].clone(), x[1usize].clone()))
+    }
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn eval_lanes_at<T: ::qrelu::Scalar>(
+        x: &[T],
+    ) -> ::core::result::Result<T, ::qrelu::CheckError> {
+        if x.len() != 2usize {
+            return ::core::result::Result::Err(::qrelu::CheckError::Dimension {
+                expected: 2usize,
+                found: x.len(),
+            });
+        }
         ::core::result::Result::Ok(
-            VProduct::eval_inlined(x[0usize].clone(), x[1usize].clone()),
+            VProduct::eval_lanes(x[0usize].clone(), x[1usize].clone()),
         )
     }
     fn target_at<T: ::qrelu::Scalar>(
@@ -821,7 +993,7 @@ impl ::qrelu::Network for VProduct {
         ::qrelu::__private::eval_batch_on::<
             Self,
             F,
-            16usize,
+            32usize,
             8usize,
         >(::qrelu::__private::Isa::detect(), inputs, out)
     }

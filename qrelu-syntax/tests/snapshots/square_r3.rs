@@ -112,13 +112,7 @@ impl Square {
     /// The network in the `qrelu-net/1` JSON format.
     pub const JSON: &'static str = "{\"format\": \"qrelu-net/1\", \"name\": \"Square\", \"inputs\": [\"x\"],\n \"domain\": [[\"0\", \"1\"]], \"codebook\": [\"-1/2\", \"1/2\"],\n \"units\": [{\"kind\": \"input\", \"name\": \"x\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 1, \"role\": \"p\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c1\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c2\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[0, \"1/2\"]], \"block\": \"abs\", \"instance\": 2, \"role\": \"c3\", \"part\": \"B_abs\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [], \"block\": \"const\", \"instance\": 1, \"role\": \"k1\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[5, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k2\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k3\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[7, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k4\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"]], \"block\": \"const\", \"instance\": 1, \"role\": \"k5\", \"part\": \"B_N\"},\n           {\"kind\": \"relu\", \"bias\": \"-1/2\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"1/2\", \"in\": [[1, \"-1/2\"], [2, \"-1/2\"], [3, \"-1/2\"], [4, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 1, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"1/2\"], [10, \"-1/2\"], [11, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[6, \"-1/2\"], [10, \"1/2\"], [11, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 2, \"role\": \"b\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"1/2\"], [12, \"-1/2\"], [13, \"-1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"a\", \"part\": \"B_mul\"},\n           {\"kind\": \"relu\", \"bias\": \"0\", \"in\": [[8, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"]], \"block\": \"square.tent\", \"instance\": 3, \"role\": \"b\", \"part\": \"B_mul\"}],\n \"output\": {\"bias\": \"0\", \"in\": [[1, \"1/2\"], [2, \"1/2\"], [3, \"1/2\"], [4, \"1/2\"], [10, \"1/2\"], [11, \"1/2\"], [5, \"-1/2\"], [12, \"1/2\"], [13, \"1/2\"], [7, \"-1/2\"], [14, \"1/2\"], [15, \"1/2\"], [9, \"-1/2\"]]},\n \"target\": [{\"coef\": \"1\", \"pow\": [2]}],\n \"target_expr\": \"x^2\",\n \"error_bound\": \"1/256\",\n \"lambda\": 2, \"quantization\": \"nonlinear\", \"structure\": \"direct\", \"r\": 3, \"t\": 8}\n";
     ///Evaluates the network: 41 weights in the codebook {-1/2, 1/2}, depth 6, within 1/256 of `x^2` on its domain.
-    #[inline]
     pub fn eval<T: ::qrelu::Scalar>(x: T) -> T {
-        Square::eval_inlined(x)
-    }
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn eval_inlined<T: ::qrelu::Scalar>(x: T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
         let abs1_p: T = half.times(&x).relu();
@@ -130,40 +124,23 @@ impl Square {
         let const1_k3: T = half.times(&const1_k2).relu();
         let const1_k4: T = half.times(&const1_k3).relu();
         let const1_k5: T = half.times(&const1_k4).relu();
-        let tent1_a: T = neg_half
+        let tent1_a_abs: T = neg_half
             .fma(&half, &abs1_p)
             .fma(&half, &abs2_c1)
             .fma(&half, &abs2_c2)
             .fma(&half, &abs2_c3)
-            .relu();
-        let tent1_b: T = half
-            .fma(&neg_half, &abs1_p)
-            .fma(&neg_half, &abs2_c1)
-            .fma(&neg_half, &abs2_c2)
-            .fma(&neg_half, &abs2_c3)
-            .relu();
-        let (tent2_a, tent2_b): (T, T) = Self::square_tent(
-            &const1_k2,
-            &tent1_a,
-            &tent1_b,
-        );
-        let (tent3_a, tent3_b): (T, T) = Self::square_tent(
-            &const1_k4,
-            &tent2_a,
-            &tent2_b,
-        );
+            .magnitude();
+        let tent2_a_abs: T = Self::square_tent(&const1_k2, &tent1_a_abs);
+        let tent3_a_abs: T = Self::square_tent(&const1_k4, &tent2_a_abs);
         half.times(&abs1_p)
             .fma(&half, &abs2_c1)
             .fma(&half, &abs2_c2)
             .fma(&half, &abs2_c3)
-            .fma(&half, &tent1_a)
-            .fma(&half, &tent1_b)
+            .fma(&half, &tent1_a_abs)
             .fma(&neg_half, &const1_k1)
-            .fma(&half, &tent2_a)
-            .fma(&half, &tent2_b)
+            .fma(&half, &tent2_a_abs)
             .fma(&neg_half, &const1_k3)
-            .fma(&half, &tent3_a)
-            .fma(&half, &tent3_b)
+            .fma(&half, &tent3_a_abs)
             .fma(&neg_half, &const1_k5)
     }
     /// The network at every point of a batch given as columns
@@ -214,21 +191,61 @@ impl Square {
     }
     ///One `square.tent` block (2 units), shared by every instance of this shape.
     #[doc(hidden)]
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T) -> (T, T) {
+    #[inline]
+    fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
-        let a: T = half.times(in1).fma(&neg_half, in2).fma(&neg_half, in3).relu();
-        let b: T = neg_half.times(in1).fma(&half, in2).fma(&half, in3).relu();
-        (a, b)
+        let a_abs: T = half.times(in1).fma(&neg_half, in2).magnitude();
+        a_abs
+    }
+    #[doc(hidden)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn eval_lanes<T: ::qrelu::Scalar>(x: T) -> T {
+        let neg_half: T = T::dyadic(-1i64, -1i32);
+        let half: T = T::dyadic(1i64, -1i32);
+        let abs1_p: T = half.times(&x).relu();
+        let abs2_c1: T = half.times(&x).relu();
+        let abs2_c2: T = half.times(&x).relu();
+        let abs2_c3: T = half.times(&x).relu();
+        let const1_k1: T = half.clone().relu();
+        let const1_k2: T = half.times(&const1_k1).relu();
+        let const1_k3: T = half.times(&const1_k2).relu();
+        let const1_k4: T = half.times(&const1_k3).relu();
+        let const1_k5: T = half.times(&const1_k4).relu();
+        let tent1_a_abs: T = neg_half
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs2_c1)
+            .fma(&half, &abs2_c2)
+            .fma(&half, &abs2_c3)
+            .magnitude();
+        let tent2_a_abs: T = Self::lanes_square_tent(&const1_k2, &tent1_a_abs);
+        let tent3_a_abs: T = Self::lanes_square_tent(&const1_k4, &tent2_a_abs);
+        half.times(&abs1_p)
+            .fma(&half, &abs2_c1)
+            .fma(&half, &abs2_c2)
+            .fma(&half, &abs2_c3)
+            .fma(&half, &tent1_a_abs)
+            .fma(&neg_half, &const1_k1)
+            .fma(&half, &tent2_a_abs)
+            .fma(&neg_half, &const1_k3)
+            .fma(&half, &tent3_a_abs)
+            .fma(&neg_half, &const1_k5)
+    }
+    ///One `square.tent` block (2 units), shared by every instance of this shape.
+    #[doc(hidden)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn lanes_square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T) -> T {
+        let neg_half: T = T::dyadic(-1i64, -1i32);
+        let half: T = T::dyadic(1i64, -1i32);
+        let a_abs: T = half.times(in1).fma(&neg_half, in2).magnitude();
+        a_abs
     }
 }
 impl ::qrelu::Network for Square {
     const INFO: ::qrelu::NetInfo = Square::INFO;
     const JSON: &'static str = Square::JSON;
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
     fn eval_at<T: ::qrelu::Scalar>(
         x: &[T],
     ) -> ::core::result::Result<T, ::qrelu::CheckError> {
@@ -238,7 +255,20 @@ impl ::qrelu::Network for Square {
                 found: x.len(),
             });
         }
-        ::core::result::Result::Ok(Square::eval_inlined(x[0usize].clone()))
+        ::core::result::Result::Ok(Square::eval(x[0usize].clone()))
+    }
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn eval_lanes_at<T: ::qrelu::Scalar>(
+        x: &[T],
+    ) -> ::core::result::Result<T, ::qrelu::CheckError> {
+        if x.len() != 1usize {
+            return ::core::result::Result::Err(::qrelu::CheckError::Dimension {
+                expected: 1usize,
+                found: x.len(),
+            });
+        }
+        ::core::result::Result::Ok(Square::eval_lanes(x[0usize].clone()))
     }
     fn target_at<T: ::qrelu::Scalar>(
         x: &[T],
@@ -258,7 +288,7 @@ impl ::qrelu::Network for Square {
         ::qrelu::__private::eval_batch_on::<
             Self,
             F,
-            16usize,
+            32usize,
             8usize,
         >(::qrelu::__private::Isa::detect(), inputs, out)
     }
