@@ -83,17 +83,26 @@ impl LinearForm {
             }
         } else {
             // index the (shorter) `other` and probe the form once: linear in
-            // the form, with a multiplicative hash of the unit number
+            // the form, with a multiplicative hash of the unit number. Only
+            // units within `other`'s range are probed: `other` is mostly
+            // units built just now, above every unit of a long form, and
+            // the proc macro runs unoptimised by default (cargo's
+            // `build-override`), where a hash probe per term of the output
+            // form cost a quarter of a 10^6-weight expansion
             let index: HashMap<UnitId, usize, BuildHasherDefault<UnitHasher>> = other
                 .terms
                 .iter()
                 .enumerate()
                 .map(|(j, (u, _))| (*u, j))
                 .collect();
+            let lo = other.terms.iter().map(|(u, _)| *u).min().unwrap_or(0);
+            let hi = other.terms.iter().map(|(u, _)| *u).max().unwrap_or(0);
             let mut at = vec![None; other.terms.len()];
             for (i, (v, _)) in self.terms.iter().enumerate() {
-                if let Some(&j) = index.get(v) {
-                    at[j] = Some(i);
+                if (lo..=hi).contains(v) {
+                    if let Some(&j) = index.get(v) {
+                        at[j] = Some(i);
+                    }
                 }
             }
             for ((u, c), at) in other.terms.iter().zip(at) {
