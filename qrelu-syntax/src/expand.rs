@@ -13,7 +13,11 @@
 //! - a **segment** (a run of consecutive units of one block instance) whose
 //!   exact shape — weights, biases and wiring relative to its external
 //!   inputs — occurs at least twice becomes one private associated function,
-//!   emitted once and called per instance (`Self::square_tent(&k, &a_abs)`);
+//!   emitted once and called per instance (`Self::square_tent(&k, &a_abs)`).
+//!   It returns every unit and magnitude of the segment that anything
+//!   reads, whether or not this instance's readers are outside it, so that
+//!   a shape depends on the segment alone (the halving chains of
+//!   coefficients with different digits are one shape per length);
 //! - when the top-level sequence of statements is longer than
 //!   [`CHUNK_STATEMENTS`], it is split into `chunk` functions that take the
 //!   values they read and return the values later chunks read, so no body
@@ -26,7 +30,8 @@
 //!   `eval` nor any group grows with the network either (`eval` of a
 //!   1,000,000-weight network made 1,304 chunk calls in one body before:
 //!   rustc's borrow check and LLVM cost more than linearly in it);
-//! - the output sum is a run of statements of at most [`SUM_TERMS`] terms
+//! - the output sum, and any unit's sum of more than [`SUM_TERMS`] edges,
+//!   is a run of statements of at most that many terms in the same order
 //!   (one method chain of thousands of links overflows rustc's stack), and
 //!   when `eval` is chunked each chunk adds the terms, in summation order,
 //!   whose sources are defined by then, so values the output alone reads
