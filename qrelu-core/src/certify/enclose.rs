@@ -330,10 +330,33 @@ impl<'a> Enclosure<'a> {
         }
     }
 
-    /// Splits a cell at its midpoint.
+    /// Splits a cell in two, at its midpoint as a rule.
+    ///
+    /// A cell that holds strictly inside the best point found so far, when
+    /// that point is a critical point of E (E′ = 0 exactly), is cut there
+    /// instead: where such a point is not a dyadic fraction of its piece
+    /// (1/2 on a piece [0, 3/4]) no midpoint ever lands on it, so every
+    /// cell around it kept a model above |E| there by about ρh² and a bound
+    /// equal to the sup (`attained`) stayed undecided at `MAX_DEPTH`. With
+    /// the point as an end of two cells, the model there has e1 = 0 and its
+    /// tail ρ(h) falls below |e2|, so their bound is |E(x)| exactly. Other
+    /// best points (rounded vertices, near but not at the extremum) keep
+    /// the midpoint, which lands exactly on dyadic extrema.
     fn bisect(&mut self, cell: Cell) {
-        let m = mul(&add(&cell.x0, &cell.x1), &pow2(-1));
-        let jm = Rc::new(Jet::at(&self.poly, &m));
+        let critical = self
+            .best
+            .as_ref()
+            .filter(|b| b.piece == cell.piece && cell.x0 < b.x && b.x < cell.x1)
+            .map(|b| (b.x.clone(), Rc::new(Jet::at(&self.poly, &b.x))))
+            .filter(|(x, jet)| Model::at(jet, x, &self.pieces[cell.piece]).e1.is_zero());
+        let (m, jm) = match critical {
+            Some((x, jet)) => (x, jet),
+            None => {
+                let m = mul(&add(&cell.x0, &cell.x1), &pow2(-1));
+                let jm = Rc::new(Jet::at(&self.poly, &m));
+                (m, jm)
+            }
+        };
         self.offer_jet(&m, &jm, cell.piece);
         let depth = cell.depth + 1;
         let left = self.cell(cell.x0, m.clone(), cell.j0, jm.clone(), cell.piece, depth);
