@@ -276,13 +276,13 @@ fn affine(
     }
 }
 
-/// A unit's pre-activation `bias + Σ w·x` as `let acc: T = …;` statements
-/// of at most [`SUM_TERMS`] terms each, continuing one another left to
-/// right — the operations of [`affine`]'s single chain in the same order,
+/// A unit's pre-activation `bias + Σ w·x` as [`sum_into`] statements into
+/// `acc` — the operations of [`affine`]'s single chain in the same order,
 /// so the same value bit for bit — and the expression that reads it (`acc`).
-/// Units of up to `SUM_TERMS` edges keep the single chain and no statement.
-/// One method chain per unit overflowed rustc's stack at thousands of
-/// edges (the final `sum` block of exp(−x²) at eps = 10^−6 has 9,561).
+/// Units of up to [`SUM_TERMS`] edges keep the single chain and no
+/// statement. One method chain per unit overflowed rustc's stack at
+/// thousands of edges (the final `sum` block of exp(−x²) at eps = 10^−6
+/// has 9,561).
 fn affine_stmts(
     acc: &TokenStream,
     bias: &Rational,
@@ -293,24 +293,39 @@ fn affine_stmts(
     if edges.len() <= SUM_TERMS {
         return (TokenStream::new(), affine(bias, edges, consts, src));
     }
-    let mut stmts = TokenStream::new();
+    let stmts = sum_into(acc, Some(bias), edges, consts, src);
+    (quote!(#(#stmts)*), acc.clone())
+}
+
+/// `let acc: T = …;` statements adding `edges`, in order, at most
+/// [`SUM_TERMS`] terms each, to `acc` — or, with `start`, to a sum that
+/// starts here from that bias ([`affine`] for the first statement).
+fn sum_into(
+    acc: &TokenStream,
+    start: Option<&Rational>,
+    edges: &[Edge],
+    consts: &mut Consts,
+    src: &dyn Fn(UnitId) -> TokenStream,
+) -> Vec<TokenStream> {
+    let mut out = Vec::new();
     for (g, group) in edges.chunks(SUM_TERMS).enumerate() {
-        let expr = if g == 0 {
-            affine(bias, group, consts, src)
-        } else {
-            let links: Vec<TokenStream> = group
-                .iter()
-                .map(|e| {
-                    let w = consts.get(&e.weight);
-                    let x = src(e.src);
-                    quote!(.fma(&#w, #x))
-                })
-                .collect();
-            quote!(#acc #(#links)*)
+        let expr = match start {
+            Some(bias) if g == 0 => affine(bias, group, consts, src),
+            _ => {
+                let links: Vec<TokenStream> = group
+                    .iter()
+                    .map(|e| {
+                        let w = consts.get(&e.weight);
+                        let x = src(e.src);
+                        quote!(.fma(&#w, #x))
+                    })
+                    .collect();
+                quote!(#acc #(#links)*)
+            }
         };
-        stmts.extend(quote!(let #acc: T = #expr;));
+        out.push(quote!(let #acc: T = #expr;));
     }
-    (stmts, acc.clone())
+    out
 }
 
 /// A run of consecutive hidden units of one block instance.
@@ -986,21 +1001,7 @@ fn sum_stmts(
         let n = &generator.names[u];
         quote!(&#n)
     };
-    let mut out = Vec::new();
-    for (g, group) in edges.chunks(SUM_TERMS).enumerate() {
-        let expr = if first && g == 0 {
-            affine(bias, group, consts, &src)
-        } else {
-            let links = group.iter().map(|e| {
-                let w = consts.get(&e.weight);
-                let x = src(e.src);
-                quote!(.fma(&#w, #x))
-            });
-            quote!(#sum #(#links)*)
-        };
-        out.push(quote!(let #sum: T = #expr;));
-    }
-    out
+    sum_into(&quote!(#sum), first.then_some(bias), edges, consts, &src)
 }
 
 /// `eval`'s body: helper chunk functions, statements and the final
