@@ -173,8 +173,9 @@
 //! ## What a `net` item expands to
 //!
 //! For `pub net Square(x) = …;`: `pub struct Square;` with
-//! `Square::eval<T: Scalar>(x: T) -> T` (straight-line, one `let` per unit,
-//! named after its block: `tent3_a`, `const1_k4`), `Square::target`,
+//! `Square::eval<T: Scalar>(x: T) -> T` (straight-line, one `let` per
+//! computed unit, named after its block: `tent3_a`, `const1_k4`; copies of a
+//! unit are computed once), `Square::target`,
 //! `Square::INFO` ([`NetInfo`], whose `Display` prints the tour's columns),
 //! `Square::JSON` (the `qrelu-net/1` format) and an implementation of
 //! [`Network`], so the generic checks in [`check`] work. Read it with

@@ -2,12 +2,17 @@
 //!
 //! # Code shape
 //!
-//! `eval` is straight-line code with one `let` per unit, named after its
-//! block and role (`tent3_a`, `const1_k4`). Where a sum reads both units of
-//! a pair `a = relu(s)`, `b = relu(−s)` (a tent's two halves) with the same
-//! weight, one right after the other, it reads `tent3_a_abs = |s|` once
-//! instead, the same number bit for bit (`Twins`); a ReLU that nothing
-//! reads then is left out. rustc's optimised build time grows faster than
+//! `eval` is straight-line code with one `let` per computed unit, named
+//! after its block and role (`tent3_a`, `const1_k4`). Each value is
+//! computed once ([`Twins`]): a unit with the same bias and edges as an
+//! earlier one (the copies `abs2_c1`, … that a codebook of ±½ needs to carry
+//! larger weights) is not computed again, its readers read the first; a
+//! unit whose pre-activation is the negation of an earlier one's (`N =
+//! relu(−s)` beside `P = relu(s)`) is `s.negated().relu()`; where a sum
+//! reads both units of such a pair with the same weight, one right after the
+//! other, it reads `tent3_a_abs = |s|` once instead. All three are the same
+//! numbers bit for bit in every scalar type; a ReLU that nothing reads is
+//! left out. rustc's optimised build time grows faster than
 //! linearly with the length of one function body, so:
 //!
 //! - a **segment** (a run of consecutive units of one block instance) whose
@@ -331,27 +336,37 @@ fn sum_into(
 /// A run of consecutive hidden units of one block instance.
 struct Segment {
     units: std::ops::Range<UnitId>,
-    /// sources outside the segment (units or magnitudes), by first use
+    /// sources outside the segment (units, magnitudes or pre-activations),
+    /// by first use
     externals: Vec<UnitId>,
-    /// units and magnitudes of the segment that anything reads, inside it
-    /// or after it (by later units or the output): what a block function
-    /// of its shape returns
+    /// units, magnitudes and pre-activations of the segment that anything
+    /// reads, inside it or after it (by later units or the output): what a
+    /// block function of its shape returns
     exports: Vec<UnitId>,
 }
 
-/// Where a unit of a segment reads from: another unit of the segment or
-/// its magnitude ([`Twins`]), or one of the segment's externals (by
-/// position).
+/// Where a unit of a segment reads from: another unit of the segment, its
+/// magnitude or pre-activation ([`Twins`]), or one of the segment's
+/// externals (by position).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 enum Source {
     Internal(usize),
     Magnitude(usize),
+    Pre(usize),
     External(usize),
 }
 
-/// One unit of a shape: its bias, whether its magnitude is computed, and
+/// One unit of a shape: what is computed for it ([`Twins`]), its bias and
 /// its `(source, weight)` edges.
-type ShapeUnit = (Rational, bool, Vec<(Source, Rational)>);
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ShapeUnit {
+    computed: bool,
+    magnitude: bool,
+    pre: bool,
+    mirror: bool,
+    bias: Rational,
+    edges: Vec<(Source, Rational)>,
+}
 
 /// The shape of a segment: equal shapes compute the same function of their
 /// externals.
@@ -363,13 +378,18 @@ struct Shape {
     exports: Vec<Source>,
 }
 
+/// The segments that compute something (a block instance whose units are
+/// all copies of others, or unread, has none).
 fn segments(net: &Net, twins: &Twins) -> Vec<Segment> {
     let n = net.units().len();
-    // every unit and magnitude (`n + a`), by its last reader
-    let mut last_use = vec![0usize; 2 * n];
+    // every unit, magnitude (`n + a`) and pre-activation (`2n + a`), by
+    // its last reader
+    let mut last_use = vec![0usize; 3 * n];
     for (i, _, _) in net.hidden() {
-        for e in twins.edges(net, i) {
-            last_use[e.src] = last_use[e.src].max(i);
+        if twins.computed(i) {
+            for e in twins.edges(net, i) {
+                last_use[e.src] = last_use[e.src].max(i);
+            }
         }
     }
     for e in &twins.output.inputs {
@@ -383,20 +403,31 @@ fn segments(net: &Net, twins: &Twins) -> Vec<Segment> {
         while end < n && net.units()[end].block == block {
             end += 1;
         }
+        let range = start..end;
+        start = end;
+        // a unit of the segment, or its magnitude or pre-activation
+        let inside = |u: UnitId| range.contains(&(u % n));
         let mut externals = Vec::new();
-        for u in start..end {
+        for u in range.clone().filter(|&u| twins.computed(u)) {
             for e in twins.edges(net, u) {
-                let inside = (start..end).contains(&e.src) || (n + start..n + end).contains(&e.src);
-                if !inside && !externals.contains(&e.src) {
+                if !inside(e.src) && !externals.contains(&e.src) {
                     externals.push(e.src);
                 }
             }
         }
-        let exports = (start..end)
+        let exports: Vec<UnitId> = range
+            .clone()
             .chain(
-                (start..end)
+                range
+                    .clone()
                     .filter(|&a| twins.has_magnitude(a))
-                    .map(|a| n + a),
+                    .map(|a| twins.magnitude(a)),
+            )
+            .chain(
+                range
+                    .clone()
+                    .filter(|&a| twins.has_pre(a))
+                    .map(|a| twins.pre_activation(a)),
             )
             // everything read, inside the segment or after it, so that a
             // shape's exports follow from its own structure: the halving
@@ -405,41 +436,55 @@ fn segments(net: &Net, twins: &Twins) -> Vec<Segment> {
             // at 10^6 weights)
             .filter(|&u| last_use[u] > 0)
             .collect();
-        out.push(Segment {
-            units: start..end,
-            externals,
-            exports,
-        });
-        start = end;
+        if range.clone().any(|u| twins.computed(u)) {
+            out.push(Segment {
+                units: range,
+                externals,
+                exports,
+            });
+        }
     }
     out
 }
 
 fn shape(net: &Net, twins: &Twins, seg: &Segment) -> Shape {
     let n = net.units().len();
-    // a unit or magnitude of the segment by position, else an external
+    let at = |u: UnitId| seg.units.contains(&u).then(|| u - seg.units.start);
+    // a unit, magnitude or pre-activation of the segment by position, else
+    // an external
     let source = |u: UnitId| {
-        if seg.units.contains(&u) {
-            Source::Internal(u - seg.units.start)
-        } else if u >= n && seg.units.contains(&(u - n)) {
-            Source::Magnitude(u - n - seg.units.start)
-        } else {
-            Source::External(seg.externals.iter().position(|&x| x == u).unwrap_or(0))
+        let (k, base) = (u / n, u % n);
+        match (k, at(base)) {
+            (0, Some(i)) => Source::Internal(i),
+            (1, Some(i)) => Source::Magnitude(i),
+            (2, Some(i)) => Source::Pre(i),
+            _ => Source::External(seg.externals.iter().position(|&x| x == u).unwrap_or(0)),
         }
     };
     let units = seg
         .units
         .clone()
-        .map(|u| match &net.units()[u].kind {
-            UnitKind::Relu { bias, .. } => {
-                let edges = twins
-                    .edges(net, u)
-                    .iter()
-                    .map(|e| (source(e.src), e.weight.clone()))
-                    .collect();
-                (bias.clone(), twins.has_magnitude(u), edges)
+        .map(|u| {
+            let computed = twins.computed(u);
+            let (bias, edges) = match &net.units()[u].kind {
+                UnitKind::Relu { bias, .. } if computed => (
+                    bias.clone(),
+                    twins
+                        .edges(net, u)
+                        .iter()
+                        .map(|e| (source(e.src), e.weight.clone()))
+                        .collect(),
+                ),
+                _ => (Rational::zero(), Vec::new()),
+            };
+            ShapeUnit {
+                computed,
+                magnitude: twins.has_magnitude(u),
+                pre: twins.has_pre(u),
+                mirror: twins.mirror_of(u).is_some(),
+                bias,
+                edges,
             }
-            UnitKind::Input { .. } => (Rational::zero(), false, Vec::new()),
         })
         .collect();
     Shape {
@@ -456,86 +501,160 @@ fn shape(net: &Net, twins: &Twins, seg: &Segment) -> Shape {
     }
 }
 
-/// Pairs of units `a`, `b = a + 1` of one block whose pre-activations are
-/// exact negatives, `b = relu(−s)` beside `a = relu(s)` (the `a`/`b` of
-/// every tent, eq. (4) of Ding–Liu–Shi), and the sums that read both with
-/// the same weight, one right after the other: those read `|s|` once
-/// instead (`Scalar::magnitude`), which is the same number in every scalar
-/// type, IEEE floats included, bit for bit (one of `relu(±s)` is +0; the
-/// runtime's `a_pair_of_relus_is_one_abs` checks every case). In `f64` the
-/// sum waits on one `andpd` instead of a ReLU and a product, which halves
-/// the latency of a chain of tents. A twin's rounding is the negation of
-/// its pair's because round-to-nearest is symmetric; only the sign of an
-/// exact zero differs, which the ReLU removes.
+/// What the generated code computes once and reads many times, the same
+/// number in every scalar type, IEEE floats included, bit for bit:
+///
+/// - **copies**: a unit with the same bias and edges (sources taken through
+///   this map) as an earlier unit is the same value, computed once: its
+///   readers read the first (`alias`). Codebook-constrained weights need
+///   them (two copies at ½ carry a weight of 1: the `c1`, `c2`, … of the
+///   power chains of Ding–Liu–Shi Fig. 2); at 10^6 weights a third of all
+///   edges enter copies;
+/// - **mirrors**: a unit whose pre-activation is the exact negation of an
+///   earlier unit's, `m = relu(−s)` beside `c = relu(s)` (the `P`/`N`
+///   gates of eq. (5), the `a`/`b` of every tent, eq. (4)), is computed from
+///   `c`'s pre-activation `s` as `relu(s.negated())` instead of its own sum
+///   (another quarter of the edges at 10^6 weights). Each product and sum of
+///   the negated sum rounds to the negation of the original's, because
+///   round-to-nearest is symmetric; only the sign of an exact zero can
+///   differ, which the ReLU removes; fixed point is exact, and `−s` is in
+///   range because the plan bounds `m`'s sum;
+/// - **magnitudes**: a sum that reads `c` and its mirror with the same
+///   weight, one right after the other, reads `|s|` once instead
+///   (`Scalar::magnitude`; one of `relu(±s)` is +0; the runtime's
+///   `a_pair_of_relus_is_one_abs` checks every case). In `f64` the sum
+///   waits on one `andpd` instead of a ReLU and a product, which halves the
+///   latency of a chain of tents.
+///
+/// Ids: unit `u`, its magnitude `n + u`, its pre-activation `2n + u`. A
+/// unit is computed when it is no copy and something that is computed, or
+/// the output, reads its ReLU, magnitude or pre-activation.
 struct Twins {
-    /// the unit count: the magnitude of `a` is "unit" `n + a`
+    /// the unit count
     n: usize,
-    /// `a` of a pair whose merged reads name its magnitude
-    read: Vec<bool>,
-    /// the edge lists of units with merged reads
-    merged: HashMap<UnitId, Vec<Edge>>,
-    /// the output, merged
+    /// the unit that computes each unit's value: itself or an earlier copy
+    alias: Vec<UnitId>,
+    /// `mirror[m] = Some(c)`: `m`'s pre-activation is `−` `c`'s
+    mirror: Vec<Option<UnitId>>,
+    /// the edges a computed unit sums where they differ from the net's:
+    /// sources through `alias`, pairs merged into magnitudes; a mirror's
+    /// one edge reads its pair's pre-activation (weight −1, a marker)
+    edges: HashMap<UnitId, Vec<Edge>>,
+    /// the output, the same way
     output: Output,
-    /// units whose ReLU something still reads once pairs are merged
+    /// units whose ReLU something computed reads
     live: Vec<bool>,
+    /// units whose magnitude something computed reads
+    read: Vec<bool>,
+    /// units whose pre-activation a computed mirror reads
+    pre: Vec<bool>,
+}
+
+/// Small ids for the rationals of biases and weights, so that a unit's
+/// (bias, edges) key hashes integers, and the id of each value's negation.
+#[derive(Default)]
+struct ValueIds {
+    ids: HashMap<Rational, u32>,
+    values: Vec<Rational>,
+    negated: Vec<Option<u32>>,
+}
+
+impl ValueIds {
+    fn of(&mut self, q: &Rational) -> u32 {
+        if let Some(&id) = self.ids.get(q) {
+            return id;
+        }
+        let id = u32::try_from(self.values.len()).unwrap_or(u32::MAX);
+        self.ids.insert(q.clone(), id);
+        self.values.push(q.clone());
+        self.negated.push(None);
+        id
+    }
+
+    fn neg(&mut self, id: u32) -> u32 {
+        if let Some(n) = self.negated[id as usize] {
+            return n;
+        }
+        let q = -&self.values[id as usize];
+        let n = self.of(&q);
+        self.negated[id as usize] = Some(n);
+        n
+    }
 }
 
 impl Twins {
     fn new(net: &Net) -> Twins {
-        let units = net.units();
-        let n = units.len();
-        let negated = |a: UnitId, b: UnitId| match (&units[a].kind, &units[b].kind) {
-            (
-                UnitKind::Relu {
-                    bias: ba,
-                    inputs: ia,
-                },
-                UnitKind::Relu {
-                    bias: bb,
-                    inputs: ib,
-                },
-            ) => {
-                units[a].block == units[b].block
-                    && !ia.is_empty()
-                    && ia.len() == ib.len()
-                    && *bb == -ba
-                    && ia
-                        .iter()
-                        .zip(ib)
-                        .all(|(x, y)| x.src == y.src && y.weight == -&x.weight)
+        let n = net.units().len();
+        let mut alias: Vec<UnitId> = (0..n).collect();
+        let mut mirror: Vec<Option<UnitId>> = vec![None; n];
+        let mut values = ValueIds::default();
+        let mut first: HashMap<(u32, Vec<(UnitId, u32)>), UnitId> = HashMap::new();
+        for (u, bias, edges) in net.hidden() {
+            let key = (
+                values.of(bias),
+                edges
+                    .iter()
+                    .map(|e| (alias[e.src], values.of(&e.weight)))
+                    .collect::<Vec<_>>(),
+            );
+            if let Some(&c) = first.get(&key) {
+                alias[u] = c;
+                continue;
             }
-            _ => false,
-        };
-        // twin[b]: b = relu(−s) of a = b − 1
-        let twin: Vec<bool> = (0..n).map(|b| b > 0 && negated(b - 1, b)).collect();
-        let mut read = vec![false; n];
-        let mut merge = |edges: &[Edge]| -> Option<Vec<Edge>> {
+            let negated = (
+                values.neg(key.0),
+                key.1.iter().map(|&(s, w)| (s, values.neg(w))).collect(),
+            );
+            // a mirror's pair is never a mirror: its key would be `u`'s
+            mirror[u] = first.get(&negated).copied();
+            first.insert(key, u);
+        }
+        let merge = |edges: &[Edge]| -> Option<Vec<Edge>> {
             let mut out: Vec<Edge> = Vec::with_capacity(edges.len());
+            let mut changed = false;
             let mut i = 0;
-            let mut any = false;
             while i < edges.len() {
+                let x = alias[edges[i].src];
                 if let Some(next) = edges.get(i + 1) {
-                    let (x, y) = (edges[i].src, next.src);
-                    let a = x.min(y);
-                    if next.weight == edges[i].weight && x.max(y) == a + 1 && twin[a + 1] {
-                        read[a] = true;
-                        any = true;
+                    let y = alias[next.src];
+                    let pair = if mirror[y] == Some(x) {
+                        Some(x)
+                    } else if mirror[x] == Some(y) {
+                        Some(y)
+                    } else {
+                        None
+                    };
+                    if let (Some(c), true) = (pair, next.weight == edges[i].weight) {
+                        changed = true;
                         out.push(Edge {
-                            src: n + a,
+                            src: n + c,
                             weight: next.weight.clone(),
                         });
                         i += 2;
                         continue;
                     }
                 }
-                out.push(edges[i].clone());
+                changed |= x != edges[i].src;
+                out.push(Edge {
+                    src: x,
+                    weight: edges[i].weight.clone(),
+                });
                 i += 1;
             }
-            any.then_some(out)
+            changed.then_some(out)
         };
         let mut merged = HashMap::new();
         for (u, _, edges) in net.hidden() {
-            if let Some(m) = merge(edges) {
+            if alias[u] != u {
+                continue;
+            }
+            if let Some(c) = mirror[u] {
+                let marker = Edge {
+                    src: 2 * n + c,
+                    weight: -Rational::one(),
+                };
+                merged.insert(u, vec![marker]);
+            } else if let Some(m) = merge(edges) {
                 merged.insert(u, m);
             }
         }
@@ -543,26 +662,41 @@ impl Twins {
             bias: net.output().bias.clone(),
             inputs: merge(&net.output().inputs).unwrap_or_else(|| net.output().inputs.clone()),
         };
-        let mut live = vec![false; n];
-        let reads = net.hidden().flat_map(|(u, _, edges)| match merged.get(&u) {
-            Some(m) => m.as_slice(),
-            None => edges,
-        });
-        for e in reads.chain(&output.inputs) {
-            if e.src < n {
-                live[e.src] = true;
+        // what is read, from the output back (a unit nothing computed
+        // reads is not computed, so its reads do not count): `[live, read,
+        // pre]`, whether the ReLU, magnitude or pre-activation of each unit
+        let mut needed = [vec![false; n], vec![false; n], vec![false; n]];
+        let mark = |e: &Edge, needed: &mut [Vec<bool>; 3]| needed[e.src / n][e.src % n] = true;
+        for e in &output.inputs {
+            mark(e, &mut needed);
+        }
+        for (u, _, edges) in net.hidden().collect::<Vec<_>>().into_iter().rev() {
+            if alias[u] == u && needed.iter().any(|k| k[u]) {
+                for e in merged.get(&u).map_or(edges, Vec::as_slice) {
+                    mark(e, &mut needed);
+                }
             }
         }
+        let [live, read, pre] = needed;
         Twins {
             n,
-            read,
-            merged,
+            alias,
+            mirror,
+            edges: merged,
             output,
             live,
+            read,
+            pre,
         }
     }
 
-    /// Whether `u`'s ReLU is read (by a unit or the output).
+    /// Whether `u` is computed: no copy, and its ReLU, magnitude or
+    /// pre-activation is read.
+    fn computed(&self, u: UnitId) -> bool {
+        u < self.n && self.alias[u] == u && (self.live[u] || self.read[u] || self.pre[u])
+    }
+
+    /// Whether `u`'s ReLU is read (by a computed unit or the output).
     fn is_live(&self, u: UnitId) -> bool {
         self.live.get(u).copied().unwrap_or(true)
     }
@@ -572,14 +706,34 @@ impl Twins {
         self.read.get(a).copied().unwrap_or(false)
     }
 
+    /// Whether `a`'s pre-activation is read (by a mirror).
+    fn has_pre(&self, a: UnitId) -> bool {
+        self.pre.get(a).copied().unwrap_or(false)
+    }
+
     /// The id of `a`'s magnitude.
     fn magnitude(&self, a: UnitId) -> UnitId {
         self.n + a
     }
 
-    /// The edges `u` sums, pairs merged (none for an input).
+    /// The id of `a`'s pre-activation.
+    fn pre_activation(&self, a: UnitId) -> UnitId {
+        2 * self.n + a
+    }
+
+    /// The unit whose pre-activation `m` negates, when `m` is a mirror.
+    fn mirror_of(&self, m: UnitId) -> Option<UnitId> {
+        self.mirror
+            .get(m)
+            .copied()
+            .flatten()
+            .filter(|_| self.alias[m] == m)
+    }
+
+    /// The edges `u` sums, through copies and with pairs merged (none for
+    /// an input; a mirror's marker edge).
     fn edges<'n>(&'n self, net: &'n Net, u: UnitId) -> &'n [Edge] {
-        if let Some(m) = self.merged.get(&u) {
+        if let Some(m) = self.edges.get(&u) {
             return m;
         }
         match &net.units()[u].kind {
@@ -662,13 +816,18 @@ impl<'a> Generator<'a> {
             .collect();
         let twins = Twins::new(net);
         let n = names.len();
-        for a in 0..n {
-            let name = if twins.has_magnitude(a) {
-                locals.fresh(&format!("{}_abs", names[a]))
-            } else {
-                names[a].clone()
-            };
-            names.push(name);
+        for (suffix, has) in [
+            ("abs", Twins::has_magnitude as fn(&Twins, UnitId) -> bool),
+            ("s", Twins::has_pre),
+        ] {
+            for a in 0..n {
+                let name = if has(&twins, a) {
+                    locals.fresh(&format!("{}_{suffix}", names[a]))
+                } else {
+                    names[a].clone()
+                };
+                names.push(name);
+            }
         }
         Generator {
             net,
@@ -686,52 +845,71 @@ impl<'a> Generator<'a> {
         consts: &mut Consts,
         name_of: &dyn Fn(UnitId) -> TokenStream,
     ) -> TokenStream {
-        let UnitKind::Relu { bias, .. } = &self.net.units()[u].kind else {
-            return TokenStream::new();
-        };
-        let (lhs, abs) = (name_of(u), name_of(self.twins.magnitude(u)));
-        self.long_relu_stmt(u, &lhs, &abs, bias, consts, &|s| {
+        self.long_relu_stmt(u, consts, name_of, &|s| {
             let n = name_of(s);
             quote!(&#n)
         })
     }
 
-    /// [`Generator::relu_stmt`] of `u` reading its edges through `src`, its
-    /// pre-activation summed by [`affine_stmts`] into the name it defines
-    /// (its magnitude's when it has one).
+    /// The statements computing `u` ([`Generator::relu_stmt`]) when it is
+    /// computed ([`Twins`]): a mirror negates its pair's pre-activation,
+    /// any other unit sums its edges, read through `src`, by
+    /// [`affine_stmts`] into the first name it defines (pre-activation,
+    /// magnitude, ReLU). `name_of` names every value.
     fn long_relu_stmt(
         &self,
         u: UnitId,
-        lhs: &TokenStream,
-        abs: &TokenStream,
-        bias: &Rational,
         consts: &mut Consts,
+        name_of: &dyn Fn(UnitId) -> TokenStream,
         src: &dyn Fn(UnitId) -> TokenStream,
     ) -> TokenStream {
-        if !self.twins.has_magnitude(u) && !self.twins.is_live(u) {
+        let UnitKind::Relu { bias, .. } = &self.net.units()[u].kind else {
+            return TokenStream::new();
+        };
+        if !self.twins.computed(u) {
             return TokenStream::new();
         }
-        let acc = if self.twins.has_magnitude(u) {
-            abs
+        let acc = name_of(if self.twins.has_pre(u) {
+            self.twins.pre_activation(u)
+        } else if self.twins.has_magnitude(u) {
+            self.twins.magnitude(u)
         } else {
-            lhs
+            u
+        });
+        let (pre, expr) = match self.twins.mirror_of(u) {
+            Some(c) => {
+                let s = name_of(self.twins.pre_activation(c));
+                (TokenStream::new(), quote!(#s.negated()))
+            }
+            None => affine_stmts(&acc, bias, self.twins.edges(self.net, u), consts, src),
         };
-        let (pre, expr) = affine_stmts(acc, bias, self.twins.edges(self.net, u), consts, src);
-        let stmt = self.relu_stmt(u, lhs, abs, &expr);
+        let stmt = self.relu_stmt(u, name_of, &expr);
         quote!(#pre #stmt)
     }
 
-    /// `let u: T = expr.relu();`, and for a unit whose magnitude is read
+    /// `let u: T = expr.relu();`; for a unit whose magnitude is read
     /// (`abs`, [`Twins`]) `let abs: T = expr; let u: T = abs.relu(); let
-    /// abs: T = abs.magnitude();`; a ReLU nothing reads is left out.
+    /// abs: T = abs.magnitude();`; for one whose pre-activation is read, `let
+    /// s: T = expr;` and from it the ReLU and magnitude that are read.
     fn relu_stmt(
         &self,
         u: UnitId,
-        lhs: &TokenStream,
-        abs: &TokenStream,
+        name_of: &dyn Fn(UnitId) -> TokenStream,
         expr: &TokenStream,
     ) -> TokenStream {
-        match (self.twins.has_magnitude(u), self.twins.is_live(u)) {
+        let lhs = name_of(u);
+        let abs = name_of(self.twins.magnitude(u));
+        let live = self.twins.is_live(u);
+        if self.twins.has_pre(u) {
+            let s = name_of(self.twins.pre_activation(u));
+            let relu = live.then(|| quote!(let #lhs: T = #s.relu();));
+            let magnitude = self
+                .twins
+                .has_magnitude(u)
+                .then(|| quote!(let #abs: T = #s.magnitude();));
+            return quote!(let #s: T = #expr; #relu #magnitude);
+        }
+        match (self.twins.has_magnitude(u), live) {
             (true, true) => quote! {
                 let #abs: T = #expr;
                 let #lhs: T = #abs.relu();
@@ -744,13 +922,17 @@ impl<'a> Generator<'a> {
         }
     }
 
-    /// The units a step computing `u` defines: `u`, and its magnitude.
+    /// The values a step computing `u` defines: `u`, and its magnitude and
+    /// pre-activation when they are read.
     fn defines(&self, u: UnitId) -> Vec<UnitId> {
+        let mut out = vec![u];
         if self.twins.has_magnitude(u) {
-            vec![u, self.twins.magnitude(u)]
-        } else {
-            vec![u]
+            out.push(self.twins.magnitude(u));
         }
+        if self.twins.has_pre(u) {
+            out.push(self.twins.pre_activation(u));
+        }
+        out
     }
 
     /// Helper functions for repeated shapes (named in `items`, the impl's
@@ -822,7 +1004,7 @@ impl<'a> Generator<'a> {
                     consts: BTreeSet::new(),
                 });
             } else {
-                for u in seg.units.clone() {
+                for u in seg.units.clone().filter(|&u| self.twins.computed(u)) {
                     let mut consts = Consts::new(&self.const_names);
                     let tokens = self.unit_stmt(u, &mut consts, &|s| {
                         let n = &self.names[s];
@@ -864,45 +1046,45 @@ impl<'a> Generator<'a> {
             .clone()
             .map(|u| locals.fresh(&sanitize(&self.net.units()[u].role)))
             .collect();
-        // the magnitudes defined here (`role_abs`), by position
-        let abs: Vec<Option<Ident>> = seg
-            .units
-            .clone()
-            .zip(&roles)
-            .map(|(u, r)| {
-                self.twins
-                    .has_magnitude(u)
-                    .then(|| locals.fresh(&format!("{r}_abs")))
-            })
-            .collect();
+        // the magnitudes (`role_abs`) and pre-activations (`role_s`) defined
+        // here, by position
+        let derived = |suffix: &str, has: fn(&Twins, UnitId) -> bool, locals: &mut Scope| {
+            seg.units
+                .clone()
+                .zip(&roles)
+                .map(|(u, r)| has(&self.twins, u).then(|| locals.fresh(&format!("{r}_{suffix}"))))
+                .collect::<Vec<Option<Ident>>>()
+        };
+        let abs = derived("abs", Twins::has_magnitude, &mut locals);
+        let pres = derived("s", Twins::has_pre, &mut locals);
         let n = self.net.units().len();
         let local = |u: UnitId| -> TokenStream {
             if let Some(i) = seg.externals.iter().position(|&x| x == u) {
                 let p = &params[i];
                 return quote!(#p);
             }
-            if u >= n {
-                let a = &abs[u - n - seg.units.start];
-                return quote!(#a);
+            let i = u % n - seg.units.start;
+            match u / n {
+                0 => {
+                    let role = &roles[i];
+                    quote!(#role)
+                }
+                1 => {
+                    let a = &abs[i];
+                    quote!(#a)
+                }
+                _ => {
+                    let s = &pres[i];
+                    quote!(#s)
+                }
             }
-            let role = &roles[u - seg.units.start];
-            quote!(#role)
         };
         let mut consts = Consts::new(&self.const_names);
         let body: Vec<TokenStream> = seg
             .units
             .clone()
             .map(|u| {
-                let UnitKind::Relu { bias, .. } = &self.net.units()[u].kind else {
-                    return TokenStream::new();
-                };
-                let abs = self.twins.magnitude(u);
-                let abs = if self.twins.has_magnitude(u) {
-                    local(abs)
-                } else {
-                    TokenStream::new()
-                };
-                self.long_relu_stmt(u, &local(u), &abs, bias, &mut consts, &|s| {
+                self.long_relu_stmt(u, &mut consts, &local, &|s| {
                     let n = local(s);
                     if seg.externals.contains(&s) {
                         quote!(#n)
@@ -921,8 +1103,14 @@ impl<'a> Generator<'a> {
             (quote!((#(#tys),*)), quote!((#(#outs),*)))
         };
         let kind = &self.net.blocks()[self.net.units()[seg.units.start].block].kind;
+        let computed = seg
+            .units
+            .clone()
+            .filter(|&u| self.twins.computed(u))
+            .count();
         let doc = format!(
-            "One `{kind}` block ({} units), shared by every instance of this shape.",
+            "One `{kind}` block ({} units, {computed} computed), shared by every instance \
+             of this shape.",
             seg.units.len()
         );
         let inline = inlining.attr();

@@ -124,9 +124,6 @@ impl VSquare {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
         let abs1_p: T = half.times(&x).relu();
-        let abs2_c1: T = half.times(&x).relu();
-        let abs2_c2: T = half.times(&x).relu();
-        let abs2_c3: T = half.times(&x).relu();
         let const1_k1: T = half.clone().relu();
         let const1_k2: T = half.times(&const1_k1).relu();
         let const1_k3: T = half.times(&const1_k2).relu();
@@ -136,17 +133,17 @@ impl VSquare {
         let const1_k7: T = half.times(&const1_k6).relu();
         let tent1_a_abs: T = neg_half
             .fma(&half, &abs1_p)
-            .fma(&half, &abs2_c1)
-            .fma(&half, &abs2_c2)
-            .fma(&half, &abs2_c3)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
             .magnitude();
         let tent2_a_abs: T = Self::square_tent(&const1_k2, &tent1_a_abs);
         let tent3_a_abs: T = Self::square_tent(&const1_k4, &tent2_a_abs);
         let tent4_a_abs: T = Self::square_tent(&const1_k6, &tent3_a_abs);
         half.times(&abs1_p)
-            .fma(&half, &abs2_c1)
-            .fma(&half, &abs2_c2)
-            .fma(&half, &abs2_c3)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
             .fma(&half, &tent1_a_abs)
             .fma(&neg_half, &const1_k1)
             .fma(&half, &tent2_a_abs)
@@ -202,7 +199,7 @@ impl VSquare {
         let x_pow2: T = x.times(&x);
         x_pow2.clone()
     }
-    ///One `square.tent` block (2 units), shared by every instance of this shape.
+    ///One `square.tent` block (2 units, 1 computed), shared by every instance of this shape.
     #[doc(hidden)]
     #[inline]
     fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T) -> T {
@@ -218,9 +215,6 @@ impl VSquare {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
         let abs1_p: T = half.times(&x).relu();
-        let abs2_c1: T = half.times(&x).relu();
-        let abs2_c2: T = half.times(&x).relu();
-        let abs2_c3: T = half.times(&x).relu();
         let const1_k1: T = half.clone().relu();
         let const1_k2: T = half.times(&const1_k1).relu();
         let const1_k3: T = half.times(&const1_k2).relu();
@@ -230,17 +224,17 @@ impl VSquare {
         let const1_k7: T = half.times(&const1_k6).relu();
         let tent1_a_abs: T = neg_half
             .fma(&half, &abs1_p)
-            .fma(&half, &abs2_c1)
-            .fma(&half, &abs2_c2)
-            .fma(&half, &abs2_c3)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
             .magnitude();
         let tent2_a_abs: T = Self::lanes_square_tent(&const1_k2, &tent1_a_abs);
         let tent3_a_abs: T = Self::lanes_square_tent(&const1_k4, &tent2_a_abs);
         let tent4_a_abs: T = Self::lanes_square_tent(&const1_k6, &tent3_a_abs);
         half.times(&abs1_p)
-            .fma(&half, &abs2_c1)
-            .fma(&half, &abs2_c2)
-            .fma(&half, &abs2_c3)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
             .fma(&half, &tent1_a_abs)
             .fma(&neg_half, &const1_k1)
             .fma(&half, &tent2_a_abs)
@@ -250,7 +244,7 @@ impl VSquare {
             .fma(&half, &tent4_a_abs)
             .fma(&neg_half, &const1_k7)
     }
-    ///One `square.tent` block (2 units), shared by every instance of this shape.
+    ///One `square.tent` block (2 units, 1 computed), shared by every instance of this shape.
     #[doc(hidden)]
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
@@ -464,148 +458,62 @@ impl VProduct {
     pub fn eval<T: ::qrelu::Scalar>(x: T, y: T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
-        let abs1_p: T = half.times(&y).fma(&half, &x).relu();
-        let abs2_c1: T = half.times(&y).fma(&half, &x).relu();
-        let abs3_n: T = neg_half.times(&y).fma(&neg_half, &x).relu();
-        let abs4_c1: T = neg_half.times(&y).fma(&neg_half, &x).relu();
-        let abs5_p: T = Self::abs(&y);
-        let abs6_c1: T = Self::abs_2(&y);
-        let abs7_n: T = Self::abs_3(&y);
-        let abs8_c1: T = Self::abs_4(&y);
-        let abs9_p: T = Self::abs(&x);
-        let abs10_c1: T = Self::abs_2(&x);
-        let abs11_n: T = Self::abs_3(&x);
-        let abs12_c1: T = Self::abs_4(&x);
+        let abs1_p_s: T = half.times(&y).fma(&half, &x);
+        let abs1_p: T = abs1_p_s.relu();
+        let abs1_p_abs: T = abs1_p_s.magnitude();
+        let abs3_n: T = Self::abs(&abs1_p_s);
+        let (abs5_p, abs5_p_abs, abs5_p_s): (T, T, T) = Self::abs_2(&y);
+        let abs7_n: T = Self::abs(&abs5_p_s);
+        let (abs9_p, abs9_p_abs, abs9_p_s): (T, T, T) = Self::abs_2(&x);
+        let abs11_n: T = Self::abs(&abs9_p_s);
         let const1_k1: T = half.clone().relu();
         let const1_k2: T = half.times(&const1_k1).relu();
         let const1_k3: T = half.times(&const1_k2).relu();
         let const1_k4: T = half.times(&const1_k3).relu();
         let const1_k5: T = half.times(&const1_k4).relu();
-        let tent1_a_abs: T = Self::square_tent(&abs1_p, &abs2_c1, &abs3_n, &abs4_c1);
+        let tent1_a_abs: T = Self::square_tent(&abs1_p, &abs1_p_abs, &abs3_n);
         let tent2_a_abs: T = Self::square_tent_2(&const1_k2, &tent1_a_abs);
         let tent3_a_abs: T = Self::square_tent_2(&const1_k4, &tent2_a_abs);
-        let tent4_a_abs: T = Self::square_tent(&abs5_p, &abs6_c1, &abs7_n, &abs8_c1);
+        let tent4_a_abs: T = Self::square_tent(&abs5_p, &abs5_p_abs, &abs7_n);
         let tent5_a_abs: T = Self::square_tent_2(&const1_k2, &tent4_a_abs);
         let tent6_a_abs: T = Self::square_tent_2(&const1_k4, &tent5_a_abs);
-        let tent7_a_abs: T = Self::square_tent(&abs9_p, &abs10_c1, &abs11_n, &abs12_c1);
+        let tent7_a_abs: T = Self::square_tent(&abs9_p, &abs9_p_abs, &abs11_n);
         let tent8_a_abs: T = Self::square_tent_2(&const1_k2, &tent7_a_abs);
         let tent9_a_abs: T = Self::square_tent_2(&const1_k4, &tent8_a_abs);
-        let abs13_p: T = half
+        let abs13_p_s: T = half
             .times(&abs1_p)
-            .fma(&half, &abs2_c1)
+            .fma(&half, &abs1_p_abs)
             .fma(&half, &abs3_n)
-            .fma(&half, &abs4_c1)
             .fma(&half, &tent1_a_abs)
             .fma(&half, &tent2_a_abs)
             .fma(&half, &tent3_a_abs)
             .fma(&neg_half, &abs5_p)
-            .fma(&neg_half, &abs6_c1)
+            .fma(&neg_half, &abs5_p_abs)
             .fma(&neg_half, &abs7_n)
-            .fma(&neg_half, &abs8_c1)
             .fma(&neg_half, &tent4_a_abs)
             .fma(&neg_half, &tent5_a_abs)
             .fma(&neg_half, &tent6_a_abs)
             .fma(&neg_half, &abs9_p)
-            .fma(&neg_half, &abs10_c1)
+            .fma(&neg_half, &abs9_p_abs)
             .fma(&neg_half, &abs11_n)
-            .fma(&neg_half, &abs12_c1)
             .fma(&neg_half, &tent7_a_abs)
             .fma(&half, &const1_k1)
             .fma(&neg_half, &tent8_a_abs)
             .fma(&half, &const1_k3)
             .fma(&neg_half, &tent9_a_abs)
-            .fma(&half, &const1_k5)
-            .relu();
-        let abs14_c1: T = half
-            .times(&abs1_p)
-            .fma(&half, &abs2_c1)
-            .fma(&half, &abs3_n)
-            .fma(&half, &abs4_c1)
-            .fma(&half, &tent1_a_abs)
-            .fma(&half, &tent2_a_abs)
-            .fma(&half, &tent3_a_abs)
-            .fma(&neg_half, &abs5_p)
-            .fma(&neg_half, &abs6_c1)
-            .fma(&neg_half, &abs7_n)
-            .fma(&neg_half, &abs8_c1)
-            .fma(&neg_half, &tent4_a_abs)
-            .fma(&neg_half, &tent5_a_abs)
-            .fma(&neg_half, &tent6_a_abs)
-            .fma(&neg_half, &abs9_p)
-            .fma(&neg_half, &abs10_c1)
-            .fma(&neg_half, &abs11_n)
-            .fma(&neg_half, &abs12_c1)
-            .fma(&neg_half, &tent7_a_abs)
-            .fma(&half, &const1_k1)
-            .fma(&neg_half, &tent8_a_abs)
-            .fma(&half, &const1_k3)
-            .fma(&neg_half, &tent9_a_abs)
-            .fma(&half, &const1_k5)
-            .relu();
-        let abs14_c2: T = half.times(&abs13_p).fma(&half, &abs14_c1).relu();
-        let abs14_c3: T = half.times(&abs13_p).fma(&half, &abs14_c1).relu();
-        let abs15_n: T = neg_half
-            .times(&abs1_p)
-            .fma(&neg_half, &abs2_c1)
-            .fma(&neg_half, &abs3_n)
-            .fma(&neg_half, &abs4_c1)
-            .fma(&neg_half, &tent1_a_abs)
-            .fma(&neg_half, &tent2_a_abs)
-            .fma(&neg_half, &tent3_a_abs)
-            .fma(&half, &abs5_p)
-            .fma(&half, &abs6_c1)
-            .fma(&half, &abs7_n)
-            .fma(&half, &abs8_c1)
-            .fma(&half, &tent4_a_abs)
-            .fma(&half, &tent5_a_abs)
-            .fma(&half, &tent6_a_abs)
-            .fma(&half, &abs9_p)
-            .fma(&half, &abs10_c1)
-            .fma(&half, &abs11_n)
-            .fma(&half, &abs12_c1)
-            .fma(&half, &tent7_a_abs)
-            .fma(&neg_half, &const1_k1)
-            .fma(&half, &tent8_a_abs)
-            .fma(&neg_half, &const1_k3)
-            .fma(&half, &tent9_a_abs)
-            .fma(&neg_half, &const1_k5)
-            .relu();
-        let abs16_c1: T = neg_half
-            .times(&abs1_p)
-            .fma(&neg_half, &abs2_c1)
-            .fma(&neg_half, &abs3_n)
-            .fma(&neg_half, &abs4_c1)
-            .fma(&neg_half, &tent1_a_abs)
-            .fma(&neg_half, &tent2_a_abs)
-            .fma(&neg_half, &tent3_a_abs)
-            .fma(&half, &abs5_p)
-            .fma(&half, &abs6_c1)
-            .fma(&half, &abs7_n)
-            .fma(&half, &abs8_c1)
-            .fma(&half, &tent4_a_abs)
-            .fma(&half, &tent5_a_abs)
-            .fma(&half, &tent6_a_abs)
-            .fma(&half, &abs9_p)
-            .fma(&half, &abs10_c1)
-            .fma(&half, &abs11_n)
-            .fma(&half, &abs12_c1)
-            .fma(&half, &tent7_a_abs)
-            .fma(&neg_half, &const1_k1)
-            .fma(&half, &tent8_a_abs)
-            .fma(&neg_half, &const1_k3)
-            .fma(&half, &tent9_a_abs)
-            .fma(&neg_half, &const1_k5)
-            .relu();
-        let abs16_c2: T = half.times(&abs15_n).fma(&half, &abs16_c1).relu();
-        let abs16_c3: T = half.times(&abs15_n).fma(&half, &abs16_c1).relu();
+            .fma(&half, &const1_k5);
+        let abs13_p: T = abs13_p_s.relu();
+        let abs14_c2: T = Self::abs_3(&abs13_p);
+        let abs15_n: T = Self::abs(&abs13_p_s);
+        let abs16_c2: T = Self::abs_3(&abs15_n);
         half.times(&abs13_p)
-            .fma(&half, &abs14_c1)
+            .fma(&half, &abs13_p)
             .fma(&half, &abs14_c2)
-            .fma(&half, &abs14_c3)
+            .fma(&half, &abs14_c2)
             .fma(&neg_half, &abs15_n)
-            .fma(&neg_half, &abs16_c1)
+            .fma(&neg_half, &abs15_n)
             .fma(&neg_half, &abs16_c2)
-            .fma(&neg_half, &abs16_c3)
+            .fma(&neg_half, &abs16_c2)
     }
     /// The network at every point of a batch given as columns
     /// (`inputs[i][k]` is input `i` of point `k`) into `out`, in `f64`
@@ -663,53 +571,37 @@ impl VProduct {
     pub fn target<T: ::qrelu::Scalar>(x: T, y: T) -> T {
         x.clone().times(&y)
     }
-    ///One `abs` block (1 units), shared by every instance of this shape.
+    ///One `abs` block (1 units, 1 computed), shared by every instance of this shape.
     #[doc(hidden)]
     #[inline]
     fn abs<T: ::qrelu::Scalar>(in1: &T) -> T {
-        let half: T = T::dyadic(1i64, -1i32);
-        let p: T = half.times(in1).relu();
-        p
-    }
-    ///One `abs` block (1 units), shared by every instance of this shape.
-    #[doc(hidden)]
-    #[inline]
-    fn abs_2<T: ::qrelu::Scalar>(in1: &T) -> T {
-        let half: T = T::dyadic(1i64, -1i32);
-        let c1: T = half.times(in1).relu();
-        c1
-    }
-    ///One `abs` block (1 units), shared by every instance of this shape.
-    #[doc(hidden)]
-    #[inline]
-    fn abs_3<T: ::qrelu::Scalar>(in1: &T) -> T {
-        let neg_half: T = T::dyadic(-1i64, -1i32);
-        let n: T = neg_half.times(in1).relu();
+        let n: T = in1.negated().relu();
         n
     }
-    ///One `abs` block (1 units), shared by every instance of this shape.
+    ///One `abs` block (1 units, 1 computed), shared by every instance of this shape.
     #[doc(hidden)]
     #[inline]
-    fn abs_4<T: ::qrelu::Scalar>(in1: &T) -> T {
-        let neg_half: T = T::dyadic(-1i64, -1i32);
-        let c1: T = neg_half.times(in1).relu();
-        c1
+    fn abs_2<T: ::qrelu::Scalar>(in1: &T) -> (T, T, T) {
+        let half: T = T::dyadic(1i64, -1i32);
+        let p_s: T = half.times(in1);
+        let p: T = p_s.relu();
+        let p_abs: T = p_s.magnitude();
+        (p, p_abs, p_s)
     }
-    ///One `square.tent` block (2 units), shared by every instance of this shape.
+    ///One `square.tent` block (2 units, 1 computed), shared by every instance of this shape.
     #[doc(hidden)]
     #[inline]
-    fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T, in4: &T) -> T {
+    fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
         let a_abs: T = neg_half
             .fma(&half, in1)
             .fma(&half, in2)
             .fma(&half, in3)
-            .fma(&half, in4)
             .magnitude();
         a_abs
     }
-    ///One `square.tent` block (2 units), shared by every instance of this shape.
+    ///One `square.tent` block (2 units, 1 computed), shared by every instance of this shape.
     #[doc(hidden)]
     #[inline]
     fn square_tent_2<T: ::qrelu::Scalar>(in1: &T, in2: &T) -> T {
@@ -718,222 +610,111 @@ impl VProduct {
         let a_abs: T = half.times(in1).fma(&neg_half, in2).magnitude();
         a_abs
     }
+    ///One `abs` block (3 units, 1 computed), shared by every instance of this shape.
+    #[doc(hidden)]
+    #[inline]
+    fn abs_3<T: ::qrelu::Scalar>(in1: &T) -> T {
+        let half: T = T::dyadic(1i64, -1i32);
+        let c2: T = half.times(in1).fma(&half, in1).relu();
+        c2
+    }
     #[doc(hidden)]
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn eval_lanes<T: ::qrelu::Scalar>(x: T, y: T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
-        let abs1_p: T = half.times(&y).fma(&half, &x).relu();
-        let abs2_c1: T = half.times(&y).fma(&half, &x).relu();
-        let abs3_n: T = neg_half.times(&y).fma(&neg_half, &x).relu();
-        let abs4_c1: T = neg_half.times(&y).fma(&neg_half, &x).relu();
-        let abs5_p: T = Self::lanes_abs(&y);
-        let abs6_c1: T = Self::lanes_abs_2(&y);
-        let abs7_n: T = Self::lanes_abs_3(&y);
-        let abs8_c1: T = Self::lanes_abs_4(&y);
-        let abs9_p: T = Self::lanes_abs(&x);
-        let abs10_c1: T = Self::lanes_abs_2(&x);
-        let abs11_n: T = Self::lanes_abs_3(&x);
-        let abs12_c1: T = Self::lanes_abs_4(&x);
+        let abs1_p_s: T = half.times(&y).fma(&half, &x);
+        let abs1_p: T = abs1_p_s.relu();
+        let abs1_p_abs: T = abs1_p_s.magnitude();
+        let abs3_n: T = Self::lanes_abs(&abs1_p_s);
+        let (abs5_p, abs5_p_abs, abs5_p_s): (T, T, T) = Self::lanes_abs_2(&y);
+        let abs7_n: T = Self::lanes_abs(&abs5_p_s);
+        let (abs9_p, abs9_p_abs, abs9_p_s): (T, T, T) = Self::lanes_abs_2(&x);
+        let abs11_n: T = Self::lanes_abs(&abs9_p_s);
         let const1_k1: T = half.clone().relu();
         let const1_k2: T = half.times(&const1_k1).relu();
         let const1_k3: T = half.times(&const1_k2).relu();
         let const1_k4: T = half.times(&const1_k3).relu();
         let const1_k5: T = half.times(&const1_k4).relu();
-        let tent1_a_abs: T = Self::lanes_square_tent(
-            &abs1_p,
-            &abs2_c1,
-            &abs3_n,
-            &abs4_c1,
-        );
+        let tent1_a_abs: T = Self::lanes_square_tent(&abs1_p, &abs1_p_abs, &abs3_n);
         let tent2_a_abs: T = Self::lanes_square_tent_2(&const1_k2, &tent1_a_abs);
         let tent3_a_abs: T = Self::lanes_square_tent_2(&const1_k4, &tent2_a_abs);
-        let tent4_a_abs: T = Self::lanes_square_tent(
-            &abs5_p,
-            &abs6_c1,
-            &abs7_n,
-            &abs8_c1,
-        );
+        let tent4_a_abs: T = Self::lanes_square_tent(&abs5_p, &abs5_p_abs, &abs7_n);
         let tent5_a_abs: T = Self::lanes_square_tent_2(&const1_k2, &tent4_a_abs);
         let tent6_a_abs: T = Self::lanes_square_tent_2(&const1_k4, &tent5_a_abs);
-        let tent7_a_abs: T = Self::lanes_square_tent(
-            &abs9_p,
-            &abs10_c1,
-            &abs11_n,
-            &abs12_c1,
-        );
+        let tent7_a_abs: T = Self::lanes_square_tent(&abs9_p, &abs9_p_abs, &abs11_n);
         let tent8_a_abs: T = Self::lanes_square_tent_2(&const1_k2, &tent7_a_abs);
         let tent9_a_abs: T = Self::lanes_square_tent_2(&const1_k4, &tent8_a_abs);
-        let abs13_p: T = half
+        let abs13_p_s: T = half
             .times(&abs1_p)
-            .fma(&half, &abs2_c1)
+            .fma(&half, &abs1_p_abs)
             .fma(&half, &abs3_n)
-            .fma(&half, &abs4_c1)
             .fma(&half, &tent1_a_abs)
             .fma(&half, &tent2_a_abs)
             .fma(&half, &tent3_a_abs)
             .fma(&neg_half, &abs5_p)
-            .fma(&neg_half, &abs6_c1)
+            .fma(&neg_half, &abs5_p_abs)
             .fma(&neg_half, &abs7_n)
-            .fma(&neg_half, &abs8_c1)
             .fma(&neg_half, &tent4_a_abs)
             .fma(&neg_half, &tent5_a_abs)
             .fma(&neg_half, &tent6_a_abs)
             .fma(&neg_half, &abs9_p)
-            .fma(&neg_half, &abs10_c1)
+            .fma(&neg_half, &abs9_p_abs)
             .fma(&neg_half, &abs11_n)
-            .fma(&neg_half, &abs12_c1)
             .fma(&neg_half, &tent7_a_abs)
             .fma(&half, &const1_k1)
             .fma(&neg_half, &tent8_a_abs)
             .fma(&half, &const1_k3)
             .fma(&neg_half, &tent9_a_abs)
-            .fma(&half, &const1_k5)
-            .relu();
-        let abs14_c1: T = half
-            .times(&abs1_p)
-            .fma(&half, &abs2_c1)
-            .fma(&half, &abs3_n)
-            .fma(&half, &abs4_c1)
-            .fma(&half, &tent1_a_abs)
-            .fma(&half, &tent2_a_abs)
-            .fma(&half, &tent3_a_abs)
-            .fma(&neg_half, &abs5_p)
-            .fma(&neg_half, &abs6_c1)
-            .fma(&neg_half, &abs7_n)
-            .fma(&neg_half, &abs8_c1)
-            .fma(&neg_half, &tent4_a_abs)
-            .fma(&neg_half, &tent5_a_abs)
-            .fma(&neg_half, &tent6_a_abs)
-            .fma(&neg_half, &abs9_p)
-            .fma(&neg_half, &abs10_c1)
-            .fma(&neg_half, &abs11_n)
-            .fma(&neg_half, &abs12_c1)
-            .fma(&neg_half, &tent7_a_abs)
-            .fma(&half, &const1_k1)
-            .fma(&neg_half, &tent8_a_abs)
-            .fma(&half, &const1_k3)
-            .fma(&neg_half, &tent9_a_abs)
-            .fma(&half, &const1_k5)
-            .relu();
-        let abs14_c2: T = half.times(&abs13_p).fma(&half, &abs14_c1).relu();
-        let abs14_c3: T = half.times(&abs13_p).fma(&half, &abs14_c1).relu();
-        let abs15_n: T = neg_half
-            .times(&abs1_p)
-            .fma(&neg_half, &abs2_c1)
-            .fma(&neg_half, &abs3_n)
-            .fma(&neg_half, &abs4_c1)
-            .fma(&neg_half, &tent1_a_abs)
-            .fma(&neg_half, &tent2_a_abs)
-            .fma(&neg_half, &tent3_a_abs)
-            .fma(&half, &abs5_p)
-            .fma(&half, &abs6_c1)
-            .fma(&half, &abs7_n)
-            .fma(&half, &abs8_c1)
-            .fma(&half, &tent4_a_abs)
-            .fma(&half, &tent5_a_abs)
-            .fma(&half, &tent6_a_abs)
-            .fma(&half, &abs9_p)
-            .fma(&half, &abs10_c1)
-            .fma(&half, &abs11_n)
-            .fma(&half, &abs12_c1)
-            .fma(&half, &tent7_a_abs)
-            .fma(&neg_half, &const1_k1)
-            .fma(&half, &tent8_a_abs)
-            .fma(&neg_half, &const1_k3)
-            .fma(&half, &tent9_a_abs)
-            .fma(&neg_half, &const1_k5)
-            .relu();
-        let abs16_c1: T = neg_half
-            .times(&abs1_p)
-            .fma(&neg_half, &abs2_c1)
-            .fma(&neg_half, &abs3_n)
-            .fma(&neg_half, &abs4_c1)
-            .fma(&neg_half, &tent1_a_abs)
-            .fma(&neg_half, &tent2_a_abs)
-            .fma(&neg_half, &tent3_a_abs)
-            .fma(&half, &abs5_p)
-            .fma(&half, &abs6_c1)
-            .fma(&half, &abs7_n)
-            .fma(&half, &abs8_c1)
-            .fma(&half, &tent4_a_abs)
-            .fma(&half, &tent5_a_abs)
-            .fma(&half, &tent6_a_abs)
-            .fma(&half, &abs9_p)
-            .fma(&half, &abs10_c1)
-            .fma(&half, &abs11_n)
-            .fma(&half, &abs12_c1)
-            .fma(&half, &tent7_a_abs)
-            .fma(&neg_half, &const1_k1)
-            .fma(&half, &tent8_a_abs)
-            .fma(&neg_half, &const1_k3)
-            .fma(&half, &tent9_a_abs)
-            .fma(&neg_half, &const1_k5)
-            .relu();
-        let abs16_c2: T = half.times(&abs15_n).fma(&half, &abs16_c1).relu();
-        let abs16_c3: T = half.times(&abs15_n).fma(&half, &abs16_c1).relu();
+            .fma(&half, &const1_k5);
+        let abs13_p: T = abs13_p_s.relu();
+        let abs14_c2: T = Self::lanes_abs_3(&abs13_p);
+        let abs15_n: T = Self::lanes_abs(&abs13_p_s);
+        let abs16_c2: T = Self::lanes_abs_3(&abs15_n);
         half.times(&abs13_p)
-            .fma(&half, &abs14_c1)
+            .fma(&half, &abs13_p)
             .fma(&half, &abs14_c2)
-            .fma(&half, &abs14_c3)
+            .fma(&half, &abs14_c2)
             .fma(&neg_half, &abs15_n)
-            .fma(&neg_half, &abs16_c1)
+            .fma(&neg_half, &abs15_n)
             .fma(&neg_half, &abs16_c2)
-            .fma(&neg_half, &abs16_c3)
+            .fma(&neg_half, &abs16_c2)
     }
-    ///One `abs` block (1 units), shared by every instance of this shape.
+    ///One `abs` block (1 units, 1 computed), shared by every instance of this shape.
     #[doc(hidden)]
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn lanes_abs<T: ::qrelu::Scalar>(in1: &T) -> T {
-        let half: T = T::dyadic(1i64, -1i32);
-        let p: T = half.times(in1).relu();
-        p
-    }
-    ///One `abs` block (1 units), shared by every instance of this shape.
-    #[doc(hidden)]
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn lanes_abs_2<T: ::qrelu::Scalar>(in1: &T) -> T {
-        let half: T = T::dyadic(1i64, -1i32);
-        let c1: T = half.times(in1).relu();
-        c1
-    }
-    ///One `abs` block (1 units), shared by every instance of this shape.
-    #[doc(hidden)]
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    fn lanes_abs_3<T: ::qrelu::Scalar>(in1: &T) -> T {
-        let neg_half: T = T::dyadic(-1i64, -1i32);
-        let n: T = neg_half.times(in1).relu();
+        let n: T = in1.negated().relu();
         n
     }
-    ///One `abs` block (1 units), shared by every instance of this shape.
+    ///One `abs` block (1 units, 1 computed), shared by every instance of this shape.
     #[doc(hidden)]
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn lanes_abs_4<T: ::qrelu::Scalar>(in1: &T) -> T {
-        let neg_half: T = T::dyadic(-1i64, -1i32);
-        let c1: T = neg_half.times(in1).relu();
-        c1
+    fn lanes_abs_2<T: ::qrelu::Scalar>(in1: &T) -> (T, T, T) {
+        let half: T = T::dyadic(1i64, -1i32);
+        let p_s: T = half.times(in1);
+        let p: T = p_s.relu();
+        let p_abs: T = p_s.magnitude();
+        (p, p_abs, p_s)
     }
-    ///One `square.tent` block (2 units), shared by every instance of this shape.
+    ///One `square.tent` block (2 units, 1 computed), shared by every instance of this shape.
     #[doc(hidden)]
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    fn lanes_square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T, in4: &T) -> T {
+    fn lanes_square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T, in3: &T) -> T {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
         let a_abs: T = neg_half
             .fma(&half, in1)
             .fma(&half, in2)
             .fma(&half, in3)
-            .fma(&half, in4)
             .magnitude();
         a_abs
     }
-    ///One `square.tent` block (2 units), shared by every instance of this shape.
+    ///One `square.tent` block (2 units, 1 computed), shared by every instance of this shape.
     #[doc(hidden)]
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
@@ -942,6 +723,15 @@ impl VProduct {
         let half: T = T::dyadic(1i64, -1i32);
         let a_abs: T = half.times(in1).fma(&neg_half, in2).magnitude();
         a_abs
+    }
+    ///One `abs` block (3 units, 1 computed), shared by every instance of this shape.
+    #[doc(hidden)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    fn lanes_abs_3<T: ::qrelu::Scalar>(in1: &T) -> T {
+        let half: T = T::dyadic(1i64, -1i32);
+        let c2: T = half.times(in1).fma(&half, in1).relu();
+        c2
     }
 }
 impl ::qrelu::Network for VProduct {

@@ -116,9 +116,6 @@ impl Square {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
         let abs1_p: T = half.times(&x).relu();
-        let abs2_c1: T = half.times(&x).relu();
-        let abs2_c2: T = half.times(&x).relu();
-        let abs2_c3: T = half.times(&x).relu();
         let const1_k1: T = half.clone().relu();
         let const1_k2: T = half.times(&const1_k1).relu();
         let const1_k3: T = half.times(&const1_k2).relu();
@@ -126,16 +123,16 @@ impl Square {
         let const1_k5: T = half.times(&const1_k4).relu();
         let tent1_a_abs: T = neg_half
             .fma(&half, &abs1_p)
-            .fma(&half, &abs2_c1)
-            .fma(&half, &abs2_c2)
-            .fma(&half, &abs2_c3)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
             .magnitude();
         let tent2_a_abs: T = Self::square_tent(&const1_k2, &tent1_a_abs);
         let tent3_a_abs: T = Self::square_tent(&const1_k4, &tent2_a_abs);
         half.times(&abs1_p)
-            .fma(&half, &abs2_c1)
-            .fma(&half, &abs2_c2)
-            .fma(&half, &abs2_c3)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
             .fma(&half, &tent1_a_abs)
             .fma(&neg_half, &const1_k1)
             .fma(&half, &tent2_a_abs)
@@ -189,7 +186,7 @@ impl Square {
         let x_pow2: T = x.times(&x);
         x_pow2.clone()
     }
-    ///One `square.tent` block (2 units), shared by every instance of this shape.
+    ///One `square.tent` block (2 units, 1 computed), shared by every instance of this shape.
     #[doc(hidden)]
     #[inline]
     fn square_tent<T: ::qrelu::Scalar>(in1: &T, in2: &T) -> T {
@@ -205,9 +202,6 @@ impl Square {
         let neg_half: T = T::dyadic(-1i64, -1i32);
         let half: T = T::dyadic(1i64, -1i32);
         let abs1_p: T = half.times(&x).relu();
-        let abs2_c1: T = half.times(&x).relu();
-        let abs2_c2: T = half.times(&x).relu();
-        let abs2_c3: T = half.times(&x).relu();
         let const1_k1: T = half.clone().relu();
         let const1_k2: T = half.times(&const1_k1).relu();
         let const1_k3: T = half.times(&const1_k2).relu();
@@ -215,16 +209,16 @@ impl Square {
         let const1_k5: T = half.times(&const1_k4).relu();
         let tent1_a_abs: T = neg_half
             .fma(&half, &abs1_p)
-            .fma(&half, &abs2_c1)
-            .fma(&half, &abs2_c2)
-            .fma(&half, &abs2_c3)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
             .magnitude();
         let tent2_a_abs: T = Self::lanes_square_tent(&const1_k2, &tent1_a_abs);
         let tent3_a_abs: T = Self::lanes_square_tent(&const1_k4, &tent2_a_abs);
         half.times(&abs1_p)
-            .fma(&half, &abs2_c1)
-            .fma(&half, &abs2_c2)
-            .fma(&half, &abs2_c3)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
+            .fma(&half, &abs1_p)
             .fma(&half, &tent1_a_abs)
             .fma(&neg_half, &const1_k1)
             .fma(&half, &tent2_a_abs)
@@ -232,7 +226,7 @@ impl Square {
             .fma(&half, &tent3_a_abs)
             .fma(&neg_half, &const1_k5)
     }
-    ///One `square.tent` block (2 units), shared by every instance of this shape.
+    ///One `square.tent` block (2 units, 1 computed), shared by every instance of this shape.
     #[doc(hidden)]
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
