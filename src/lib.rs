@@ -143,7 +143,7 @@
 //! | `quantization` | `nonlinear` (powers of two, Prop. 3) or `linear` (Section 4.4) | `nonlinear` |
 //! | `structure` | `direct`, `taylor` or `lipschitz` | `direct` |
 //! | `eps` | target error `p/q` in (0, 1): the parameters not given are chosen to meet it | none |
-//! | `max_weights` | refuse networks *estimated* above this many weights (the estimate is made before building) | 600000 |
+//! | `max_weights` | refuse networks *estimated* above this many weights (the estimate is made before building) | 1000000 |
 //! | `n` | Taylor order 1..=8 (`taylor`) | required unless `tune = smallest` |
 //! | `N` | Taylor grid 1..=1024 (`taylor`) | from `eps` (eq. 28) |
 //! | `tune` | `smallest`: with `eps`, the network with the fewest weights whose exact bound meets it | off: the paper's parameters |

@@ -4,9 +4,9 @@ qrelu::qrelu! {
     net Huge(x) = 10000000000000000000*x^2 + x where r = 2;
     // the codebook value 2^-1024 is below the range of f64
     net Tiny(x) = x^2 where r = 2, t = 64, lambda = 12;
-    // 435 monomials with products of up to 28 factors: far over the
-    // default `max_weights`
-    net Heavy(x, y, z) = (x + y + z)^28 where r = 4;
+    // 595 monomials with products of up to 33 factors: over the default
+    // `max_weights`
+    net Heavy(x, y, z) = (x + y + z)^33 where r = 4;
 }
 
 fn main() {}

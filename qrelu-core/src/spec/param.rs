@@ -65,13 +65,14 @@ pub const MAX_GRID: u32 = 1024;
 /// The default of `max_weights`: networks estimated above it are refused.
 ///
 /// What compiles within 90 s and 4 GB of peak memory, macro expansion and
-/// `cargo build --release` together, on a 2-core machine, with a margin: a
-/// dense polynomial in three inputs through `qrelu!` took 51.7 s and
-/// 1.6 GiB at 436,679 weights and 138.6 s and 4.4 GiB at 1,029,637, so
-/// about 75 s and 2.4 GiB at 600,000 (rustc alone: 51.5 s at 519,191
-/// weights; `qrelu-syntax/tests/cost.rs`, README "Speed"). It was 350,000
-/// before tent pairs were read as one magnitude.
-pub const DEFAULT_MAX_WEIGHTS: u64 = 600_000;
+/// `cargo build --release` together, on a 2-core machine: a dense
+/// polynomial in three inputs through `qrelu!` took 70.1 s (the macro
+/// optimised, as the README recommends) or 78.9 s (cargo's default
+/// profile) and 3.0 GiB at 1,029,637 weights (rustc alone: 64.3 s;
+/// `qrelu-syntax/tests/cost.rs`, README "Speed"). It was 350,000 before
+/// tent pairs were read as one magnitude, and 600,000 before the generated
+/// code computed copies of a unit once.
+pub const DEFAULT_MAX_WEIGHTS: u64 = 1_000_000;
 
 impl Param {
     /// Every parameter, in the order messages list them.
@@ -175,7 +176,7 @@ impl Param {
             Param::Quantization => "nonlinear",
             Param::Structure => "direct",
             Param::Eps => "none: `r` (and `N` for taylor) must be given",
-            Param::MaxWeights => "600000",
+            Param::MaxWeights => "1000000",
             Param::Order => "required for `structure = taylor` unless `tune = smallest`",
             Param::Grid => "chosen from `eps` (eq. 28)",
             Param::Tune => "off: the paper's parameters",

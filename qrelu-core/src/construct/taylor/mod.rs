@@ -71,7 +71,7 @@
 //! from the parameters alone (`estimate.rs`, what the guard used before
 //! its dry run) passes `max_weights` = 200,000 (the default until the
 //! compile-cost measurements raised [`crate::spec::DEFAULT_MAX_WEIGHTS`]
-//! to 350,000 and then 600,000), λ = 2 — the same for
+//! to 350,000, 600,000 and then 1,000,000), λ = 2 — the same for
 //! every target, since N, r, t and that bound depend on d, n and `eps`
 //! only; the built sizes are those of the targets of
 //! `examples/theorem1.rs`, about half that bound. The guard now counts
