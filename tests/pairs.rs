@@ -1,10 +1,14 @@
-//! Merged tent pairs (`qrelu_syntax::expand`, `Scalar::magnitude`): where a
-//! sum reads both `relu(s)` and `relu(−s)` with one weight, the generated
-//! code reads `|s|` once. That must be the same number in every case IEEE
-//! arithmetic has, so the generated `f64` code is compared bit for bit with
-//! the core's evaluator of the unmerged network (same summation order) at
-//! arbitrary bit patterns: NaN (as NaN), ±∞, ±0, subnormals, points far
-//! outside the domain.
+//! Values the generated code computes once (`qrelu_syntax::expand`):
+//! merged tent pairs (`Scalar::magnitude`: where a sum reads both
+//! `relu(s)` and `relu(−s)` with one weight, the generated code reads `|s|`
+//! once), mirrors (`relu(−s)` as `s.negated().relu()` from its pair's
+//! pre-activation, not its own sum of negated terms) and copies (a unit
+//! with the same bias and edges as an earlier one is read from it). Each
+//! must be the same number in every case IEEE arithmetic has, so the
+//! generated `f64` code is compared bit for bit with the core's evaluator of
+//! the network as built (every unit summed on its own, same summation
+//! order) at arbitrary bit patterns: NaN (as NaN), ±∞, ±0, subnormals,
+//! points far outside the domain.
 
 use std::sync::OnceLock;
 
@@ -78,6 +82,30 @@ fn the_expansions_read_merged_pairs() {
         nets()[0].1.contains("tent12_a_abs"),
         "f_s^12's last tent is read as one magnitude"
     );
+}
+
+/// The products' expansions compute a mirror from its pair's
+/// pre-activation, and none of the copies (`c1`, `c2`, … of the gates)
+/// that their networks have, so the comparison below exercises both.
+#[test]
+fn the_expansions_compute_copies_once_and_mirrors_by_negation() {
+    for (c, code) in &nets()[2..] {
+        let name = &c.spec.name;
+        assert!(code.contains(". negated () . relu ()"), "{name}: no mirror");
+        let copies: Vec<&str> = c
+            .net
+            .units()
+            .iter()
+            .filter(|u| u.role.starts_with('c') && u.role[1..].parse::<u32>().is_ok())
+            .map(|u| u.role.as_str())
+            .collect();
+        assert!(!copies.is_empty(), "{name}: no copies in the network");
+        // `let abs2_c1: T = …` in `eval`, `let c1: T = …` in a block
+        assert!(
+            !code.contains("_c1 : T =") && !code.contains("let c1 : T ="),
+            "{name}: a copy is computed again"
+        );
+    }
 }
 
 proptest! {
