@@ -4,7 +4,7 @@
 //!
 //! `eval` is straight-line code with one `let` per computed unit, named
 //! after its block and role (`tent3_a`, `const1_k4`). Each value is
-//! computed once ([`Twins`]): a unit with the same bias and edges as an
+//! computed once (`Twins`): a unit with the same bias and edges as an
 //! earlier one (the copies `abs2_c1`, … that a codebook of ±½ needs to carry
 //! larger weights) is not computed again, its readers read the first; a
 //! unit whose pre-activation is the negation of an earlier one's (`N =
