@@ -62,6 +62,8 @@
 
 mod attrs;
 mod scope;
+#[cfg(test)]
+mod tests;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
