@@ -1,5 +1,5 @@
 //! The values the generated code computes once ([`Twins`]) against the
-//! network as built, over a campaign of random networks: each network is
+//! network as built, over random networks (proptest): each network is
 //! evaluated in `f64` the way the generated code is (copies read from the
 //! first unit, mirrors negating their pair's pre-activation, merged pairs
 //! read as magnitudes, a unit computed only when something computed reads
@@ -10,6 +10,8 @@
 //! sign of a zero output may differ).
 
 use num_traits::ToPrimitive;
+use proptest::prelude::*;
+use proptest::strategy::ValueTree;
 use qrelu_core::net::{Net, UnitKind};
 
 use super::Twins;
@@ -94,52 +96,39 @@ fn shared(net: &Net, twins: &Twins, x: &[f64]) -> f64 {
     )
 }
 
-/// A small deterministic generator (SplitMix64).
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-/// A random DSL line: a polynomial in one to three inputs (degree ≤ 4,
+/// A random DSL line: a polynomial in one to three inputs (degree ≤ 6,
 /// coefficients of mixed sizes), every codebook size and both
 /// quantizations, or a Taylor network, or an elementary function.
-fn line(rng: &mut Rng) -> String {
-    let vars = ["x", "y", "z"];
-    match rng.below(10) {
-        0 => {
-            let f = ["exp(-x^2)", "sin(3*x)", "1/(1 + x^2)", "sqrt(x + 2)"][rng.below(4) as usize];
-            let eps = [20, 100, 1000][rng.below(3) as usize];
-            format!("net E(x) = {f} where eps = 1/{eps};")
-        }
-        1 => {
-            let d = 1 + rng.below(2) as usize;
-            let inputs: Vec<String> = vars[..d].iter().map(|v| format!("{v} in [0, 1]")).collect();
-            let target = if d == 1 { "x^3 - x/2" } else { "x*y + y^2/3" };
-            let (order, grid) = (1 + rng.below(2), 2 + rng.below(3));
-            format!(
-                "net T({}) = {target} where structure = taylor, n = {order}, N = {grid}, r = 4;",
-                inputs.join(", ")
-            )
-        }
-        _ => {
-            let d = 1 + rng.below(3) as usize;
-            let signed = rng.below(2) == 0;
-            let inputs: Vec<String> = vars[..d]
+fn line() -> impl Strategy<Value = String> {
+    const VARS: [&str; 3] = ["x", "y", "z"];
+    let elementary = (
+        prop::sample::select(vec!["exp(-x^2)", "sin(3*x)", "1/(1 + x^2)", "sqrt(x + 2)"]),
+        prop::sample::select(vec![20u32, 100, 1000]),
+    )
+        .prop_map(|(f, eps)| format!("net E(x) = {f} where eps = 1/{eps};"));
+    let taylor = (1..=2usize, 1..=2u32, 2..=4u32).prop_map(|(d, order, grid)| {
+        let inputs: Vec<String> = VARS[..d].iter().map(|v| format!("{v} in [0, 1]")).collect();
+        let target = if d == 1 { "x^3 - x/2" } else { "x*y + y^2/3" };
+        format!(
+            "net T({}) = {target} where structure = taylor, n = {order}, N = {grid}, r = 4;",
+            inputs.join(", ")
+        )
+    });
+    let term = (
+        prop_oneof![3 => 1..=7u32, 1 => 1..=40u32],
+        1..=9u32,
+        [0..3u32, 0..3u32, 0..3u32],
+    );
+    let polynomial = (
+        1..=3usize,
+        any::<bool>(),
+        prop::collection::vec(term, 1..=5),
+        2..=6u32,
+        prop::bool::weighted(1.0 / 3.0),
+        2..=7u32,
+    )
+        .prop_map(|(d, signed, terms, lambda, linear, r)| {
+            let inputs: Vec<String> = VARS[..d]
                 .iter()
                 .map(|v| {
                     if signed {
@@ -149,96 +138,107 @@ fn line(rng: &mut Rng) -> String {
                     }
                 })
                 .collect();
-            let mut terms = Vec::new();
-            for _ in 0..1 + rng.below(5) {
-                let size = if rng.below(4) == 0 { 40 } else { 7 };
-                let num = 1 + rng.below(size);
-                let den = 1 + rng.below(9);
-                let mut t = format!("{num}/{den}");
-                for v in &vars[..d] {
-                    let e = rng.below(3);
-                    if e > 0 {
+            let terms: Vec<String> = terms
+                .iter()
+                .map(|(num, den, pows)| {
+                    let mut t = format!("{num}/{den}");
+                    for (v, e) in VARS[..d].iter().zip(pows).filter(|(_, e)| **e > 0) {
                         t.push_str(&format!("*{v}^{e}"));
                     }
-                }
-                terms.push(t);
-            }
-            let lambda = 2 + rng.below(5);
-            let quantization = if rng.below(3) == 0 {
+                    t
+                })
+                .collect();
+            let quantization = if linear {
                 ", quantization = linear"
             } else {
                 ""
             };
             format!(
-                "net P({}) = {} where r = {}, lambda = {lambda}{quantization};",
+                "net P({}) = {} where r = {r}, lambda = {lambda}{quantization};",
                 inputs.join(", "),
                 terms.join(" - "),
-                2 + rng.below(6)
             )
-        }
-    }
+        });
+    prop_oneof![1 => elementary, 1 => taylor, 8 => polynomial]
 }
 
 /// Special bit patterns a third of the time, else a point in or near
 /// [−1, 1].
-fn point(rng: &mut Rng) -> f64 {
-    const SPECIAL: [f64; 10] = [
-        0.0,
-        -0.0,
-        1.0,
-        -1.0,
-        0.5,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
-        f64::NAN,
-        1e-310,
-        -1e-310,
-    ];
-    if rng.below(3) == 0 {
-        SPECIAL[rng.below(SPECIAL.len() as u64) as usize]
-    } else {
-        3.0 * rng.unit() - 1.5
-    }
+fn coordinate() -> impl Strategy<Value = f64> {
+    prop_oneof![
+        prop::sample::select(vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            0.5,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            1e-310,
+            -1e-310,
+        ]),
+        -1.5..1.5f64,
+        -1.5..1.5f64,
+    ]
 }
 
 fn same(a: f64, b: f64) -> bool {
     a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan())
 }
 
-#[test]
-fn values_computed_once_are_the_network_bit_for_bit() {
-    let mut rng = Rng(18);
-    let (mut built, mut copies, mut mirrors) = (0, 0, 0);
-    for _ in 0..300 {
-        let text = line(&mut rng);
-        // lines the guard or the construction refuses are fine to skip
-        let Ok(nets) = crate::source::compile(&text) else {
-            continue;
+/// The network of `text` with its analysis, or `None` where the guard or
+/// the construction refuses the line.
+fn analysed(text: &str) -> Option<(Net, Twins)> {
+    let nets = crate::source::compile(text).ok()?;
+    let net = nets.into_iter().next()?.construction.net;
+    let twins = Twins::new(&net);
+    Some((net, twins))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn values_computed_once_are_the_network_bit_for_bit(
+        text in line(),
+        coords in prop::collection::vec(coordinate(), 120),
+    ) {
+        let Some((net, twins)) = analysed(&text) else {
+            return Ok(());
         };
-        let net = &nets[0].construction.net;
-        let twins = Twins::new(net);
-        built += 1;
-        copies += (0..net.units().len())
-            .filter(|&u| twins.alias[u] != u)
-            .count();
-        mirrors += (0..net.units().len())
-            .filter(|&u| twins.mirror_of(u).is_some() && twins.computed(u))
-            .count();
-        for _ in 0..40 {
-            let x: Vec<f64> = (0..net.dim()).map(|_| point(&mut rng)).collect();
-            let want = unshared(net, &x);
-            let got = shared(net, &twins, &x);
-            assert!(same(got, want), "{text} at {x:?}: {got:e} vs {want:e}");
-            let core = qrelu_core::eval::eval_f64(net, &x);
-            assert!(
+        for x in coords.chunks_exact(net.dim()).take(40) {
+            let want = unshared(&net, x);
+            let got = shared(&net, &twins, x);
+            prop_assert!(same(got, want), "{} at {:?}: {:e} vs {:e}", text, x, got, want);
+            let core = qrelu_core::eval::eval_f64(&net, x);
+            prop_assert!(
                 got == core || (got.is_nan() && core.is_nan()),
-                "{text} at {x:?}: {got:e} vs the core's {core:e}"
+                "{} at {:?}: {:e} vs the core's {:e}", text, x, got, core
             );
         }
     }
-    eprintln!("{built} networks, {copies} copies, {mirrors} computed mirrors");
-    // the campaign exercises what it checks
-    assert!(built >= 200, "{built} networks built");
-    assert!(copies > 1_000, "{copies} copies");
-    assert!(mirrors > 100, "{mirrors} computed mirrors");
+}
+
+/// The lines of [`line`] build networks with what the test above checks:
+/// copies and computed mirrors, over 100 lines drawn as proptest does.
+#[test]
+fn the_random_networks_have_copies_and_mirrors() {
+    let mut runner = proptest::test_runner::TestRunner::deterministic();
+    let (mut built, mut copies, mut mirrors) = (0, 0, 0);
+    for _ in 0..100 {
+        let text = line().new_tree(&mut runner).expect("a line").current();
+        let Some((net, twins)) = analysed(&text) else {
+            continue;
+        };
+        built += 1;
+        let units = 0..net.units().len();
+        copies += units.clone().filter(|&u| twins.alias[u] != u).count();
+        mirrors += units
+            .filter(|&u| twins.mirror_of(u).is_some() && twins.computed(u))
+            .count();
+    }
+    assert!(built >= 70, "{built} networks built");
+    assert!(copies > 300, "{copies} copies");
+    assert!(mirrors > 30, "{mirrors} computed mirrors");
 }
